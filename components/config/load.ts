@@ -1,0 +1,367 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { z } from "zod";
+import { ConfigError, Problem } from "../errors";
+import { ec2SizeViolation, fargateSizeViolation, pathsOverlap } from "../validation";
+import {
+    AppConfig,
+    ClusterConfig,
+    EnvironmentKind,
+    EphemeralConfig,
+    ExistingNetworkConfig,
+    JobConfig,
+    SiteConfig,
+    TagsConfig,
+    appSchema,
+    configKeys,
+    jobSchema,
+} from "./schema";
+import { instanceSize } from "./instance-types";
+
+/** The VPC Paved creates when no existing one is given. */
+export interface CreatedNetworkConfig {
+    cidrBlock: string;
+    availabilityZones: number;
+    natGateways: "single" | "onePerAz";
+}
+
+/** Exactly one of `create` and `existing`; ephemeral environments have neither (they borrow the base stack's). */
+export interface NetworkConfig {
+    create?: CreatedNetworkConfig;
+    existing?: ExistingNetworkConfig;
+}
+
+/** One environment's validated, defaulted config: everything `Environment` needs. */
+export interface PavedConfig {
+    project: string;
+    /** The environment's name: the stack name. */
+    name: string;
+    kind: EnvironmentKind;
+    region: string;
+    network: NetworkConfig;
+    site: SiteConfig;
+    apps: AppConfig[];
+    jobs: JobConfig[];
+    cluster: ClusterConfig;
+    tags: TagsConfig;
+    ephemeral?: EphemeralConfig;
+    /** Prod protects stateful resources (bucket, repositories, log groups) from deletion. */
+    protect: boolean;
+}
+
+/** What `parseConfig` reads: the stack's config, already split into keys. */
+export interface RawStackConfig {
+    project: string;
+    stack: string;
+    /** Config values by full key (`paved:apps`, `aws:region`); objects already parsed. */
+    values: Record<string, unknown>;
+    /** Directory catalog files are resolved against. */
+    projectDir: string;
+    readFile?: (file: string) => string;
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const STACK_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const STACK_NAME_MAX = 24;
+
+/** Renders a zod path in the user's terms: `paved:apps[3].path`. */
+export function keyPath(prefix: string, parts: ReadonlyArray<PropertyKey>): string {
+    let out = prefix;
+    for (const p of parts) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+    return out;
+}
+
+function valueAt(root: unknown, parts: ReadonlyArray<PropertyKey>): unknown {
+    let v: unknown = root;
+    for (const p of parts) {
+        if (v === null || typeof v !== "object") return undefined;
+        v = (v as Record<PropertyKey, unknown>)[p];
+    }
+    return v;
+}
+
+/** zod issues as Problems with key paths and the offending values. */
+export function zodProblems(prefix: string, input: unknown, error: z.ZodError): Problem[] {
+    return error.issues.flatMap((issue): Problem[] => {
+        if (issue.code === "unrecognized_keys") {
+            return issue.keys.map((k) => ({
+                path: keyPath(prefix, [...issue.path, k]),
+                value: valueAt(input, [...issue.path, k]),
+                message: `unknown key; check the spelling (see the ${keyPath(prefix, issue.path)} reference in the README)`,
+            }));
+        }
+        return [{ path: keyPath(prefix, issue.path), value: valueAt(input, issue.path), message: issue.message }];
+    });
+}
+
+function parseKey<S extends z.ZodType>(schema: S, prefix: string, input: unknown, problems: Problem[]): z.output<S> | undefined {
+    const result = schema.safeParse(input);
+    if (result.success) return result.data;
+    problems.push(...zodProblems(prefix, input, result.error));
+    return undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Deep merge for overrides: objects merge, everything else (arrays included) replaces. */
+export function deepMerge(base: unknown, patch: unknown): unknown {
+    if (!isRecord(base) || !isRecord(patch)) return patch;
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(base[k], v);
+    return out;
+}
+
+/** A catalog entry after overrides: its parsed value when valid, the raw one for cross-checks. */
+interface Parsed<T> {
+    value?: T;
+    raw: Record<string, unknown>;
+    where: string;
+}
+
+interface Entry {
+    raw: unknown;
+    where: string;
+}
+
+/**
+ * Parses and validates a stack's `paved:` config into one typed object, or throws a
+ * `ConfigError` listing every problem, each with its key path, value and fix.
+ */
+export function parseConfig(input: RawStackConfig): PavedConfig {
+    const problems: Problem[] = [];
+    const { values } = input;
+
+    if (!STACK_NAME.test(input.stack) || input.stack.length > STACK_NAME_MAX) {
+        problems.push({
+            path: "stack",
+            value: input.stack,
+            message: `the stack name is the environment name: lowercase letters, digits and single hyphens, at most ${STACK_NAME_MAX} characters, e.g. "dev" or "staging-r42"`,
+        });
+    }
+    const region = values["aws:region"];
+    if (typeof region !== "string" || !REGION.test(region)) {
+        problems.push({ path: "aws:region", value: region, message: 'set the AWS region, e.g. `pulumi config set aws:region eu-west-1`' });
+    }
+
+    const known = new Set(Object.keys(configKeys));
+    for (const key of Object.keys(values)) {
+        if (key.startsWith("paved:") && !known.has(key.slice("paved:".length))) {
+            problems.push({ path: key, value: values[key], message: `unknown key; Paved reads ${[...known].map((k) => `paved:${k}`).join(", ")}` });
+        }
+    }
+
+    const read = <S extends z.ZodType>(key: keyof typeof configKeys, schema: S) => parseKey(schema, `paved:${key}`, values[`paved:${key}`], problems);
+    const kind = read("kind", configKeys.kind);
+    const network = read("network", configKeys.network);
+    const site = read("site", configKeys.site);
+    const catalogFile = read("catalog", configKeys.catalog);
+    const overrides = read("overrides", configKeys.overrides);
+    const cluster = read("cluster", configKeys.cluster);
+    const tags = read("tags", configKeys.tags);
+    const ephemeral = read("ephemeral", configKeys.ephemeral);
+
+    // Apps and jobs come from the shared catalog file, then this stack's own lists; overrides
+    // and exclusions apply by name. Each entry keeps where it came from for error messages.
+    const apps: Entry[] = [];
+    const jobs: Entry[] = [];
+    if (typeof catalogFile === "string") {
+        const file = path.resolve(input.projectDir, catalogFile);
+        let doc: unknown;
+        try {
+            doc = YAML.parse((input.readFile ?? ((f) => fs.readFileSync(f, "utf8")))(file));
+        } catch (e) {
+            problems.push({ path: "paved:catalog", value: catalogFile, message: `cannot read the catalog file: ${(e as Error).message.split("\n")[0]}` });
+        }
+        if (doc !== undefined) {
+            for (const key of isRecord(doc) ? Object.keys(doc) : []) {
+                if (key !== "apps" && key !== "jobs") problems.push({ path: `${catalogFile}:${key}`, value: (doc as Record<string, unknown>)[key], message: "unknown key; a catalog file has apps and jobs" });
+            }
+            if (!isRecord(doc)) problems.push({ path: "paved:catalog", value: catalogFile, message: "the catalog file must be a mapping with apps and jobs lists" });
+            if (isRecord(doc)) {
+                collect(doc.apps, `${catalogFile}:apps`, apps, problems);
+                collect(doc.jobs, `${catalogFile}:jobs`, jobs, problems);
+            }
+        }
+    }
+    collect(values["paved:apps"], "paved:apps", apps, problems);
+    collect(values["paved:jobs"], "paved:jobs", jobs, problems);
+
+    const parsedApps = applyOverrides(apps, overrides?.apps ?? {}, overrides?.exclude ?? [], "apps", appSchema, problems);
+    const parsedJobs = applyOverrides(jobs, overrides?.jobs ?? {}, overrides?.exclude ?? [], "jobs", jobSchema, problems);
+    for (const name of overrides?.exclude ?? []) {
+        if (!apps.some((a) => nameOf(a.raw) === name) && !jobs.some((j) => nameOf(j.raw) === name)) {
+            problems.push({ path: "paved:overrides.exclude", value: name, message: "names no app or job in the catalog" });
+        }
+    }
+
+    checkUnique(parsedApps, "app", problems);
+    checkUnique(parsedJobs, "job", problems);
+    checkAppPaths(parsedApps, problems);
+    if (cluster) checkJobSizes(parsedJobs, cluster, problems);
+    if (cluster) checkCluster(cluster, problems);
+
+    if (kind === "ephemeral") {
+        if (!ephemeral) problems.push({ path: "paved:ephemeral", value: undefined, message: "ephemeral environments need baseStack, release and expiresAt" });
+        if (values["paved:network"] !== undefined) {
+            problems.push({ path: "paved:network", value: values["paved:network"], message: "remove it: ephemeral environments reuse the base stack's network" });
+        }
+        if (!/^staging-[a-z0-9-]+$/.test(input.stack)) {
+            problems.push({ path: "stack", value: input.stack, message: 'ephemeral stacks are named "staging-<id>", e.g. "staging-r42"' });
+        }
+    } else if (kind !== undefined && ephemeral) {
+        problems.push({ path: "paved:ephemeral", value: values["paved:ephemeral"], message: `only ephemeral environments take this key (paved:kind is "${kind}")` });
+    }
+    if (network?.existing && (network.cidrBlock || network.availabilityZones || network.natGateways)) {
+        problems.push({ path: "paved:network.existing", value: network.existing, message: "either use an existing VPC or size a new one (cidrBlock, availabilityZones, natGateways), not both" });
+    }
+    if (site && Boolean(site.domain) !== Boolean(site.certificateArn)) {
+        problems.push({ path: site.domain ? "paved:site.certificateArn" : "paved:site.domain", value: undefined, message: "a custom domain needs both domain and certificateArn" });
+    }
+
+    if (problems.length > 0 || !kind || !network || !site || !cluster || !tags || typeof region !== "string") {
+        throw new ConfigError(problems, `the config of stack "${input.stack}"`);
+    }
+    const prod = kind === "prod";
+    return {
+        project: input.project,
+        name: input.stack,
+        kind,
+        region,
+        network:
+            kind === "ephemeral"
+                ? {}
+                : network.existing
+                  ? { existing: network.existing }
+                  : {
+                        create: {
+                            cidrBlock: network.cidrBlock ?? "10.0.0.0/16",
+                            availabilityZones: network.availabilityZones ?? (prod ? 3 : 2),
+                            natGateways: network.natGateways ?? (prod ? "onePerAz" : "single"),
+                        },
+                    },
+        site,
+        apps: parsedApps.map((a) => a.value!),
+        jobs: parsedJobs.map((j) => j.value!),
+        cluster,
+        tags,
+        ephemeral,
+        protect: prod,
+    };
+}
+
+function collect(list: unknown, where: string, into: Entry[], problems: Problem[]): void {
+    if (list === undefined) return;
+    if (!Array.isArray(list)) {
+        problems.push({ path: where, value: list, message: "must be a list" });
+        return;
+    }
+    list.forEach((raw, i) => into.push({ raw, where: `${where}[${i}]` }));
+}
+
+function nameOf(raw: unknown): string | undefined {
+    return isRecord(raw) && typeof raw.name === "string" ? raw.name : undefined;
+}
+
+function applyOverrides<S extends z.ZodType>(
+    entries: Entry[],
+    overrides: Record<string, Record<string, unknown>>,
+    exclude: string[],
+    kind: "apps" | "jobs",
+    schema: S,
+    problems: Problem[],
+): Parsed<z.output<S>>[] {
+    for (const name of Object.keys(overrides)) {
+        if (!entries.some((e) => nameOf(e.raw) === name)) {
+            problems.push({ path: `paved:overrides.${kind}.${name}`, value: overrides[name], message: `names no ${kind === "apps" ? "app" : "job"} in the catalog` });
+        }
+    }
+    const out: Parsed<z.output<S>>[] = [];
+    for (const e of entries) {
+        const name = nameOf(e.raw);
+        if (name !== undefined && exclude.includes(name)) continue;
+        const patch = name !== undefined ? overrides[name] : undefined;
+        const merged = patch ? deepMerge(e.raw, patch) : e.raw;
+        // An error in a merged entry is reported at the entry; the override is named too.
+        const where = patch ? `${e.where} (with paved:overrides.${kind}.${name})` : e.where;
+        out.push({ value: parseKey(schema, where, merged, problems), raw: isRecord(merged) ? merged : {}, where: e.where });
+    }
+    return out;
+}
+
+// Cross-checks read the raw entries, so an entry with another error is still checked here.
+function checkUnique(entries: Parsed<unknown>[], what: string, problems: Problem[]): void {
+    const seen = new Map<string, string>();
+    for (const e of entries) {
+        const name = e.raw.name;
+        if (typeof name !== "string") continue;
+        const first = seen.get(name);
+        if (first) problems.push({ path: `${e.where}.name`, value: name, message: `duplicate ${what} name (also ${first}); ${what} names must be unique` });
+        else seen.set(name, e.where);
+    }
+}
+
+function checkAppPaths(apps: Parsed<AppConfig>[], problems: Problem[]): void {
+    const paths = apps.filter((a) => typeof a.raw.path === "string");
+    for (let i = 0; i < paths.length; i++) {
+        for (let j = 0; j < i; j++) {
+            const a = paths[i].raw.path as string;
+            const b = paths[j].raw.path as string;
+            if (pathsOverlap(a, b)) {
+                const how = a === b ? "duplicates" : "overlaps";
+                problems.push({ path: `${paths[i].where}.path`, value: a, message: `${how} the path of app "${String(paths[j].raw.name)}" (${b}); give each app its own path, none under another` });
+            }
+        }
+    }
+}
+
+function checkJobSizes(jobs: Parsed<JobConfig>[], cluster: ClusterConfig, problems: Problem[]): void {
+    const largest = cluster.instanceTypes.map(instanceSize).filter((s) => s !== undefined);
+    const maxMemory = largest.length ? Math.max(...largest.map((s) => s!.taskMemoryMiB)) : undefined;
+    const maxCpu = largest.length ? Math.max(...largest.map((s) => s!.vcpus * 1024)) : undefined;
+    for (const { raw, where } of jobs) {
+        // Sizes are checked whenever they are readable, with the schema's defaults.
+        const job = { name: String(raw.name), cpu: raw.cpu ?? 512, memory: raw.memory ?? 1024, capacity: raw.capacity ?? "ec2", schedule: raw.schedule, queue: raw.queue };
+        if (typeof job.cpu !== "number" || typeof job.memory !== "number" || !["ec2", "fargate", "fargateSpot"].includes(job.capacity as string)) continue;
+        if (job.schedule && job.queue) {
+            problems.push({ path: `${where}.queue`, value: job.queue, message: "a job has one trigger: keep schedule or queue, not both (neither means on demand)" });
+        }
+        const problem = job.capacity === "ec2" ? ec2SizeViolation(job.cpu, job.memory, maxMemory, maxCpu) : fargateSizeViolation(job.cpu, job.memory);
+        if (problem) {
+            const field = /^(Fargate )?cpu/.test(problem) ? "cpu" : "memory";
+            problems.push({ path: `${where}.${field}`, value: { cpu: job.cpu, memory: job.memory, capacity: job.capacity }, message: `job "${job.name}": ${problem}` });
+        }
+    }
+}
+
+function checkCluster(cluster: ClusterConfig, problems: Problem[]): void {
+    if (cluster.minSize > cluster.maxSize) {
+        problems.push({ path: "paved:cluster.minSize", value: cluster.minSize, message: `must not exceed maxSize (${cluster.maxSize})` });
+    }
+    if (cluster.onDemandBaseCapacity > cluster.maxSize) {
+        problems.push({ path: "paved:cluster.onDemandBaseCapacity", value: cluster.onDemandBaseCapacity, message: `must not exceed maxSize (${cluster.maxSize})` });
+    }
+    cluster.instanceTypes.forEach((t, i) => {
+        if (!instanceSize(t)) problems.push({ path: `paved:cluster.instanceTypes[${i}]`, value: t, message: "unknown instance type; use a current general-purpose, compute or memory type such as m6i.large, c7g.xlarge or r6a.2xlarge" });
+    });
+}
+
+/** Parses a config value the way the engine hands it over: JSON when it parses, else the string. */
+export function decodeConfigValue(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/** Reads the running stack's config (inside a Pulumi program) and validates it. */
+export function loadConfig(projectDir = process.cwd()): PavedConfig {
+    const values: Record<string, unknown> = {};
+    for (const [key, text] of Object.entries(pulumi.runtime.allConfig())) values[key] = decodeConfigValue(text);
+    return parseConfig({ project: pulumi.getProject(), stack: pulumi.getStack(), values, projectDir });
+}
+

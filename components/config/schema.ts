@@ -1,0 +1,237 @@
+import { z } from "zod";
+import {
+    appPathViolation,
+    resourceNameViolation,
+    scheduleExpressionViolation,
+    timeZoneViolation,
+} from "../validation";
+
+/**
+ * The schema of a stack's `paved:` config keys. One zod schema per key, so every error names the
+ * key it came from. Defaults live here; cross-field rules (duplicates, overlaps, sizes that depend
+ * on capacity) live in `validate.ts`.
+ */
+
+/** A zod refinement from one of the shared rules in `validation.ts`. */
+function rule<T>(check: (value: T) => string | undefined) {
+    return (value: T, ctx: z.RefinementCtx) => {
+        const message = check(value);
+        if (message) ctx.addIssue({ code: "custom", message });
+    };
+}
+
+const nameField = z.string().superRefine(rule(resourceNameViolation));
+const stringMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names are letters, digits and _"), z.string());
+
+export const ENVIRONMENT_KINDS = ["dev", "staging", "prod", "ephemeral"] as const;
+export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
+
+export const COMPUTE_SIZES = ["small", "medium", "large", "xlarge", "2xlarge"] as const;
+export type ComputeSize = (typeof COMPUTE_SIZES)[number];
+
+export const CAPACITIES = ["ec2", "fargate", "fargateSpot"] as const;
+export type Capacity = (typeof CAPACITIES)[number];
+
+const cidr = z
+    .string()
+    .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-8])$/, 'must be an IPv4 CIDR block from /16 to /28, e.g. "10.20.0.0/16"');
+
+export const existingNetworkSchema = z.strictObject({
+    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as "vpc-0abc12345def67890"'),
+    privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id such as "subnet-0abc1234"')).min(2, "needs at least 2 subnets in different availability zones"),
+    publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id such as "subnet-0abc1234"')).min(2, "needs at least 2 subnets in different availability zones"),
+});
+
+export const networkSchema = z.strictObject({
+    /** CIDR of the VPC Paved creates. */
+    cidrBlock: cidr.optional(),
+    /** Availability zones of the VPC Paved creates. */
+    availabilityZones: z.number().int().min(2, "needs at least 2 availability zones").max(6).optional(),
+    /** NAT gateways: one for the VPC (cheap, dev) or one per availability zone (prod). */
+    natGateways: z.enum(["single", "onePerAz"]).optional(),
+    /** Use an existing VPC instead of creating one. */
+    existing: existingNetworkSchema.optional(),
+});
+
+export const siteSchema = z.strictObject({
+    /** Custom domain, e.g. "www.example.com". Needs `certificateArn`. */
+    domain: z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name such as "www.example.com"')
+        .optional(),
+    /** ACM certificate for `domain`; CloudFront requires it in us-east-1. */
+    certificateArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)")
+        .optional(),
+    /** Write CloudFront standard access logs to a log bucket. */
+    accessLogs: z.boolean().default(false),
+    /** CloudFront price class. */
+    priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
+});
+
+export const appSourceSchema = z.strictObject({
+    /** HTTPS clone URL of the repository. */
+    repository: z.string().regex(/^https:\/\/[^\s]+$/, 'must be an https clone URL, e.g. "https://github.com/acme/web.git"'),
+    branch: z.string().min(1).default("main"),
+    /** Sub-directory of a monorepo that holds the app; "." for the repository root. */
+    directory: z
+        .string()
+        .regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'must be a relative directory such as "apps/catalog" (no leading "/" or "..")')
+        .refine((d) => !d.split("/").includes(".."), 'must not contain ".."')
+        .default("."),
+});
+
+export const appBuildSchema = z.strictObject({
+    command: z.string().min(1).default("npm run build"),
+    /** Directory (relative to the app's directory) the build writes its assets to. */
+    outputDirectory: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a relative directory such as "dist"')
+        .default("dist"),
+    nodeVersion: z.enum(["18", "20", "22"]).default("20"),
+    environment: stringMap.default({}),
+    computeSize: z.enum(COMPUTE_SIZES).default("small"),
+    /** CodeBuild allows 5 to 2160 minutes. */
+    timeoutMinutes: z.number().int().min(5, "CodeBuild timeouts are 5-2160 minutes").max(2160, "CodeBuild timeouts are 5-2160 minutes").default(20),
+});
+
+export const appServiceSchema = z.strictObject({
+    desiredCount: z.number().int().min(1).max(100).default(2),
+    maxCount: z.number().int().min(1).max(100).default(4),
+    cpu: z.number().int().default(256),
+    memory: z.number().int().default(512),
+    healthCheckPath: z.string().regex(/^\/[^\s]*$/, 'must start with "/"').default("/"),
+});
+
+export const appContainerSchema = z.strictObject({
+    /** Dockerfile path, relative to the app's directory. */
+    dockerfile: z.string().min(1).default("Dockerfile"),
+    port: z.number().int().min(1).max(65535).default(8080),
+    /** Run the image as an ECS service behind the environment's load balancer. */
+    service: appServiceSchema.optional(),
+});
+
+export const appSchema = z.strictObject({
+    name: nameField,
+    path: z.string().superRefine(rule(appPathViolation)),
+    team: nameField.optional(),
+    costCenter: z.string().min(1).optional(),
+    source: appSourceSchema,
+    build: appBuildSchema.default(() => appBuildSchema.parse({})),
+    container: appContainerSchema.optional(),
+    /** Start a build on every push to the branch. */
+    webhook: z.boolean().default(false),
+});
+
+export const scheduleSchema = z.strictObject({
+    expression: z.string().superRefine(rule(scheduleExpressionViolation)),
+    timezone: z.string().superRefine(rule(timeZoneViolation)).default("UTC"),
+    /** Attempts after the first failure, with exponential backoff. */
+    retries: z.number().int().min(0).max(10).default(2),
+});
+
+export const queueSchema = z.strictObject({
+    maxWorkers: z.number().int().min(1).max(1000).default(10),
+    /** Backlog per worker the scaling policy aims for. */
+    messagesPerWorker: z.number().int().min(1).max(100000).default(100),
+    visibilityTimeoutSeconds: z.number().int().min(0).max(43200, "SQS visibility timeout is at most 43200 s (12 h)").default(300),
+    /** Receives before a message moves to the dead-letter queue. */
+    maxReceiveCount: z.number().int().min(1).max(1000).default(5),
+});
+
+const secretArn = z
+    .string()
+    .regex(
+        /^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter\/.+|secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$/,
+        "must be the ARN of an SSM parameter or a Secrets Manager secret",
+    );
+
+export const jobSchema = z.strictObject({
+    name: nameField,
+    team: nameField.optional(),
+    costCenter: z.string().min(1).optional(),
+    /** Container image, e.g. an ECR image URI with a tag. */
+    image: z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/reports:1.4.2"'),
+    command: z.array(z.string()).optional(),
+    environment: stringMap.default({}),
+    secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names are environment variable names"), secretArn).default({}),
+    /** CPU units (1024 = 1 vCPU): a hard limit. */
+    cpu: z.number().int().positive().default(512),
+    /** Memory in MiB: a hard limit; the container is killed past it. */
+    memory: z.number().int().positive().default(1024),
+    capacity: z.enum(CAPACITIES).default("ec2"),
+    timeoutMinutes: z.number().int().min(1).max(10080).default(60),
+    /** Run on a schedule (EventBridge Scheduler). Without `schedule` or `queue` a job runs on demand. */
+    schedule: scheduleSchema.optional(),
+    /** Workers that drain an SQS queue. */
+    queue: queueSchema.optional(),
+});
+
+export const catalogSchema = z.strictObject({
+    apps: z.array(appSchema).default([]),
+    jobs: z.array(jobSchema).default([]),
+});
+
+/** Per-environment changes to catalog entries, by name. */
+export const overridesSchema = z.strictObject({
+    apps: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    jobs: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    /** Catalog entries this environment leaves out. */
+    exclude: z.array(z.string()).default([]),
+});
+
+export const clusterSchema = z.strictObject({
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as "m6i.large"')).min(1).default(["m6i.large", "m6a.large", "m5.large"]),
+    minSize: z.number().int().min(0).default(0),
+    maxSize: z.number().int().min(1).max(1000).default(10),
+    /** Instances that are always on-demand. */
+    onDemandBaseCapacity: z.number().int().min(0).default(0),
+    /** Percentage of capacity above the base that runs on Spot. */
+    spotPercentage: z.number().int().min(0).max(100).default(50),
+    /** ECS managed scaling target: how full the group runs before it grows. */
+    targetCapacity: z.number().int().min(1).max(100).default(90),
+});
+
+export const tagsSchema = z.strictObject({
+    team: nameField.default("platform"),
+    costCenter: z.string().min(1).default("platform"),
+});
+
+export const ephemeralSchema = z.strictObject({
+    /** Stack the QA copy borrows its network and cluster from, e.g. "acme/paved/staging". */
+    baseStack: z.string().regex(/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/, 'must be a stack name such as "staging" or "acme/paved/staging"'),
+    /** The production release this copy is for. */
+    release: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a release id such as "2026.11.3"'),
+    /** When gc may destroy it (ISO 8601, UTC). */
+    expiresAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as "2026-12-01T00:00:00Z"' }),
+});
+
+/** Every `paved:` key a stack config may set, and its schema. */
+export const configKeys = {
+    kind: z.enum(ENVIRONMENT_KINDS),
+    network: networkSchema.default({}),
+    site: siteSchema.default(() => siteSchema.parse({})),
+    catalog: z.string().regex(/^[A-Za-z0-9._/-]+\.ya?ml$/, 'must be a path to a YAML file relative to the project, e.g. "catalog.yaml"').optional(),
+    apps: z.array(appSchema).default([]),
+    jobs: z.array(jobSchema).default([]),
+    overrides: overridesSchema.default(() => overridesSchema.parse({})),
+    cluster: clusterSchema.default(() => clusterSchema.parse({})),
+    tags: tagsSchema.default(() => tagsSchema.parse({})),
+    ephemeral: ephemeralSchema.optional(),
+};
+
+export type AppConfig = z.output<typeof appSchema>;
+export type AppSourceConfig = z.output<typeof appSourceSchema>;
+export type AppBuildConfig = z.output<typeof appBuildSchema>;
+export type AppContainerConfig = z.output<typeof appContainerSchema>;
+export type AppServiceConfig = z.output<typeof appServiceSchema>;
+export type JobConfig = z.output<typeof jobSchema>;
+export type ScheduleConfig = z.output<typeof scheduleSchema>;
+export type QueueConfig = z.output<typeof queueSchema>;
+export type NetworkInput = z.output<typeof networkSchema>;
+export type ExistingNetworkConfig = z.output<typeof existingNetworkSchema>;
+export type SiteConfig = z.output<typeof siteSchema>;
+export type ClusterConfig = z.output<typeof clusterSchema>;
+export type TagsConfig = z.output<typeof tagsSchema>;
+export type EphemeralConfig = z.output<typeof ephemeralSchema>;

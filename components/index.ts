@@ -1,0 +1,9 @@
+/**
+ * Paved's public API: the components, their args, the config loader, naming and errors.
+ * Teams import from here; everything else is internal.
+ */
+export * from "./errors";
+export * from "./naming";
+export * from "./validation";
+export * from "./config";
+export * from "./network/network";

@@ -1,0 +1,318 @@
+import * as pulumi from "@pulumi/pulumi";
+import { stableHash } from "../naming";
+import { nameInputViolations } from "./name-checks";
+
+/** The account every mocked ARN lives in. */
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** One resource the program registered, as the engine would have seen it. */
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    /** Logical name. */
+    name: string;
+    /** Parent URN; undefined for the stack. */
+    parent?: string;
+    /** A custom (cloud) resource, as opposed to a component. */
+    custom: boolean;
+    /** Inputs, fully resolved. */
+    inputs: Record<string, any>;
+    /** State the mock returned (inputs plus AWS-shaped ids, ARNs and computed outputs). */
+    outputs: Record<string, any>;
+    id?: string;
+    /** Resource options that matter to Paved's guarantees. */
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    dependencies: string[];
+    /** `urn::id` of the explicit provider, if any. */
+    provider?: string;
+}
+
+export type InvokeHandler = (inputs: Record<string, any>) => Record<string, any>;
+
+export interface AwsMocksOptions {
+    region: string;
+    /** Outputs of `pulumi.StackReference`s, by the referenced stack's name. */
+    stackReferences?: Record<string, Record<string, unknown>>;
+    /** Extra invoke answers by token; they win over the built-in ones. */
+    invokes?: Record<string, InvokeHandler>;
+    /** Extra or replacement outputs by resource type (e.g. for awsx remote components). */
+    outputs?: Record<string, (r: { name: string; inputs: Record<string, any> }) => Record<string, unknown>>;
+}
+
+/** CloudFront's managed policies Paved looks up by name, with their published ids. */
+const MANAGED_CACHE_POLICIES: Record<string, string> = {
+    "Managed-CachingOptimized": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+    "Managed-CachingDisabled": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+};
+const MANAGED_ORIGIN_REQUEST_POLICIES: Record<string, string> = {
+    "Managed-CORS-S3Origin": "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf",
+    "Managed-AllViewerExceptHostHeader": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+};
+
+function hex(seed: string, n: number): string {
+    let out = "";
+    for (let i = 0; out.length < n; i++) out += stableHash(`${seed}#${i}`, 64);
+    return out.slice(0, n);
+}
+
+function uuid(seed: string): string {
+    const h = hex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Pulumi mocks that answer like AWS: ids and ARNs shaped per resource type in one fixed account
+ * and the configured region, the invokes Paved uses (and an error naming any other), outputs of
+ * awsx's remote components, and a check of every physical name against AWS's rules.
+ */
+export class AwsMocks implements pulumi.runtime.Mocks {
+    readonly resources: RecordedResource[] = [];
+    /** Problems found while registering (invalid physical names, unknown stack references). */
+    readonly errors: string[] = [];
+    /** The request being registered: set synchronously just before `newResource` runs. */
+    currentRequest?: any;
+    private readonly region: string;
+
+    constructor(private readonly options: AwsMocksOptions) {
+        this.region = options.region;
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        const custom = this.options.invokes?.[args.token];
+        if (custom) return custom(args.inputs);
+        const r = this.region;
+        const a = MOCK_ACCOUNT_ID;
+        switch (args.token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId: a, arn: `arn:aws:iam::${a}:user/paved-test`, userId: "AIDAPAVEDTEST", id: a };
+            case "aws:index/getRegion:getRegion":
+                return { name: r, region: r, id: r, description: r, endpoint: `ec2.${r}.amazonaws.com` };
+            case "aws:index/getPartition:getPartition":
+                return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return { names: ["a", "b", "c"].map((z) => `${r}${z}`), zoneIds: ["1", "2", "3"].map((z) => `use1-az${z}`), id: r, groupNames: [r] };
+            case "aws:ssm/getParameter:getParameter": {
+                const name: string = args.inputs.name;
+                if (name.startsWith("/aws/service/ecs/optimized-ami/")) {
+                    return { name, value: `ami-${hex(name, 17)}`, type: "String", insecureValue: `ami-${hex(name, 17)}`, arn: `arn:aws:ssm:${r}::parameter${name}`, id: name, version: 1, withDecryption: true };
+                }
+                throw new Error(`AwsMocks: no mocked SSM parameter "${name}"; pass it in options.invokes`);
+            }
+            case "aws:iam/getPolicyDocument:getPolicyDocument":
+                return { json: JSON.stringify(policyDocument(args.inputs)), id: "policy" };
+            case "aws:cloudfront/getCachePolicy:getCachePolicy":
+                return managedPolicy(MANAGED_CACHE_POLICIES, args.inputs.name, "cache policy");
+            case "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":
+                return managedPolicy(MANAGED_ORIGIN_REQUEST_POLICIES, args.inputs.name, "origin request policy");
+            case "aws:ec2/getVpc:getVpc":
+                return { id: args.inputs.id, arn: `arn:aws:ec2:${r}:${a}:vpc/${args.inputs.id}`, cidrBlock: "10.0.0.0/16" };
+        }
+        throw new Error(`AwsMocks: unexpected invoke "${args.token}"; Paved does not call it (or add an answer in options.invokes)`);
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        const req = this.currentRequest;
+        this.currentRequest = undefined;
+        const parent: string | undefined = req?.getParent() || undefined;
+        const urn = mockUrn(parent, args.type, args.name);
+        const inputs = (args.inputs ?? {}) as Record<string, any>;
+
+        for (const v of nameInputViolations(args.type, inputs)) this.errors.push(`${urn}: ${v}`);
+
+        const { id, state } = this.shape(args.type, args.name, urn, inputs);
+        this.resources.push({
+            urn,
+            type: args.type,
+            name: args.name,
+            parent,
+            custom: args.custom ?? true,
+            inputs,
+            outputs: state,
+            id,
+            protect: req?.getProtect?.() ?? false,
+            retainOnDelete: req?.getRetainondelete?.() ?? false,
+            ignoreChanges: req?.getIgnorechangesList?.() ?? [],
+            dependencies: req?.getDependenciesList?.() ?? [],
+            provider: args.provider || undefined,
+        });
+        return { id, state };
+    }
+
+    /** AWS-shaped id and outputs for one resource. */
+    private shape(type: string, logical: string, urn: string, inputs: Record<string, any>): { id: string | undefined; state: Record<string, any> } {
+        const r = this.region;
+        const a = MOCK_ACCOUNT_ID;
+        const extra = this.options.outputs?.[type];
+        const phys: string = inputs.name ?? inputs.bucket ?? (inputs.namePrefix ? `${inputs.namePrefix}${hex(urn, 26)}` : `${logical}-${hex(urn, 7)}`);
+        const base = { ...inputs };
+        const done = (id: string | undefined, state: Record<string, any>) => ({ id, state: { ...base, ...state, ...(extra ? extra({ name: logical, inputs }) : {}) } });
+        switch (type) {
+            case "pulumi:pulumi:StackReference": {
+                const outputs = this.options.stackReferences?.[inputs.name];
+                if (!outputs) this.errors.push(`${urn}: no outputs for StackReference "${inputs.name}"; pass them in options.stackReferences`);
+                return done(inputs.name, { name: inputs.name, outputs: outputs ?? {}, secretOutputNames: [] });
+            }
+            case "awsx:ec2:Vpc": {
+                const vpcId = `vpc-${hex(urn, 17)}`;
+                const azs = inputs.numberOfAvailabilityZones ?? 2;
+                const subnets = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${hex(`${urn}${kind}${i}`, 17)}`);
+                const nats = inputs.natGateways?.strategy === "OnePerAz" ? azs : inputs.natGateways?.strategy === "None" ? 0 : 1;
+                return done(undefined, {
+                    vpcId,
+                    vpc: { id: vpcId, arn: `arn:aws:ec2:${r}:${a}:vpc/${vpcId}`, cidrBlock: inputs.cidrBlock ?? "10.0.0.0/16" },
+                    publicSubnetIds: subnets("public"),
+                    privateSubnetIds: subnets("private"),
+                    isolatedSubnetIds: [],
+                    natGateways: Array.from({ length: nats }, (_, i) => ({ id: `nat-${hex(`${urn}nat${i}`, 17)}` })),
+                });
+            }
+            case "aws:s3/bucket:Bucket":
+            case "aws:s3/bucketV2:BucketV2": {
+                const bucket = inputs.bucket ?? (inputs.bucketPrefix ? `${inputs.bucketPrefix}${hex(urn, 26)}` : `${logical}-${hex(urn, 7)}`).toLowerCase();
+                return done(bucket, { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${r}.amazonaws.com`, region: r, hostedZoneId: "Z3AQBSTGFYJSTF" });
+            }
+            case "aws:iam/role:Role":
+                return done(phys, { name: phys, arn: `arn:aws:iam::${a}:role${inputs.path ?? "/"}${phys}`, uniqueId: `AROA${hex(urn, 17).toUpperCase()}` });
+            case "aws:iam/policy:Policy":
+                return done(`arn:aws:iam::${a}:policy/${phys}`, { name: phys, arn: `arn:aws:iam::${a}:policy/${phys}`, policyId: `ANPA${hex(urn, 17).toUpperCase()}` });
+            case "aws:iam/instanceProfile:InstanceProfile":
+                return done(phys, { name: phys, arn: `arn:aws:iam::${a}:instance-profile/${phys}`, uniqueId: `AIPA${hex(urn, 17).toUpperCase()}` });
+            case "aws:ecr/repository:Repository":
+                return done(phys, { name: phys, arn: `arn:aws:ecr:${r}:${a}:repository/${phys}`, registryId: a, repositoryUrl: `${a}.dkr.ecr.${r}.amazonaws.com/${phys}` });
+            case "aws:codebuild/project:Project":
+                return done(`arn:aws:codebuild:${r}:${a}:project/${phys}`, { name: phys, arn: `arn:aws:codebuild:${r}:${a}:project/${phys}`, badgeUrl: "" });
+            case "aws:cloudwatch/logGroup:LogGroup":
+                return done(phys, { name: phys, arn: `arn:aws:logs:${r}:${a}:log-group:${phys}` });
+            case "aws:cloudfront/distribution:Distribution": {
+                const id = `E${hex(urn, 13).toUpperCase()}`;
+                return done(id, { arn: `arn:aws:cloudfront::${a}:distribution/${id}`, domainName: `d${hex(urn, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", etag: `E${hex(urn + "etag", 13).toUpperCase()}`, status: "Deployed" });
+            }
+            case "aws:cloudfront/keyValueStore:KeyValueStore": {
+                const id = uuid(urn);
+                return done(phys, { name: phys, arn: `arn:aws:cloudfront::${a}:key-value-store/${id}`, etag: `ETVP${hex(urn, 10).toUpperCase()}` });
+            }
+            case "aws:cloudfront/function:Function":
+                return done(phys, { name: phys, arn: `arn:aws:cloudfront::${a}:function/${phys}`, etag: `ETVP${hex(urn, 10).toUpperCase()}`, liveStageEtag: `ETVP${hex(urn, 10).toUpperCase()}`, status: "UNASSOCIATED" });
+            case "aws:cloudfront/originAccessControl:OriginAccessControl":
+            case "aws:cloudfront/cachePolicy:CachePolicy":
+            case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy":
+            case "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": {
+                const id = type.includes("originAccessControl") ? `E${hex(urn, 13).toUpperCase()}` : uuid(urn);
+                return done(id, { etag: `E${hex(urn + "etag", 13).toUpperCase()}` });
+            }
+            case "aws:ecs/cluster:Cluster":
+                return done(`arn:aws:ecs:${r}:${a}:cluster/${phys}`, { name: phys, arn: `arn:aws:ecs:${r}:${a}:cluster/${phys}` });
+            case "aws:ecs/taskDefinition:TaskDefinition": {
+                const family = inputs.family ?? phys;
+                return done(`arn:aws:ecs:${r}:${a}:task-definition/${family}:1`, { arn: `arn:aws:ecs:${r}:${a}:task-definition/${family}:1`, arnWithoutRevision: `arn:aws:ecs:${r}:${a}:task-definition/${family}`, revision: 1 });
+            }
+            case "aws:ecs/service:Service": {
+                const cluster = String(inputs.cluster ?? "default").split("/").pop();
+                return done(`arn:aws:ecs:${r}:${a}:service/${cluster}/${phys}`, { name: phys });
+            }
+            case "aws:ecs/capacityProvider:CapacityProvider":
+                return done(`arn:aws:ecs:${r}:${a}:capacity-provider/${phys}`, { name: phys, arn: `arn:aws:ecs:${r}:${a}:capacity-provider/${phys}` });
+            case "aws:sqs/queue:Queue":
+                return done(`https://sqs.${r}.amazonaws.com/${a}/${phys}`, { name: phys, arn: `arn:aws:sqs:${r}:${a}:${phys}`, url: `https://sqs.${r}.amazonaws.com/${a}/${phys}` });
+            case "aws:sns/topic:Topic":
+                return done(`arn:aws:sns:${r}:${a}:${phys}`, { name: phys, arn: `arn:aws:sns:${r}:${a}:${phys}` });
+            case "aws:sfn/stateMachine:StateMachine":
+                return done(`arn:aws:states:${r}:${a}:stateMachine:${phys}`, { name: phys, arn: `arn:aws:states:${r}:${a}:stateMachine:${phys}`, status: "ACTIVE" });
+            case "aws:scheduler/schedule:Schedule": {
+                const group = inputs.groupName ?? "default";
+                return done(`${group}/${phys}`, { name: phys, arn: `arn:aws:scheduler:${r}:${a}:schedule/${group}/${phys}` });
+            }
+            case "aws:scheduler/scheduleGroup:ScheduleGroup":
+                return done(phys, { name: phys, arn: `arn:aws:scheduler:${r}:${a}:schedule-group/${phys}` });
+            case "aws:lb/loadBalancer:LoadBalancer":
+            case "aws:alb/loadBalancer:LoadBalancer": {
+                const arn = `arn:aws:elasticloadbalancing:${r}:${a}:loadbalancer/app/${phys}/${hex(urn, 16)}`;
+                return done(arn, { name: phys, arn, arnSuffix: arn.split(":loadbalancer/")[1], dnsName: `${phys}-${hex(urn, 10)}.${r}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" });
+            }
+            case "aws:lb/targetGroup:TargetGroup":
+            case "aws:alb/targetGroup:TargetGroup": {
+                const arn = `arn:aws:elasticloadbalancing:${r}:${a}:targetgroup/${phys}/${hex(urn, 16)}`;
+                return done(arn, { name: phys, arn, arnSuffix: `targetgroup/${phys}/${hex(urn, 16)}` });
+            }
+            case "aws:lb/listener:Listener":
+            case "aws:lb/listenerRule:ListenerRule": {
+                const arn = `arn:aws:elasticloadbalancing:${r}:${a}:listener/app/${hex(urn, 16)}`;
+                return done(arn, { arn });
+            }
+            case "aws:autoscaling/group:Group":
+                return done(phys, { name: phys, arn: `arn:aws:autoscaling:${r}:${a}:autoScalingGroup:${uuid(urn)}:autoScalingGroupName/${phys}` });
+            case "aws:ec2/launchTemplate:LaunchTemplate": {
+                const id = `lt-${hex(urn, 17)}`;
+                return done(id, { name: phys, arn: `arn:aws:ec2:${r}:${a}:launch-template/${id}`, latestVersion: 1, defaultVersion: 1 });
+            }
+            case "aws:ec2/securityGroup:SecurityGroup": {
+                const id = `sg-${hex(urn, 17)}`;
+                return done(id, { name: phys, arn: `arn:aws:ec2:${r}:${a}:security-group/${id}` });
+            }
+            case "aws:kms/key:Key": {
+                const id = uuid(urn);
+                return done(id, { keyId: id, arn: `arn:aws:kms:${r}:${a}:key/${id}` });
+            }
+            case "aws:cloudwatch/metricAlarm:MetricAlarm":
+                return done(phys, { name: phys, arn: `arn:aws:cloudwatch:${r}:${a}:alarm:${phys}` });
+            case "aws:appautoscaling/policy:Policy":
+                return done(phys, { name: phys, arn: `arn:aws:autoscaling:${r}:${a}:scalingPolicy:${uuid(urn)}:resource/${phys}`, alarmArns: [] });
+            case "aws:appautoscaling/target:Target":
+                return done(`${inputs.serviceNamespace}/${inputs.resourceId}`, { arn: `arn:aws:application-autoscaling:${r}:${a}:scalable-target/${hex(urn, 20)}` });
+        }
+        if (type.startsWith("aws:") && type !== "pulumi:providers:aws") {
+            // Anything else: a name-based id and a generic ARN in the resource's service.
+            const service = type.slice(4).split("/")[0];
+            return done(phys, { arn: `arn:aws:${service}:${r}:${a}:${logical}/${phys}` });
+        }
+        return done(args_id(type, logical, urn), {});
+    }
+}
+
+function args_id(type: string, logical: string, urn: string): string | undefined {
+    return type.startsWith("pulumi:providers:") ? `${logical}-${hex(urn, 8)}` : undefined;
+}
+
+function managedPolicy(table: Record<string, string>, name: string, what: string) {
+    const id = table[name];
+    if (!id) throw new Error(`AwsMocks: unknown managed CloudFront ${what} "${name}"`);
+    return { id, name };
+}
+
+/** The JSON document `aws.iam.getPolicyDocument` would return for its inputs. */
+export function policyDocument(inputs: Record<string, any>): Record<string, unknown> {
+    const list = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+    const statements = (inputs.statements ?? []).map((s: Record<string, any>) => {
+        const out: Record<string, unknown> = {};
+        if (s.sid) out.Sid = s.sid;
+        out.Effect = s.effect ?? "Allow";
+        if (s.actions) out.Action = list(s.actions);
+        if (s.notActions) out.NotAction = list(s.notActions);
+        if (s.resources) out.Resource = list(s.resources);
+        if (s.notResources) out.NotResource = list(s.notResources);
+        if (s.principals) {
+            const p: Record<string, unknown> = {};
+            for (const pr of s.principals) p[pr.type] = list(pr.identifiers);
+            out.Principal = p;
+        }
+        if (s.conditions) {
+            const c: Record<string, Record<string, unknown>> = {};
+            for (const cond of s.conditions) (c[cond.test] ??= {})[cond.variable] = list(cond.values);
+            out.Condition = c;
+        }
+        return out;
+    });
+    return { Version: inputs.version ?? "2012-10-17", Statement: statements };
+}
+
+/** The URN the mock monitor gives a resource (same rule as Pulumi's MockMonitor). */
+export function mockUrn(parent: string | undefined, type: string, name: string): string {
+    let qualified = type;
+    if (parent) {
+        const parentType = parent.split("::")[2].split("$").pop();
+        qualified = `${parentType}$${type}`;
+    }
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}

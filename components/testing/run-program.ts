@@ -1,0 +1,111 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { AwsMocks, AwsMocksOptions, RecordedResource } from "./aws-mocks";
+
+export interface RunProgramOptions {
+    /** The Pulumi program: returns the stack outputs (or a promise of them). */
+    program: () => unknown;
+    /** Stack name: the environment's name. */
+    stack: string;
+    /** Defaults to the `name` in `Pulumi.yaml` beside `configFile`, else "paved". */
+    project?: string;
+    /** A stack config file (`Pulumi.<env>.yaml`) to load. */
+    configFile?: string;
+    /** Config values by full key (`paved:kind`, `aws:region`); they win over the file's. */
+    config?: Record<string, unknown>;
+    /** Extra mock answers: stack references, invokes, outputs. */
+    mocks?: Partial<AwsMocksOptions>;
+    /** Run as a preview (unknown outputs stay unknown). */
+    preview?: boolean;
+}
+
+export interface ProgramResult {
+    project: string;
+    stack: string;
+    /** Every registered resource, the stack first, in registration order. */
+    resources: RecordedResource[];
+    /** The stack's outputs, resolved. */
+    outputs: Record<string, unknown>;
+}
+
+/** A stack config file's `config:` map, keys qualified with the project name where they are not. */
+export function readStackConfigFile(file: string, project: string): Record<string, unknown> {
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries<unknown>(doc.config ?? {})) {
+        out[key.includes(":") ? key : `${project}:${key}`] = value;
+    }
+    return out;
+}
+
+/** The project name from a `Pulumi.yaml` in `dir`, if there is one. */
+export function projectName(dir: string): string | undefined {
+    const file = path.join(dir, "Pulumi.yaml");
+    if (!fs.existsSync(file)) return undefined;
+    return YAML.parse(fs.readFileSync(file, "utf8"))?.name;
+}
+
+/** Runs must not overlap: the Pulumi runtime is one global per process. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a Pulumi program under AWS-aware mocks for one stack and returns every resource it
+ * registered, with resolved inputs. Throws the program's own error (e.g. a `ConfigError`), or an
+ * error listing every physical name AWS would reject, naming each resource's URN.
+ */
+export function runProgram(options: RunProgramOptions): Promise<ProgramResult> {
+    const run = queue.then(() => runOnce(options));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
+    const dir = options.configFile ? path.dirname(path.resolve(options.configFile)) : process.cwd();
+    const project = options.project ?? projectName(dir) ?? "paved";
+    const values = {
+        ...(options.configFile ? readStackConfigFile(options.configFile, project) : {}),
+        ...(options.config ?? {}),
+    };
+    const region = typeof values["aws:region"] === "string" ? (values["aws:region"] as string) : "us-east-1";
+    const mocks = new AwsMocks({ region, ...options.mocks });
+
+    await pulumi.runtime.setMocks(mocks, project, options.stack, options.preview ?? false);
+    // The mock API does not pass a resource's parent or options to `newResource`; hand it the
+    // request (newResource runs synchronously inside registerResource, so this cannot interleave).
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: unknown, callback: unknown) => {
+        mocks.currentRequest = req;
+        return register(req, callback);
+    };
+    const engineConfig: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+        if (value && typeof value === "object" && "secure" in (value as object)) {
+            engineConfig[key] = "[secret]";
+            secretKeys.push(key);
+        } else {
+            engineConfig[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    pulumi.runtime.setAllConfig(engineConfig, secretKeys);
+
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const outputs = await pulumi.runtime.runInPulumiStack(async () => options.program());
+        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        // Let rejected applies surface before deciding the run was clean.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (rejections.length > 0) throw rejections[0];
+        if (mocks.errors.length > 0) {
+            throw new Error(`${mocks.errors.length} resource${mocks.errors.length === 1 ? "" : "s"} AWS would reject:\n${mocks.errors.map((e) => `  - ${e}`).join("\n")}`);
+        }
+        return { project, stack: options.stack, resources: mocks.resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}

@@ -1,0 +1,171 @@
+/**
+ * Pure validation rules shared by the config schema and the components' constructors, so a team
+ * importing a component gets the same errors as a stack config. Each returns why a value is
+ * invalid (phrased as what to do), or undefined when it is valid.
+ */
+
+/** Max segments in an app path: bounds the router's KeyValueStore lookups per request. */
+export const MAX_PATH_SEGMENTS = 3;
+
+/** App path: "/" (the root app) or lowercase URL-safe segments, e.g. "/catalog" or "/admin/reports". */
+export function appPathViolation(path: string): string | undefined {
+    if (path === "/") return undefined;
+    const suggestion = suggestAppPath(path);
+    const hint = suggestion && suggestion !== path ? `, e.g. "${suggestion}"` : "";
+    if (!/^(\/[a-z0-9]+(?:[-._~][a-z0-9]+)*)+$/.test(path)) {
+        return `must be "/" or a lowercase URL-safe prefix: "/" then segments of a-z, 0-9 and single "-", "." "_" or "~" between them, no trailing slash${hint}`;
+    }
+    const segments = path.split("/").length - 1;
+    if (segments > MAX_PATH_SEGMENTS) return `may have at most ${MAX_PATH_SEGMENTS} segments (has ${segments})`;
+    return undefined;
+}
+
+function suggestAppPath(path: string): string | undefined {
+    const segments = path
+        .toLowerCase()
+        .split("/")
+        .map((s) => s.replace(/[^a-z0-9._~-]+/g, "-").replace(/^[-._~]+|[-._~]+$/g, ""))
+        .filter((s) => s.length > 0);
+    return segments.length > 0 ? `/${segments.join("/")}` : undefined;
+}
+
+/** True when one app path is the other or lies under it ("/a" and "/a/b"). The root overlaps nothing. */
+export function pathsOverlap(a: string, b: string): boolean {
+    if (a === "/" || b === "/") return a === b;
+    return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+/** Names of apps and jobs: they become S3 prefixes, ECR path parts and parts of other names. */
+export function resourceNameViolation(name: string): string | undefined {
+    if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(name)) {
+        return `must be lowercase letters, digits and single hyphens, starting with a letter, e.g. "${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+|-+$/g, "") || "my-app"}"`;
+    }
+    if (name.length > 40) return `must be at most 40 characters (has ${name.length})`;
+    return undefined;
+}
+
+const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+interface CronField {
+    name: string;
+    min: number;
+    max: number;
+    names?: string[];
+    extra: RegExp;
+}
+
+const CRON_FIELDS: CronField[] = [
+    { name: "minutes", min: 0, max: 59, extra: /^$/ },
+    { name: "hours", min: 0, max: 23, extra: /^$/ },
+    { name: "day-of-month", min: 1, max: 31, extra: /^(\?|L|L-\d{1,2}|\d{1,2}W|LW)$/ },
+    { name: "month", min: 1, max: 12, names: MONTHS, extra: /^$/ },
+    { name: "day-of-week", min: 1, max: 7, names: DAYS, extra: /^(\?|[1-7]L|[1-7]#[1-5]|L|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/ },
+    { name: "year", min: 1970, max: 2199, extra: /^$/ },
+];
+
+function cronValue(field: CronField, text: string): number | undefined {
+    if (/^\d+$/.test(text)) {
+        const n = Number(text);
+        return n >= field.min && n <= field.max ? n : undefined;
+    }
+    const i = field.names?.indexOf(text.toUpperCase()) ?? -1;
+    return i >= 0 ? i + field.min : undefined;
+}
+
+function cronFieldViolation(field: CronField, text: string): string | undefined {
+    if (field.extra.test(text.toUpperCase())) return undefined;
+    for (const item of text.split(",")) {
+        const [range, step, ...more] = item.split("/");
+        if (more.length > 0 || (step !== undefined && !/^[1-9]\d*$/.test(step))) {
+            return `${field.name} "${text}": a step is "/" and a positive number`;
+        }
+        if (range === "*") continue;
+        const bounds = range.split("-");
+        if (bounds.length > 2 || bounds.some((b) => cronValue(field, b) === undefined)) {
+            const names = field.names ? ` or ${field.names[0]}-${field.names[field.names.length - 1]}` : "";
+            return `${field.name} "${text}" must use values ${field.min}-${field.max}${names} with "," "-" "*" "/"`;
+        }
+    }
+    return undefined;
+}
+
+/**
+ * EventBridge Scheduler expressions: `cron(min hour day-of-month month day-of-week year)` (one of
+ * the two day fields must be "?") or `rate(<n> minute|minutes|hour|hours|day|days)`.
+ */
+export function scheduleExpressionViolation(expression: string): string | undefined {
+    const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+    if (rate) {
+        const n = Number(rate[1]);
+        if (n < 1) return `rate value must be a positive whole number`;
+        const singular = !rate[2].endsWith("s");
+        if (n === 1 && !singular) return `use the singular unit for 1: "rate(1 ${rate[2].slice(0, -1)})"`;
+        if (n > 1 && singular) return `use the plural unit for ${n}: "rate(${n} ${rate[2]}s)"`;
+        return undefined;
+    }
+    const cron = /^cron\((.*)\)$/.exec(expression);
+    if (!cron) return `must be "cron(min hour day-of-month month day-of-week year)" or "rate(<n> <unit>)", e.g. "cron(0 3 * * ? *)" or "rate(15 minutes)"`;
+    const fields = cron[1].trim().split(/\s+/);
+    if (fields.length !== 6) return `cron needs 6 fields (min hour day-of-month month day-of-week year), got ${fields.length}, e.g. "cron(0 3 * * ? *)"`;
+    for (let i = 0; i < 6; i++) {
+        const problem = cronFieldViolation(CRON_FIELDS[i], fields[i]);
+        if (problem) return problem;
+    }
+    const [, , dom, , dow] = fields;
+    if ((dom === "?") === (dow === "?")) return `exactly one of day-of-month ("${dom}") and day-of-week ("${dow}") must be "?"`;
+    return undefined;
+}
+
+let zones: Set<string> | undefined;
+/** IANA time zone names, as EventBridge Scheduler accepts them. */
+export function timeZoneViolation(zone: string): string | undefined {
+    zones ??= new Set([...Intl.supportedValuesOf("timeZone"), "UTC", "Etc/UTC"]);
+    return zones.has(zone) ? undefined : `must be an IANA time zone such as "UTC" or "Europe/Berlin"`;
+}
+
+/** Fargate's CPU (units) to memory (MiB) combinations. */
+export const FARGATE_SIZES: ReadonlyArray<{ cpu: number; memory: number[] }> = [
+    { cpu: 256, memory: [512, 1024, 2048] },
+    { cpu: 512, memory: range(1024, 4096, 1024) },
+    { cpu: 1024, memory: range(2048, 8192, 1024) },
+    { cpu: 2048, memory: range(4096, 16384, 1024) },
+    { cpu: 4096, memory: range(8192, 30720, 1024) },
+    { cpu: 8192, memory: range(16384, 61440, 4096) },
+    { cpu: 16384, memory: range(32768, 122880, 8192) },
+];
+
+function range(from: number, to: number, step: number): number[] {
+    const out: number[] = [];
+    for (let v = from; v <= to; v += step) out.push(v);
+    return out;
+}
+
+export function fargateSizeViolation(cpu: number, memory: number): string | undefined {
+    const row = FARGATE_SIZES.find((r) => r.cpu === cpu);
+    if (!row) return `Fargate cpu must be one of ${FARGATE_SIZES.map((r) => r.cpu).join(", ")} (got ${cpu})`;
+    if (!row.memory.includes(memory)) {
+        const lo = row.memory[0];
+        const hi = row.memory[row.memory.length - 1];
+        const step = row.memory.length > 1 ? row.memory[1] - row.memory[0] : 0;
+        return `Fargate cpu ${cpu} takes memory ${row.memory.length <= 3 ? row.memory.join(", ") : `${lo}-${hi} in steps of ${step}`} MiB (got ${memory})`;
+    }
+    return undefined;
+}
+
+/** Bounds for tasks on EC2 capacity: the container's hard limits must fit on one instance. */
+export const EC2_TASK_LIMITS = { minCpu: 128, maxCpu: 196608, minMemory: 128, maxMemory: 786432 };
+
+export function ec2SizeViolation(cpu: number, memory: number, instanceMemoryMiB?: number, instanceCpu?: number): string | undefined {
+    const l = EC2_TASK_LIMITS;
+    if (!Number.isInteger(cpu) || cpu < l.minCpu || cpu > l.maxCpu) return `cpu must be a whole number of units from ${l.minCpu} to ${l.maxCpu} (1024 = 1 vCPU), got ${cpu}`;
+    if (!Number.isInteger(memory) || memory < l.minMemory || memory > l.maxMemory) return `memory must be whole MiB from ${l.minMemory} to ${l.maxMemory}, got ${memory}`;
+    if (instanceCpu !== undefined && cpu > instanceCpu) return `cpu ${cpu} does not fit the cluster's largest instance (${instanceCpu} units): lower it or add a larger instance type`;
+    if (instanceMemoryMiB !== undefined && memory > instanceMemoryMiB) return `memory ${memory} MiB does not fit the cluster's largest instance (${instanceMemoryMiB} MiB available to tasks): lower it or add a larger instance type`;
+    return undefined;
+}
+
+/** Release ids: a path segment in S3 and a KeyValueStore value. */
+export function releaseIdViolation(id: string): string | undefined {
+    return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id) ? undefined : `must be 1-64 characters of letters, digits, ".", "_" and "-", starting with a letter or digit`;
+}
