@@ -7,3 +7,4 @@ export * from "./naming";
 export * from "./validation";
 export * from "./config";
 export * from "./network/network";
+export * from "./resource-names";

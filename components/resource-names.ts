@@ -1,0 +1,62 @@
+import { physicalName } from "./naming";
+
+/**
+ * The physical names Paved gives AWS resources that other code finds by name: the `paved` CLI
+ * (builds, releases, job runs) derives them from the environment's name prefix instead of needing
+ * stack state. Components and the CLI both call these; never build one of these names by hand.
+ *
+ * `prefix` is the environment's name prefix, `<project>-<stack>` (e.g. `paved-dev`).
+ */
+export const resourceNames = {
+    /** The one S3 bucket holding every app's assets (account and region keep it globally unique). */
+    assetBucket: (prefix: string, accountId: string, region: string) => physicalName("s3Bucket", prefix, "assets", accountId, region),
+    /** The CloudFront KeyValueStore of routes and release pointers. */
+    routeStore: (prefix: string) => physicalName("cloudfront", prefix, "routes"),
+    /** The viewer-request router function. */
+    routerFunction: (prefix: string) => physicalName("cloudfront", prefix, "router"),
+    /** An app's CodeBuild project. */
+    appBuildProject: (prefix: string, app: string) => physicalName("codebuildProject", prefix, "app", app),
+    /** An app's ECR repository. */
+    appRepository: (prefix: string, app: string) => physicalName("ecrRepository", `${prefix}/apps/${app}`),
+    /** An app's build log group. */
+    appBuildLogGroup: (prefix: string, app: string) => physicalName("logGroup", `/paved/${prefix}/apps/${app}/build`),
+    /** The build image's ECR repository and CodeBuild project. */
+    buildImageRepository: (prefix: string) => physicalName("ecrRepository", `${prefix}/build-image`),
+    buildImageProject: (prefix: string) => physicalName("codebuildProject", prefix, "build-image"),
+    /** The batch ECS cluster (also runs container services). */
+    cluster: (prefix: string) => physicalName("ecsName", prefix),
+    /** A job's task definition family. */
+    jobTaskFamily: (prefix: string, job: string) => physicalName("ecsName", prefix, "job", job),
+    /** A job's log group. */
+    jobLogGroup: (prefix: string, job: string) => physicalName("logGroup", `/paved/${prefix}/jobs/${job}`),
+    /** A scheduled job's state machine. */
+    jobStateMachine: (prefix: string, job: string) => physicalName("stateMachine", prefix, "job", job),
+    /** A queue job's queue and its dead-letter queue. */
+    jobQueue: (prefix: string, job: string) => physicalName("sqsQueue", prefix, job),
+    jobDeadLetterQueue: (prefix: string, job: string) => physicalName("sqsQueue", prefix, job, "dlq"),
+    /** A queue job's worker service. */
+    jobWorkerService: (prefix: string, job: string) => physicalName("ecsName", prefix, "workers", job),
+    /** An app's container service and its task definition family. */
+    appService: (prefix: string, app: string) => physicalName("ecsName", prefix, "svc", app),
+    appServiceFamily: (prefix: string, app: string) => physicalName("ecsName", prefix, "svc", app),
+    appServiceLogGroup: (prefix: string, app: string) => physicalName("logGroup", `/paved/${prefix}/services/${app}`),
+};
+
+/**
+ * The release contract between builds, the router function and the CLI.
+ *
+ * - Assets of release R of app A live under `s3://<assetBucket>/<A>/<R>/`.
+ * - The KeyValueStore holds, per app, a route entry (managed by Pulumi) and a release pointer
+ *   (written by builds and `paved release`; Pulumi never writes or reverts it).
+ * - Builds name releases `<UTC yyyymmddHHMMSS>-<first 7 of commit sha>`, so ids sort by time.
+ */
+export const releaseContract = {
+    /** KeyValueStore key of the route for app path `path` ("/", "/catalog"); its value is the app's name. */
+    routeKey: (path: string) => `route:${path}`,
+    /** KeyValueStore key of app `app`'s current release id. */
+    releaseKey: (app: string) => `release:${app}`,
+    /** S3 key prefix of one release of an app, with a trailing slash. */
+    releasePrefix: (app: string, release: string) => `${app}/${release}/`,
+    /** S3 key prefix of all of an app's releases, with a trailing slash. */
+    appPrefix: (app: string) => `${app}/`,
+};
