@@ -8,3 +8,4 @@ export * from "./validation";
 export * from "./config";
 export * from "./network/network";
 export * from "./resource-names";
+export * from "./environment/outputs";

@@ -1,0 +1,71 @@
+/**
+ * The stack outputs an environment exports: what a user needs (URLs, names) and what the `paved`
+ * CLI reads (through the Automation API) to act on a deployed environment.
+ */
+export interface AppOutputs {
+    /** The app's public URL. */
+    url: string;
+    /** Its CodeBuild project. */
+    buildProject: string;
+    /** Its ECR repository URL. */
+    repositoryUrl: string;
+    /** Its build log group. */
+    logGroup: string;
+}
+
+export interface RunTaskOutputs {
+    cluster: string;
+    /** Task definition family: RunTask uses the latest ACTIVE revision. */
+    taskDefinitionFamily: string;
+    /** Container whose exit code is the job's result. */
+    containerName: string;
+    subnets: string[];
+    securityGroups: string[];
+    /** Capacity provider strategy the job runs with. */
+    capacityProviderStrategy: { capacityProvider: string; weight: number; base?: number }[];
+}
+
+export interface JobOutputs {
+    trigger: "schedule" | "onDemand" | "queue";
+    /** How to run it now, e.g. `paved job run dev nightly-report`. */
+    run: string;
+    runTask: RunTaskOutputs;
+    logGroup: string;
+    /** Scheduled jobs: the state machine. */
+    stateMachineArn?: string;
+    /** Queue jobs: the queue. */
+    queueUrl?: string;
+}
+
+export interface ServiceOutputs {
+    cluster: string;
+    service: string;
+    taskDefinitionFamily: string;
+    containerName: string;
+}
+
+export interface SiteOutputs {
+    url: string;
+    distributionId: string;
+    bucket: string;
+    keyValueStoreArn: string;
+}
+
+export interface EnvironmentOutputs {
+    environment: string;
+    kind: "dev" | "staging" | "prod" | "ephemeral";
+    region: string;
+    /** `<project>-<stack>`: the prefix of every explicit physical name. */
+    namePrefix: string;
+    site: SiteOutputs;
+    apps: Record<string, AppOutputs>;
+    clusterName: string;
+    jobs: Record<string, JobOutputs>;
+    services: Record<string, ServiceOutputs>;
+    /** Network ids, for ephemeral environments' StackReference. */
+    vpcId: string;
+    privateSubnetIds: string[];
+    publicSubnetIds: string[];
+    /** Ephemeral environments: when gc may destroy them. */
+    expiresAt?: string;
+}
