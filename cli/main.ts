@@ -16,8 +16,9 @@ export function buildProgram(): Command {
         .description("evaluate an environment offline (no credentials, no Pulumi CLI) and print its resources")
         .argument("<env>", "environment (stack) name, e.g. dev")
         .option("--json <file>", "also write the plan with every resource's resolved inputs as JSON")
-        .action(async (env: string, opts: { json?: string }) => {
-            const result = await planEnvironment(env);
+        .option("--config <file>", "plan this stack config file instead of Pulumi.<env>.yaml")
+        .action(async (env: string, opts: { json?: string; config?: string }) => {
+            const result = await planEnvironment(env, { configFile: opts.config });
             console.log(renderTree(result));
             console.log(`\n${result.resources.length} resources in ${result.project}/${result.stack}\n`);
             console.log(renderCounts(result));

@@ -331,7 +331,7 @@ function checkJobSizes(jobs: Parsed<JobConfig>[], cluster: ClusterConfig, proble
         }
         const problem = job.capacity === "ec2" ? ec2SizeViolation(job.cpu, job.memory, maxMemory, maxCpu) : fargateSizeViolation(job.cpu, job.memory);
         if (problem) {
-            const field = /^(Fargate )?cpu/.test(problem) ? "cpu" : "memory";
+            const field = /^(Fargate )?cpu (must|\d+ does not fit)/.test(problem) ? "cpu" : "memory";
             problems.push({ path: `${where}.${field}`, value: { cpu: job.cpu, memory: job.memory, capacity: job.capacity }, message: `job "${job.name}": ${problem}` });
         }
     }

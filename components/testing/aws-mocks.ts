@@ -74,12 +74,23 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     /** The request being registered: set synchronously just before `newResource` runs. */
     currentRequest?: any;
     private readonly region: string;
+    private readonly engineUrns = new Map<string, string>();
 
     constructor(private readonly options: AwsMocksOptions) {
         this.region = options.region;
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        try {
+            return this.answer(args);
+        } catch (e) {
+            // The engine protocol loses the message; keep it for the run's error.
+            this.errors.push((e as Error).message);
+            throw e;
+        }
+    }
+
+    private answer(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const custom = this.options.invokes?.[args.token];
         if (custom) return custom(args.inputs);
         const r = this.region;
@@ -115,8 +126,12 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         const req = this.currentRequest;
         this.currentRequest = undefined;
-        const parent: string | undefined = req?.getParent() || undefined;
-        const urn = mockUrn(parent, args.type, args.name);
+        // The mock monitor names resources its own way (MockMonitor.newUrn); record the URN the
+        // engine would give, so pinned URNs hold against real stacks.
+        const monitorParent: string | undefined = req?.getParent() || undefined;
+        const parent = monitorParent ? this.engineUrns.get(monitorParent) : undefined;
+        const urn = engineUrn(parent, args.type, args.name);
+        this.engineUrns.set(monitorUrn(monitorParent, args.type, args.name), urn);
         const inputs = (args.inputs ?? {}) as Record<string, any>;
 
         for (const v of nameInputViolations(args.type, inputs)) this.errors.push(`${urn}: ${v}`);
@@ -307,12 +322,19 @@ export function policyDocument(inputs: Record<string, any>): Record<string, unkn
     return { Version: inputs.version ?? "2012-10-17", Statement: statements };
 }
 
-/** The URN the mock monitor gives a resource (same rule as Pulumi's MockMonitor). */
-export function mockUrn(parent: string | undefined, type: string, name: string): string {
+/** The URN Pulumi's MockMonitor gives a resource (its own rule: only the parent's last type). */
+function monitorUrn(parent: string | undefined, type: string, name: string): string {
     let qualified = type;
-    if (parent) {
-        const parentType = parent.split("::")[2].split("$").pop();
-        qualified = `${parentType}$${type}`;
-    }
+    if (parent) qualified = `${parent.split("::")[2].split("$").pop()}$${type}`;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
+/**
+ * The URN the engine gives a resource: the parent's qualified type chain, then the type; children
+ * of the stack carry no stack prefix.
+ */
+export function engineUrn(parent: string | undefined, type: string, name: string): string {
+    const parentType = parent?.split("::")[2];
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
     return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
 }

@@ -95,15 +95,21 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
     const rejections: unknown[] = [];
     const onRejection = (reason: unknown) => rejections.push(reason);
     process.on("unhandledRejection", onRejection);
+    const failure = () =>
+        new Error(`${mocks.errors.length} problem${mocks.errors.length === 1 ? "" : "s"} under the AWS mocks:\n${mocks.errors.map((e) => `  - ${e}`).join("\n")}`);
     try {
-        const outputs = await pulumi.runtime.runInPulumiStack(async () => options.program());
+        let outputs;
+        try {
+            outputs = await pulumi.runtime.runInPulumiStack(async () => options.program());
+        } catch (e) {
+            // A failed mock call surfaces as a bare error; the recorded message says what failed.
+            throw mocks.errors.length > 0 ? failure() : e;
+        }
         await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
         // Let rejected applies surface before deciding the run was clean.
         await new Promise((resolve) => setImmediate(resolve));
+        if (mocks.errors.length > 0) throw failure();
         if (rejections.length > 0) throw rejections[0];
-        if (mocks.errors.length > 0) {
-            throw new Error(`${mocks.errors.length} resource${mocks.errors.length === 1 ? "" : "s"} AWS would reject:\n${mocks.errors.map((e) => `  - ${e}`).join("\n")}`);
-        }
         return { project, stack: options.stack, resources: mocks.resources, outputs: (outputs ?? {}) as Record<string, unknown> };
     } finally {
         process.off("unhandledRejection", onRejection);

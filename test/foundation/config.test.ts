@@ -1,0 +1,157 @@
+import * as assert from "assert";
+import { ConfigError } from "../../components/errors";
+import { PavedConfig, RawStackConfig, parseConfig } from "../../components/config";
+import { scheduleExpressionViolation, fargateSizeViolation, appPathViolation, pathsOverlap } from "../../components/validation";
+
+const app = (name: string, path: string, extra: Record<string, unknown> = {}) => ({ name, path, source: { repository: "https://github.com/acme/web.git" }, ...extra });
+const job = (name: string, extra: Record<string, unknown> = {}) => ({ name, image: "acme/job:1", ...extra });
+
+function raw(values: Record<string, unknown>, stack = "dev", files: Record<string, string> = {}): RawStackConfig {
+    return {
+        project: "paved",
+        stack,
+        values: { "aws:region": "eu-west-1", "paved:kind": "dev", ...values },
+        projectDir: "/project",
+        readFile: (f) => {
+            if (f in files) return files[f];
+            throw new Error(`ENOENT: no such file ${f}`);
+        },
+    };
+}
+
+function problems(input: RawStackConfig): { path: string; value: unknown; message: string }[] {
+    try {
+        parseConfig(input);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+        return (e as ConfigError).problems;
+    }
+    assert.fail("expected the config to be rejected");
+}
+
+describe("config", () => {
+    it("parses a minimal config with defaults by kind", () => {
+        const dev: PavedConfig = parseConfig(raw({ "paved:apps": [app("catalog", "/catalog")] }));
+        assert.strictEqual(dev.name, "dev");
+        assert.deepStrictEqual(dev.network, { create: { cidrBlock: "10.0.0.0/16", availabilityZones: 2, natGateways: "single" } });
+        assert.strictEqual(dev.apps[0].build.command, "npm run build");
+        assert.strictEqual(dev.apps[0].source.branch, "main");
+        assert.strictEqual(dev.protect, false);
+        const prod = parseConfig(raw({ "paved:kind": "prod" }, "prod"));
+        assert.deepStrictEqual(prod.network.create, { cidrBlock: "10.0.0.0/16", availabilityZones: 3, natGateways: "onePerAz" });
+        assert.strictEqual(prod.protect, true);
+    });
+
+    it("lists every problem at once, each with key path, value and fix", () => {
+        const found = problems(
+            raw({
+                "paved:colour": "blue",
+                "paved:apps": [app("catalog", "/Catalog"), app("catalog", "/shop"), app("admin", "/shop/admin")],
+                "paved:jobs": [job("nightly", { schedule: { expression: "cron(0 3 * * * *)" } }), job("big", { capacity: "fargate", cpu: 256, memory: 4096 }), job("gpu", { capacity: "lambda" })],
+            }),
+        );
+        const byPath = Object.fromEntries(found.map((p) => [p.path, p]));
+        assert.deepStrictEqual(Object.keys(byPath).sort(), [
+            "paved:apps[0].path",
+            "paved:apps[1].name",
+            "paved:apps[2].path",
+            "paved:colour",
+            "paved:jobs[0].schedule.expression",
+            "paved:jobs[1].memory",
+            "paved:jobs[2].capacity",
+        ]);
+        assert.strictEqual(byPath["paved:apps[0].path"].value, "/Catalog");
+        assert.match(byPath["paved:apps[0].path"].message, /lowercase.*e\.g\. "\/catalog"/);
+        assert.match(byPath["paved:apps[1].name"].message, /duplicate app name \(also paved:apps\[0\]\)/);
+        assert.match(byPath["paved:apps[2].path"].message, /overlaps the path of app "catalog" \(\/shop\)/);
+        assert.match(byPath["paved:jobs[1].memory"].message, /job "big": Fargate cpu 256 takes memory 512, 1024, 2048 MiB \(got 4096\)/);
+    });
+
+    it("rejects unknown keys at every depth", () => {
+        const found = problems(raw({ "paved:apps": [app("a", "/a", { build: { comand: "x" } })], "paved:cluster": { maxsize: 3 } }));
+        assert.deepStrictEqual(found.map((p) => p.path).sort(), ["paved:apps[0].build.comand", "paved:cluster.maxsize"]);
+        assert.ok(found.every((p) => /unknown key/.test(p.message)));
+    });
+
+    it("merges a shared catalog file with per-environment overrides and exclusions", () => {
+        const catalog = ["apps:", "  - { name: a, path: /a, source: { repository: 'https://github.com/acme/a.git' } }", "  - { name: b, path: /b, source: { repository: 'https://github.com/acme/b.git' } }", "jobs:", "  - { name: j, image: 'acme/j:1' }"].join("\n");
+        const config = parseConfig(
+            raw({ "paved:catalog": "catalog.yaml", "paved:overrides": { apps: { a: { build: { computeSize: "large" } } }, exclude: ["b"] }, "paved:apps": [app("c", "/c")] }, "dev", {
+                "/project/catalog.yaml": catalog,
+            }),
+        );
+        assert.deepStrictEqual(config.apps.map((a) => a.name), ["a", "c"]);
+        assert.strictEqual(config.apps[0].build.computeSize, "large");
+        assert.strictEqual(config.apps[0].build.command, "npm run build");
+        assert.deepStrictEqual(config.jobs.map((j) => j.name), ["j"]);
+    });
+
+    it("names the catalog file in errors from it, and overrides of unknown entries", () => {
+        const found = problems(raw({ "paved:catalog": "catalog.yaml", "paved:overrides": { apps: { ghost: { webhook: true } } } }, "dev", { "/project/catalog.yaml": "apps:\n  - { name: a, path: /A, source: { repository: 'https://x/y.git' } }\n" }));
+        assert.deepStrictEqual(found.map((p) => p.path).sort(), ["catalog.yaml:apps[0].path", "paved:overrides.apps.ghost"]);
+    });
+
+    it("rejects a missing catalog file and a missing region", () => {
+        const found = problems({ ...raw({ "paved:catalog": "nope.yaml" }), values: { "paved:kind": "dev", "paved:catalog": "nope.yaml" } });
+        assert.deepStrictEqual(found.map((p) => p.path).sort(), ["aws:region", "paved:catalog"]);
+    });
+
+    it("checks cluster sizing and whether jobs fit on its instances", () => {
+        const found = problems(raw({ "paved:cluster": { instanceTypes: ["m6i.large", "z9.huge"], minSize: 5, maxSize: 2 }, "paved:jobs": [job("huge", { cpu: 4096, memory: 65536 })] }));
+        const byPath = Object.fromEntries(found.map((p) => [p.path, p.message]));
+        assert.match(byPath["paved:cluster.minSize"], /must not exceed maxSize \(2\)/);
+        assert.match(byPath["paved:cluster.instanceTypes[1]"], /unknown instance type/);
+        assert.match(byPath["paved:jobs[0].cpu"], /does not fit the cluster's largest instance \(2048 units\)/);
+    });
+
+    it("requires ephemeral settings exactly for ephemeral environments", () => {
+        const eph = { baseStack: "staging", release: "2026.11.3", expiresAt: "2026-12-01T00:00:00Z" };
+        const ok = parseConfig(raw({ "paved:kind": "ephemeral", "paved:ephemeral": eph }, "staging-r42"));
+        assert.deepStrictEqual(ok.network, {});
+        assert.deepStrictEqual(ok.ephemeral, eph);
+        assert.deepStrictEqual(problems(raw({ "paved:kind": "ephemeral" }, "qa")).map((p) => p.path).sort(), ["paved:ephemeral", "stack"]);
+        assert.deepStrictEqual(problems(raw({ "paved:ephemeral": eph })).map((p) => p.path), ["paved:ephemeral"]);
+    });
+
+    it("needs domain and certificate together, the certificate in us-east-1", () => {
+        const found = problems(raw({ "paved:site": { domain: "www.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" } }));
+        assert.deepStrictEqual(found.map((p) => p.path), ["paved:site.certificateArn"]);
+        assert.match(found[0].message, /us-east-1/);
+    });
+});
+
+describe("validation rules", () => {
+    it("schedule expressions", () => {
+        for (const ok of ["cron(0 3 * * ? *)", "cron(0/15 8-18 ? * MON-FRI *)", "cron(0 12 L * ? 2027)", "cron(0 9 ? * 2#1 *)", "rate(1 hour)", "rate(15 minutes)"]) {
+            assert.strictEqual(scheduleExpressionViolation(ok), undefined, ok);
+        }
+        const bad: [string, RegExp][] = [
+            ["cron(0 3 * * *)", /6 fields/],
+            ["cron(61 3 * * ? *)", /minutes "61"/],
+            ["cron(0 3 * * * *)", /exactly one of day-of-month/],
+            ["cron(0 3 ? * FUNDAY *)", /day-of-week/],
+            ["rate(1 hours)", /singular/],
+            ["rate(5 minute)", /plural/],
+            ["rate(0 minutes)", /positive/],
+            ["every day", /must be "cron/],
+        ];
+        for (const [expr, why] of bad) assert.match(scheduleExpressionViolation(expr) ?? "", why, expr);
+    });
+
+    it("Fargate sizes", () => {
+        assert.strictEqual(fargateSizeViolation(256, 512), undefined);
+        assert.strictEqual(fargateSizeViolation(4096, 30720), undefined);
+        assert.strictEqual(fargateSizeViolation(16384, 122880), undefined);
+        assert.match(fargateSizeViolation(512, 512) ?? "", /1024-4096 in steps of 1024/);
+        assert.match(fargateSizeViolation(8192, 20000) ?? "", /16384-61440 in steps of 4096/);
+        assert.match(fargateSizeViolation(3000, 8192) ?? "", /cpu must be one of/);
+    });
+
+    it("app paths", () => {
+        for (const ok of ["/", "/catalog", "/admin/reports", "/a-b/c.d"]) assert.strictEqual(appPathViolation(ok), undefined, ok);
+        for (const bad of ["catalog", "/Catalog", "/catalog/", "/a//b", "/a b", "/a/b/c/d", "/-a"]) assert.ok(appPathViolation(bad), bad);
+        assert.ok(pathsOverlap("/a", "/a/b"));
+        assert.ok(!pathsOverlap("/a", "/ab"));
+        assert.ok(!pathsOverlap("/", "/a"));
+    });
+});

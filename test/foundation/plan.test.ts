@@ -1,0 +1,56 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../cli/main";
+import { planEnvironment, renderCounts, renderTree } from "../../cli/plan";
+
+describe("offline plan", () => {
+    let logs: string[] = [];
+    const original = { log: console.log, error: console.error };
+    beforeEach(() => {
+        logs = [];
+        console.log = (...a: unknown[]) => logs.push(a.join(" "));
+        console.error = (...a: unknown[]) => logs.push(a.join(" "));
+    });
+    afterEach(() => Object.assign(console, original));
+
+    it("plans the dev environment into a tree and counts", async () => {
+        const result = await planEnvironment("dev");
+        assert.strictEqual(result.stack, "dev");
+        const tree = renderTree(result);
+        assert.match(tree.split("\n")[0], /^pulumi:pulumi:Stack {2}paved-dev$/);
+        assert.match(tree, /└─ paved:network:Network {2}network/);
+        const counts = renderCounts(result);
+        assert.match(counts, new RegExp(`total +${result.resources.length}$`));
+    });
+
+    it("writes the JSON plan with resolved inputs and exits 0", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "paved-")), "plan.json");
+        assert.strictEqual(await main(["plan", "dev", "--json", file]), 0);
+        const plan = JSON.parse(fs.readFileSync(file, "utf8"));
+        assert.strictEqual(plan.project, "paved");
+        assert.strictEqual(plan.stack, "dev");
+        const stack = plan.resources[0];
+        assert.deepStrictEqual(Object.keys(stack).sort(), ["custom", "inputs", "name", "parent", "type", "urn"]);
+        assert.strictEqual(stack.urn, "urn:pulumi:dev::paved::pulumi:pulumi:Stack::paved-dev");
+        const vpc = plan.resources.find((r: { type: string }) => r.type === "awsx:ec2:Vpc");
+        assert.strictEqual(vpc.inputs.cidrBlock, "10.10.0.0/16");
+        assert.strictEqual(vpc.parent, "urn:pulumi:dev::paved::paved:network:Network::network");
+    });
+
+    it("exits 2 with every config error on a bad config", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "paved-")), "Pulumi.bad.yaml");
+        fs.writeFileSync(file, "config:\n  aws:region: eu-west-1\n  paved:kind: qa\n  paved:colour: blue\n");
+        await assert.rejects(planEnvironment("bad", { configFile: file }), (e: Error) => {
+            assert.match(e.message, /2 problems in the config of stack "bad"/);
+            assert.match(e.message, /paved:kind "qa": Invalid option: expected one of "dev"\|"staging"\|"prod"\|"ephemeral"/);
+            assert.match(e.message, /paved:colour "blue": unknown key/);
+            return true;
+        });
+        assert.strictEqual(await main(["plan", "bad", "--config", file]), 2);
+        assert.match(logs.join("\n"), /paved:colour "blue": unknown key/);
+        assert.strictEqual(await main(["plan", "nope"]), 1);
+        assert.match(logs.join("\n"), /no stack config Pulumi.nope.yaml; environments here: .*\bdev\b/);
+    });
+});
