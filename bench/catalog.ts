@@ -1,0 +1,30 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+/**
+ * A generated environment of `apps` apps and `jobs` jobs, cycling through the committed catalog's
+ * entries with numbered names and paths so the shapes stay realistic at any scale.
+ */
+export function benchConfig(apps: number, jobs: number): Record<string, unknown> {
+    const catalog = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "catalog.yaml"), "utf8"));
+    const appList = Array.from({ length: apps }, (_, i) => {
+        const base = catalog.apps[i % catalog.apps.length];
+        const round = Math.floor(i / catalog.apps.length);
+        if (round === 0) return base;
+        const name = `${base.name}-${round}`.slice(0, 40);
+        return { ...base, name, path: base.path === "/" ? `/home-${round}` : `/r${round}${base.path}`.split("/").slice(0, 4).join("/") };
+    });
+    const jobList = Array.from({ length: jobs }, (_, i) => {
+        const base = catalog.jobs[i % catalog.jobs.length];
+        const round = Math.floor(i / catalog.jobs.length);
+        return round === 0 ? base : { ...base, name: `${base.name}-${round}` };
+    });
+    return {
+        "aws:region": "eu-west-1",
+        "paved:kind": "staging",
+        "paved:cluster": { instanceTypes: ["m6i.2xlarge", "m6a.2xlarge"], maxSize: 40 },
+        "paved:apps": appList,
+        "paved:jobs": jobList,
+    };
+}
