@@ -1,0 +1,154 @@
+import { releaseContract } from "../resource-names";
+
+/** An IAM policy document, as AWS reads it. */
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+export interface PolicyStatement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Principal?: Record<string, string | string[]> | "*";
+    Action: string | string[];
+    /** Absent in trust policies, which AWS rejects with a Resource. */
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** Resolved ARNs and names an app's build role is scoped to. */
+export interface AppBuildPolicyParams {
+    /** The app's name: its S3 prefix. */
+    app: string;
+    bucketArn: string;
+    /** The app's own ECR repository. */
+    repositoryArn: string;
+    /** The build image's repository (pull only). */
+    buildImageRepositoryArn: string;
+    /** The app's build log group. */
+    logGroupArn: string;
+    keyValueStoreArn: string;
+    /** KMS key of the asset bucket, when it is encrypted with one. */
+    bucketKmsKeyArn?: string;
+    /** KMS key of the app's repository, when it is encrypted with one. */
+    repositoryKmsKeyArn?: string;
+}
+
+/**
+ * The inline policy of an app's CodeBuild role: this app's S3 prefix, its repository, its log
+ * group, the route store, the build image. Nothing of any other app.
+ *
+ * The KeyValueStore is one resource for all apps and IAM cannot scope its actions by key, so any
+ * app's build could write any key of the store; that is the one shared grant.
+ */
+export function appBuildPolicy(p: AppBuildPolicyParams): PolicyDocument {
+    const prefix = releaseContract.appPrefix(p.app);
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "AppAssets",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+            Resource: `${p.bucketArn}/${prefix}*`,
+        },
+        {
+            Sid: "ListAppAssets",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: p.bucketArn,
+            Condition: { StringLike: { "s3:prefix": [prefix, `${prefix}*`] } },
+        },
+        {
+            Sid: "PushAppImage",
+            Effect: "Allow",
+            Action: [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:CompleteLayerUpload",
+                "ecr:DescribeImages",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:InitiateLayerUpload",
+                "ecr:PutImage",
+                "ecr:UploadLayerPart",
+            ],
+            Resource: p.repositoryArn,
+        },
+        // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+        { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        {
+            Sid: "PullBuildImage",
+            Effect: "Allow",
+            Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Resource: p.buildImageRepositoryArn,
+        },
+        {
+            Sid: "BuildLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: [p.logGroupArn, `${p.logGroupArn}:*`],
+        },
+        {
+            Sid: "ReleasePointer",
+            Effect: "Allow",
+            Action: ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:PutKey"],
+            Resource: p.keyValueStoreArn,
+        },
+    ];
+    const keys = [p.bucketKmsKeyArn, p.repositoryKmsKeyArn].filter((k): k is string => !!k);
+    if (keys.length > 0) {
+        statements.push({ Sid: "EncryptionKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [...new Set(keys)] });
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * The asset bucket's policy: TLS only, and reads only by CloudFront on behalf of this one
+ * distribution (Origin Access Control). No ListBucket: a missing key is a 403, never a listing.
+ */
+export function assetBucketPolicy(bucketArn: string, distributionArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            denyInsecureTransport(bucketArn),
+            {
+                Sid: "CloudFrontReadsThroughOriginAccessControl",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: "s3:GetObject",
+                Resource: `${bucketArn}/*`,
+                Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+            },
+        ],
+    };
+}
+
+/** A statement denying every request to the bucket that does not use TLS. */
+export function denyInsecureTransport(bucketArn: string): PolicyStatement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
+/** The policy of a log bucket: TLS only (CloudFront writes through the bucket's ACL). */
+export function logBucketPolicy(bucketArn: string): PolicyDocument {
+    return { Version: "2012-10-17", Statement: [denyInsecureTransport(bucketArn)] };
+}
+
+/** Trust policy letting one AWS service assume a role, limited to this account. */
+export function serviceTrustPolicy(service: string, accountId: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
+    };
+}

@@ -1,0 +1,343 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PavedError, show } from "../errors";
+import { defaultNamePrefix, physicalName } from "../naming";
+import { resourceNames } from "../resource-names";
+import { assetBucketPolicy, logBucketPolicy } from "./policies";
+import { ROUTER_CODE_LIMIT_BYTES, routerFunctionCode } from "./router";
+
+/** Seconds in a year: the cache lifetime of fingerprinted assets. */
+export const ONE_YEAR_SECONDS = 31536000;
+
+/**
+ * Viewer paths of files a bundler fingerprints. They get the long-lived cache policy; everything
+ * else (HTML, deep links) the revalidating one. A fixed list: adding apps never adds behaviors.
+ */
+export const ASSET_PATH_PATTERNS = ["*.js", "*.mjs", "*.css", "*.map", "*.woff", "*.woff2", "*.ttf", "*.otf", "*.svg", "*.png", "*.jpg", "*.jpeg", "*.gif", "*.webp", "*.avif", "*.ico", "*.wasm"];
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+export interface SiteDomainArgs {
+    /** Host names the site answers to, e.g. ["www.example.com"]. */
+    names: string[];
+    /** ACM certificate covering `names`; CloudFront only uses certificates from us-east-1. */
+    certificateArn: pulumi.Input<string>;
+}
+
+export interface SiteHostArgs {
+    /**
+     * Prefix of the physical names (bucket, KeyValueStore, router function, policies).
+     * @default `<project>-<stack>`
+     */
+    namePrefix?: string;
+    /** Serve on a custom domain. Without it the site uses the distribution's cloudfront.net name. */
+    domain?: SiteDomainArgs;
+    /**
+     * Write CloudFront standard access logs to a separate log bucket.
+     * @default false
+     */
+    accessLogs?: boolean;
+    /**
+     * Days to keep access logs.
+     * @default 90
+     */
+    accessLogRetentionDays?: number;
+    /**
+     * CloudFront price class.
+     * @default "PriceClass_100"
+     */
+    priceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+    /** KMS key for the asset bucket. SSE-S3 (AES256) when absent. */
+    kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Days to keep overwritten or deleted asset versions.
+     * @default 30
+     */
+    noncurrentVersionDays?: number;
+    /**
+     * Protect stateful resources (bucket, KeyValueStore, distribution) from deletion. Prod sets it.
+     * @default false
+     */
+    protect?: boolean;
+    /**
+     * Let `pulumi destroy` delete buckets that still hold objects (dev and ephemeral environments).
+     * Excludes `protect`.
+     * @default false
+     */
+    forceDestroy?: boolean;
+    /** Tags for every taggable child. */
+    tags?: Record<string, string>;
+}
+
+interface NormalizedSiteHostArgs {
+    namePrefix: string;
+    domain?: SiteDomainArgs;
+    accessLogs: boolean;
+    accessLogRetentionDays: number;
+    priceClass: string;
+    kmsKeyArn?: pulumi.Input<string>;
+    noncurrentVersionDays: number;
+    protect: boolean;
+    forceDestroy: boolean;
+    tags?: Record<string, string>;
+}
+
+function positiveInteger(name: string, field: string, value: number): void {
+    if (!Number.isInteger(value) || value < 1) throw new PavedError(`SiteHost "${name}": args.${field} ${show(value)} must be a whole number of days, at least 1`);
+}
+
+/** Defaults and synchronous checks of `SiteHostArgs`; throws `PavedError` naming the field. */
+export function normalizeSiteHostArgs(name: string, args: SiteHostArgs): NormalizedSiteHostArgs {
+    const n: NormalizedSiteHostArgs = {
+        accessLogs: false,
+        accessLogRetentionDays: 90,
+        priceClass: "PriceClass_100",
+        noncurrentVersionDays: 30,
+        protect: false,
+        forceDestroy: false,
+        ...args,
+        namePrefix: args.namePrefix ?? defaultNamePrefix(),
+    };
+    if (n.namePrefix.length === 0) throw new PavedError(`SiteHost "${name}": args.namePrefix must not be empty; omit it for "<project>-<stack>"`);
+    if (n.protect && n.forceDestroy) {
+        throw new PavedError(`SiteHost "${name}": args.protect and args.forceDestroy exclude each other; protect prod, force-destroy dev and ephemeral environments`);
+    }
+    positiveInteger(name, "noncurrentVersionDays", n.noncurrentVersionDays);
+    positiveInteger(name, "accessLogRetentionDays", n.accessLogRetentionDays);
+    if (!["PriceClass_100", "PriceClass_200", "PriceClass_All"].includes(n.priceClass)) {
+        throw new PavedError(`SiteHost "${name}": args.priceClass ${show(n.priceClass)} must be "PriceClass_100", "PriceClass_200" or "PriceClass_All"`);
+    }
+    if (n.domain) {
+        if (n.domain.names.length === 0) throw new PavedError(`SiteHost "${name}": args.domain.names is empty; list the host names, e.g. ["www.example.com"], or omit args.domain`);
+        n.domain.names.forEach((d, i) => {
+            if (!DOMAIN.test(d)) throw new PavedError(`SiteHost "${name}": args.domain.names[${i}] ${show(d)} must be a lowercase DNS name such as "www.example.com"`);
+        });
+        const cert = n.domain.certificateArn;
+        if (typeof cert === "string" && !CERTIFICATE.test(cert)) {
+            throw new PavedError(`SiteHost "${name}": args.domain.certificateArn ${show(cert)} must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)`);
+        }
+    }
+    return n;
+}
+
+/**
+ * Hosting for every frontend app of an environment: one private, versioned, encrypted S3 bucket
+ * and one CloudFront distribution in front of it. A viewer-request CloudFront Function routes each
+ * request by the KeyValueStore (`route:<path>` → app, `release:<app>` → release), so adding,
+ * removing or releasing an app changes store entries, never the distribution.
+ */
+export class SiteHost extends pulumi.ComponentResource {
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly bucketArn: pulumi.Output<string>;
+    public readonly distributionId: pulumi.Output<string>;
+    public readonly distributionArn: pulumi.Output<string>;
+    /** The distribution's cloudfront.net name. */
+    public readonly domainName: pulumi.Output<string>;
+    /** The site's base URL: the first custom domain, else the cloudfront.net name. */
+    public readonly url: pulumi.Output<string>;
+    public readonly keyValueStoreArn: pulumi.Output<string>;
+    public readonly keyValueStoreId: pulumi.Output<string>;
+    public readonly functionArn: pulumi.Output<string>;
+    /** The bucket's KMS key, when it has one (app builds need it to write). */
+    public readonly kmsKeyArn: pulumi.Output<string | undefined>;
+    /** The access log bucket, when access logs are on. */
+    public readonly logBucketName: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: SiteHostArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:frontend:SiteHost", name, {}, opts);
+        const a = normalizeSiteHostArgs(name, args);
+        const code = routerFunctionCode();
+        if (Buffer.byteLength(code) > ROUTER_CODE_LIMIT_BYTES) throw new PavedError(`SiteHost "${name}": the router function is ${Buffer.byteLength(code)} bytes; CloudFront allows ${ROUTER_CODE_LIMIT_BYTES}`);
+
+        const parent = { parent: this };
+        const stateful = { parent: this, protect: a.protect };
+        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const region = aws.getRegionOutput({}, parent).region;
+
+        const bucket = new aws.s3.Bucket(
+            `${name}-assets`,
+            { bucket: pulumi.all([account, region]).apply(([acc, reg]) => resourceNames.assetBucket(a.namePrefix, acc, reg)), forceDestroy: a.forceDestroy, tags: a.tags },
+            stateful,
+        );
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            `${name}-assets`,
+            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            parent,
+        );
+        new aws.s3.BucketOwnershipControls(`${name}-assets`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-assets`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    a.kmsKeyArn
+                        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: a.kmsKeyArn }, bucketKeyEnabled: true }
+                        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+                ],
+            },
+            parent,
+        );
+        const versioning = new aws.s3.BucketVersioning(`${name}-assets`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-assets`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: a.noncurrentVersionDays } },
+                    { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+                ],
+            },
+            { parent: this, dependsOn: [versioning] },
+        );
+
+        const store = new aws.cloudfront.KeyValueStore(`${name}-routes`, { name: resourceNames.routeStore(a.namePrefix), comment: `Routes and release pointers of ${a.namePrefix}` }, stateful);
+        const router = new aws.cloudfront.Function(
+            `${name}-router`,
+            {
+                name: resourceNames.routerFunction(a.namePrefix),
+                runtime: "cloudfront-js-2.0",
+                comment: "Routes app paths to their current release (paved)",
+                code,
+                publish: true,
+                keyValueStoreAssociations: [store.arn],
+            },
+            parent,
+        );
+
+        const oac = new aws.cloudfront.OriginAccessControl(
+            `${name}-oac`,
+            { name: physicalName("cloudfront", a.namePrefix, "assets"), description: "CloudFront reads the asset bucket", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
+            parent,
+        );
+        const cacheKey = {
+            cookiesConfig: { cookieBehavior: "none" },
+            headersConfig: { headerBehavior: "none" },
+            queryStringsConfig: { queryStringBehavior: "none" },
+            enableAcceptEncodingGzip: true,
+            enableAcceptEncodingBrotli: true,
+        };
+        const assetsCache = new aws.cloudfront.CachePolicy(
+            `${name}-assets-cache`,
+            { name: physicalName("cloudfront", a.namePrefix, "assets"), comment: "Fingerprinted assets: a year", minTtl: 0, defaultTtl: ONE_YEAR_SECONDS, maxTtl: ONE_YEAR_SECONDS, parametersInCacheKeyAndForwardedToOrigin: cacheKey },
+            parent,
+        );
+        const htmlCache = new aws.cloudfront.CachePolicy(
+            `${name}-html-cache`,
+            // Max TTL stays a year so objects that say max-age are still cached; no-cache ones revalidate.
+            { name: physicalName("cloudfront", a.namePrefix, "html"), comment: "HTML and deep links: revalidate", minTtl: 0, defaultTtl: 0, maxTtl: ONE_YEAR_SECONDS, parametersInCacheKeyAndForwardedToOrigin: cacheKey },
+            parent,
+        );
+        const headers = new aws.cloudfront.ResponseHeadersPolicy(
+            `${name}-security-headers`,
+            {
+                name: physicalName("cloudfront", a.namePrefix, "security-headers"),
+                comment: "HSTS, nosniff, frame options, referrer policy",
+                securityHeadersConfig: {
+                    strictTransportSecurity: { accessControlMaxAgeSec: 63072000, includeSubdomains: true, preload: false, override: true },
+                    contentTypeOptions: { override: true },
+                    frameOptions: { frameOption: "DENY", override: true },
+                    referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+                    xssProtection: { protection: true, modeBlock: true, override: true },
+                },
+            },
+            parent,
+        );
+
+        let logBucket: aws.s3.Bucket | undefined;
+        if (a.accessLogs) {
+            logBucket = this.logBucket(name, a, account, region);
+        }
+
+        const origin = "assets";
+        const behavior = {
+            targetOriginId: origin,
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD", "OPTIONS"],
+            cachedMethods: ["GET", "HEAD"],
+            compress: true,
+            responseHeadersPolicyId: headers.id,
+            functionAssociations: [{ eventType: "viewer-request", functionArn: router.arn }],
+        };
+        const distribution = new aws.cloudfront.Distribution(
+            `${name}-cdn`,
+            {
+                enabled: true,
+                comment: `${a.namePrefix} frontend apps`,
+                httpVersion: "http2and3",
+                isIpv6Enabled: true,
+                priceClass: a.priceClass,
+                aliases: a.domain?.names,
+                origins: [{ originId: origin, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
+                defaultCacheBehavior: { ...behavior, cachePolicyId: htmlCache.id },
+                orderedCacheBehaviors: ASSET_PATH_PATTERNS.map((pathPattern) => ({ ...behavior, pathPattern, cachePolicyId: assetsCache.id })),
+                // Routing and not-found answers are the router's job: no error page rewrites here.
+                customErrorResponses: [],
+                restrictions: { geoRestriction: { restrictionType: "none" } },
+                viewerCertificate: a.domain
+                    ? { acmCertificateArn: a.domain.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
+                    : { cloudfrontDefaultCertificate: true },
+                loggingConfig: logBucket ? { bucket: logBucket.bucketDomainName, prefix: "cloudfront/", includeCookies: false } : undefined,
+                tags: a.tags,
+            },
+            stateful,
+        );
+
+        new aws.s3.BucketPolicy(
+            `${name}-assets`,
+            { bucket: bucket.id, policy: pulumi.all([bucket.arn, distribution.arn]).apply(([b, d]) => JSON.stringify(assetBucketPolicy(b, d))) },
+            // The public access block must exist first, or a policy with a Principal "*" may be refused.
+            { parent: this, dependsOn: [publicAccess] },
+        );
+
+        this.bucketName = bucket.bucket;
+        this.bucketArn = bucket.arn;
+        this.distributionId = distribution.id;
+        this.distributionArn = distribution.arn;
+        this.domainName = distribution.domainName;
+        this.url = a.domain ? pulumi.output(`https://${a.domain.names[0]}`) : pulumi.interpolate`https://${distribution.domainName}`;
+        this.keyValueStoreArn = store.arn;
+        this.keyValueStoreId = store.id;
+        this.functionArn = router.arn;
+        this.kmsKeyArn = pulumi.output(a.kmsKeyArn);
+        this.logBucketName = logBucket ? logBucket.bucket : pulumi.output(undefined);
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            distributionId: this.distributionId,
+            distributionArn: this.distributionArn,
+            domainName: this.domainName,
+            url: this.url,
+            keyValueStoreArn: this.keyValueStoreArn,
+            keyValueStoreId: this.keyValueStoreId,
+            functionArn: this.functionArn,
+            kmsKeyArn: this.kmsKeyArn,
+            logBucketName: this.logBucketName,
+        });
+    }
+
+    /** CloudFront standard logs are delivered through the bucket's ACL, so it needs ObjectWriter ownership. */
+    private logBucket(name: string, a: NormalizedSiteHostArgs, account: pulumi.Output<string>, region: pulumi.Output<string>): aws.s3.Bucket {
+        const parent = { parent: this };
+        const bucket = new aws.s3.Bucket(
+            `${name}-access-logs`,
+            { bucket: pulumi.all([account, region]).apply(([acc, reg]) => physicalName("s3Bucket", a.namePrefix, "access-logs", acc, reg)), forceDestroy: a.forceDestroy, tags: a.tags },
+            { parent: this, protect: a.protect },
+        );
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            `${name}-access-logs`,
+            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            parent,
+        );
+        new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: bucket.id, rule: { objectOwnership: "ObjectWriter" } }, parent);
+        // CloudFront standard logs cannot be written to SSE-KMS buckets: SSE-S3.
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, parent);
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-access-logs`,
+            { bucket: bucket.id, rules: [{ id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: a.accessLogRetentionDays } }] },
+            parent,
+        );
+        new aws.s3.BucketPolicy(`${name}-access-logs`, { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(logBucketPolicy(arn))) }, { parent: this, dependsOn: [publicAccess] });
+        return bucket;
+    }
+}
