@@ -34,6 +34,8 @@ export interface NetworkArgs {
      * @default 30
      */
     flowLogRetentionDays?: number;
+    /** Tags for every taggable child. */
+    tags?: Record<string, string>;
 }
 
 /**
@@ -53,6 +55,7 @@ export class Network extends pulumi.ComponentResource {
             throw new PavedError(`Network "${name}": args.existing excludes cidrBlock, availabilityZones and natGateways; pass one or the other`);
         }
         const azs = args.availabilityZones ?? 2;
+        const tags = args.tags;
         if (!Number.isInteger(azs) || azs < 2 || azs > 6) {
             throw new PavedError(`Network "${name}": args.availabilityZones ${azs} must be a whole number from 2 to 6 (a load balancer needs two zones)`);
         }
@@ -72,6 +75,7 @@ export class Network extends pulumi.ComponentResource {
                     natGateways: { strategy: args.natGateways === "onePerAz" ? awsx.ec2.NatGatewayStrategy.OnePerAz : awsx.ec2.NatGatewayStrategy.Single },
                     subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
                     subnetSpecs: [{ type: awsx.ec2.SubnetType.Public }, { type: awsx.ec2.SubnetType.Private }],
+                    tags,
                 },
                 { parent: this },
             );
@@ -80,7 +84,7 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = this.vpc.publicSubnetIds;
 
             // Flow logs (FSBP EC2.6): rejected and accepted traffic, kept with a retention.
-            const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays: args.flowLogRetentionDays ?? 30 }, { parent: this });
+            const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays: args.flowLogRetentionDays ?? 30, tags }, { parent: this });
             const role = new aws.iam.Role(
                 `${name}-flow-logs`,
                 {
@@ -88,6 +92,7 @@ export class Network extends pulumi.ComponentResource {
                         Version: "2012-10-17",
                         Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
                     }),
+                    tags,
                 },
                 { parent: this },
             );
@@ -106,7 +111,7 @@ export class Network extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            new aws.ec2.FlowLog(`${name}-flow-logs`, { vpcId: this.vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: logGroup.arn, iamRoleArn: role.arn }, { parent: this });
+            new aws.ec2.FlowLog(`${name}-flow-logs`, { vpcId: this.vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: logGroup.arn, iamRoleArn: role.arn, tags }, { parent: this });
         }
 
         this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });

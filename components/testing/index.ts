@@ -2,3 +2,4 @@
 export * from "./aws-mocks";
 export * from "./name-checks";
 export * from "./run-program";
+export * from "./taggable";
