@@ -1,15 +1,30 @@
 #!/usr/bin/env node
 import * as fs from "fs";
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { PavedError } from "../components/errors";
+import { CommandContext, defaultContext } from "./automation/context";
+import { registerDiffCommand } from "./commands/diff";
+import { registerGraphCommand } from "./commands/graph";
+import { registerStackCommands } from "./commands/stack";
+import { registerStagingCommands } from "./commands/staging";
 import { planEnvironment, planJson, renderCounts, renderTree } from "./plan";
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  the operation failed (a deploy, a destroy, a build, a job)
+  2  usage, config or environment problem: bad arguments, invalid stack config, Pulumi CLI
+     not installed, no secrets passphrase, refused destroy of a protected environment`;
 
 /**
  * `paved`: the platform's command line. Exit codes: 0 success; 1 the operation failed (a build,
  * a deploy, a job); 2 usage or environment problem (bad config, missing Pulumi CLI).
+ * `context` supplies the stack backend and I/O of the stack commands (tests pass fakes).
  */
-export function buildProgram(): Command {
-    const program = new Command("paved").description("Paved: fleets of frontend apps and batch jobs on AWS").showHelpAfterError();
+export function buildProgram(context: () => CommandContext = lazyDefaultContext()): Command {
+    // exitOverride before any subcommand exists, so every subcommand inherits it: usage errors
+    // throw a CommanderError that main() maps to exit code 2 instead of commander exiting.
+    const program = new Command("paved").description("Paved: fleets of frontend apps and batch jobs on AWS").showHelpAfterError().exitOverride().addHelpText("after", EXIT_CODES_HELP);
 
     program
         .command("plan")
@@ -28,14 +43,26 @@ export function buildProgram(): Command {
             }
         });
 
+    registerStackCommands(program, context);
+    registerStagingCommands(program, context);
+    registerDiffCommand(program, () => context().projectDir);
+    registerGraphCommand(program, () => context().projectDir);
+
     return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+function lazyDefaultContext(): () => CommandContext {
+    let ctx: CommandContext | undefined;
+    return () => (ctx ??= defaultContext());
+}
+
+export async function main(argv: string[], context?: () => CommandContext): Promise<number> {
     try {
-        await buildProgram().parseAsync(argv, { from: "user" });
+        await buildProgram(context).parseAsync(argv, { from: "user" });
         return 0;
     } catch (e) {
+        // Commander has already printed the usage error (or the help/version it was asked for).
+        if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
         if (e instanceof PavedError) {
             console.error(e.message);
             return 2;
