@@ -9,3 +9,5 @@ export * from "./config";
 export * from "./network/network";
 export * from "./resource-names";
 export * from "./environment/outputs";
+export * from "./batch/batch-cluster";
+export * from "./batch/batch-job";

@@ -1,0 +1,295 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { instanceSize } from "../config/instance-types";
+import { PavedError, show } from "../errors";
+import { defaultNamePrefix, physicalName } from "../naming";
+import { resourceNames } from "../resource-names";
+import { ClusterRef, awsLocation, stripUndefined } from "./common";
+import { assumeRolePolicy, instanceRolePolicy } from "./policies";
+
+/** The public SSM parameter holding the current ECS-optimized Amazon Linux 2023 AMI id. */
+export const ECS_AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+
+export interface BatchClusterArgs {
+    vpcId: pulumi.Input<string>;
+    /** Subnets for instances and tasks; no public IPs are assigned. */
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * EC2 instance types the group may launch (Spot draws from all of them). Keep them of similar
+     * size: ECS managed scaling assumes interchangeable instances.
+     * @default ["m6i.large", "m6a.large", "m5.large"]
+     */
+    instanceTypes?: string[];
+    /** @default 0 */
+    minSize?: number;
+    /** @default 10 */
+    maxSize?: number;
+    /**
+     * Instances that are always on-demand.
+     * @default 0
+     */
+    onDemandBaseCapacity?: number;
+    /**
+     * Percentage of the instances above the base that run on Spot.
+     * @default 50
+     */
+    spotPercentage?: number;
+    /**
+     * ECS managed scaling target: how full (percent of reserved capacity) the group runs before it grows.
+     * @default 90
+     */
+    targetCapacity?: number;
+    /**
+     * Prefix of the cluster's physical names.
+     * @default `<project>-<stack>`
+     */
+    namePrefix?: string;
+    /**
+     * Root volume size of each instance (encrypted gp3).
+     * @default 30
+     */
+    rootVolumeSizeGiB?: number;
+    /**
+     * Attach `AmazonSSMManagedInstanceCore` so instances can be reached through Session Manager.
+     * @default false
+     */
+    enableSsmAccess?: boolean;
+    /**
+     * Protect the ECS cluster from deletion by Pulumi.
+     * @default false
+     */
+    protect?: boolean;
+    /** Tags for every taggable child. */
+    tags?: Record<string, string>;
+}
+
+export type NormalizedBatchClusterArgs = Required<Omit<BatchClusterArgs, "tags" | "vpcId" | "privateSubnetIds">> & { tags: Record<string, string> };
+
+/** Applies defaults and checks the sizing fields; throws a `PavedError` naming the field. */
+export function normalizeBatchClusterArgs(name: string, args: Omit<BatchClusterArgs, "vpcId" | "privateSubnetIds">): NormalizedBatchClusterArgs {
+    const n: NormalizedBatchClusterArgs = {
+        instanceTypes: ["m6i.large", "m6a.large", "m5.large"],
+        minSize: 0,
+        maxSize: 10,
+        onDemandBaseCapacity: 0,
+        spotPercentage: 50,
+        targetCapacity: 90,
+        namePrefix: args.namePrefix ?? defaultNamePrefix(),
+        rootVolumeSizeGiB: 30,
+        enableSsmAccess: false,
+        protect: false,
+        ...stripUndefined(args),
+        tags: { ...(args.tags ?? {}) },
+    };
+    const fail = (field: string, value: unknown, rule: string) => {
+        throw new PavedError(`BatchCluster "${name}": args.${field} ${show(value)} ${rule}`);
+    };
+    const whole = (field: keyof NormalizedBatchClusterArgs, min: number, max: number) => {
+        const v = n[field] as number;
+        if (!Number.isInteger(v) || v < min || v > max) fail(field, v, `must be a whole number from ${min} to ${max}`);
+    };
+    if (n.instanceTypes.length === 0) fail("instanceTypes", n.instanceTypes, `needs at least one instance type, e.g. ["m6i.large"]`);
+    n.instanceTypes.forEach((t, i) => {
+        if (!instanceSize(t)) fail(`instanceTypes[${i}]`, t, `is not a supported instance type: use an m, c, r or t family type of generation 5-8, e.g. "m6i.large"`);
+    });
+    if (new Set(n.instanceTypes).size !== n.instanceTypes.length) fail("instanceTypes", n.instanceTypes, "lists an instance type twice");
+    whole("minSize", 0, 1000);
+    whole("maxSize", 1, 1000);
+    if (n.minSize > n.maxSize) fail("minSize", n.minSize, `must not exceed args.maxSize ${n.maxSize}`);
+    whole("onDemandBaseCapacity", 0, 1000);
+    if (n.onDemandBaseCapacity > n.maxSize) fail("onDemandBaseCapacity", n.onDemandBaseCapacity, `must not exceed args.maxSize ${n.maxSize}`);
+    whole("spotPercentage", 0, 100);
+    whole("targetCapacity", 1, 100);
+    whole("rootVolumeSizeGiB", 30, 16384);
+    return n;
+}
+
+/**
+ * The instance's user data: join the cluster, drain Spot instances on their interruption notice,
+ * and keep awsvpc tasks away from the instance metadata service (they get credentials from their
+ * task role instead).
+ */
+export function instanceUserData(clusterName: string): string {
+    return [
+        "#!/bin/bash",
+        "cat >> /etc/ecs/ecs.config <<'EOF'",
+        `ECS_CLUSTER=${clusterName}`,
+        "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true",
+        "ECS_AWSVPC_BLOCK_IMDS=true",
+        "ECS_ENABLE_TASK_IAM_ROLE=true",
+        "EOF",
+        "",
+    ].join("\n");
+}
+
+/**
+ * An ECS cluster for batch jobs and container services: EC2 capacity from a mixed on-demand/Spot
+ * Auto Scaling group managed by an ECS capacity provider (managed scaling and termination
+ * protection), plus Fargate and Fargate Spot. The EC2 provider is the default strategy.
+ */
+export class BatchCluster extends pulumi.ComponentResource implements ClusterRef {
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly clusterArn: pulumi.Output<string>;
+    public readonly ec2CapacityProviderName: pulumi.Output<string>;
+    /** Egress-only security group for tasks (jobs, workers). */
+    public readonly taskSecurityGroupId: pulumi.Output<string>;
+    /** Egress-only security group of the instances. */
+    public readonly instanceSecurityGroupId: pulumi.Output<string>;
+    public readonly privateSubnetIds: pulumi.Output<string[]>;
+    public readonly autoScalingGroupName: pulumi.Output<string>;
+    public readonly instanceRoleArn: pulumi.Output<string>;
+    /** The instance types, so jobs can check their hard limits fit. */
+    public readonly instanceTypes: string[];
+
+    constructor(name: string, args: BatchClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:batch:BatchCluster", name, {}, opts);
+        const { vpcId: _vpc, privateSubnetIds: _subnets, ...sizing } = args;
+        const a = normalizeBatchClusterArgs(name, sizing);
+        const tags = a.tags;
+        const physical = resourceNames.cluster(a.namePrefix);
+        const loc = awsLocation(this);
+
+        const cluster = new aws.ecs.Cluster(
+            `${name}-cluster`,
+            { name: physical, settings: [{ name: "containerInsights", value: "enabled" }], tags },
+            { parent: this, protect: a.protect },
+        );
+
+        const egressOnly = (role: string, description: string) =>
+            new aws.ec2.SecurityGroup(
+                `${name}-${role}`,
+                {
+                    vpcId: args.vpcId,
+                    description,
+                    egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "AWS APIs, registries, job dependencies" }],
+                    tags: { ...tags, Name: `${physical}-${role}` },
+                },
+                { parent: this },
+            );
+        const instanceSg = egressOnly("instances", `ECS instances of ${physical}: egress only`);
+        const taskSg = egressOnly("tasks", `Batch tasks of ${physical}: egress only`);
+
+        const role = new aws.iam.Role(
+            `${name}-instance`,
+            { assumeRolePolicy: JSON.stringify(assumeRolePolicy("ec2.amazonaws.com")), description: `ECS agent on ${physical} instances`, tags },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-instance`,
+            { role: role.id, policy: pulumi.all([loc, cluster.name]).apply(([l, c]) => JSON.stringify(instanceRolePolicy(l, c))) },
+            { parent: this },
+        );
+        if (a.enableSsmAccess) {
+            new aws.iam.RolePolicyAttachment(
+                `${name}-instance-ssm`,
+                { role: role.name, policyArn: loc.apply((l) => `arn:${l.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`) },
+                { parent: this },
+            );
+        }
+        const profile = new aws.iam.InstanceProfile(`${name}-instance`, { role: role.name, tags }, { parent: this });
+
+        const ami = aws.ssm.getParameterOutput({ name: ECS_AMI_PARAMETER }, { parent: this });
+        const template = new aws.ec2.LaunchTemplate(
+            `${name}-instances`,
+            {
+                description: `ECS-optimized AL2023 instances of ${physical}`,
+                imageId: ami.value,
+                iamInstanceProfile: { arn: profile.arn },
+                // Hop limit 1: the agent runs in the host network; containers one hop away get no token.
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+                networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [instanceSg.id], deleteOnTermination: "true" }],
+                blockDeviceMappings: [
+                    { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: a.rootVolumeSizeGiB, encrypted: "true", deleteOnTermination: "true" } },
+                ],
+                monitoring: { enabled: true },
+                userData: cluster.name.apply((c) => Buffer.from(instanceUserData(c)).toString("base64")),
+                tagSpecifications: [
+                    { resourceType: "instance", tags: { ...tags, Name: physical } },
+                    { resourceType: "volume", tags: { ...tags, Name: physical } },
+                ],
+                tags,
+            },
+            { parent: this },
+        );
+
+        const group = new aws.autoscaling.Group(
+            `${name}-instances`,
+            {
+                minSize: a.minSize,
+                maxSize: a.maxSize,
+                vpcZoneIdentifiers: args.privateSubnetIds,
+                capacityRebalance: true,
+                // Managed termination protection requires it: ECS decides which instances may go.
+                protectFromScaleIn: true,
+                healthCheckType: "EC2",
+                defaultInstanceWarmup: 60,
+                mixedInstancesPolicy: {
+                    instancesDistribution: {
+                        onDemandBaseCapacity: a.onDemandBaseCapacity,
+                        onDemandPercentageAboveBaseCapacity: 100 - a.spotPercentage,
+                        onDemandAllocationStrategy: "prioritized",
+                        spotAllocationStrategy: "price-capacity-optimized",
+                    },
+                    launchTemplate: {
+                        launchTemplateSpecification: { launchTemplateId: template.id, version: template.latestVersion.apply((v) => String(v)) },
+                        overrides: a.instanceTypes.map((instanceType) => ({ instanceType })),
+                    },
+                },
+                tags: [
+                    // ECS managed scaling requires this tag on the group.
+                    { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
+                    ...Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+                ],
+            },
+            // ECS managed scaling owns the desired capacity.
+            { parent: this, ignoreChanges: ["desiredCapacity"] },
+        );
+
+        const provider = new aws.ecs.CapacityProvider(
+            `${name}-ec2`,
+            {
+                name: physicalName("ecsCapacityProvider", a.namePrefix, "ec2"),
+                autoScalingGroupProvider: {
+                    autoScalingGroupArn: group.arn,
+                    managedTerminationProtection: "ENABLED",
+                    managedDraining: "ENABLED",
+                    managedScaling: { status: "ENABLED", targetCapacity: a.targetCapacity, minimumScalingStepSize: 1, maximumScalingStepSize: 10, instanceWarmupPeriod: 60 },
+                },
+                tags,
+            },
+            { parent: this },
+        );
+
+        const association = new aws.ecs.ClusterCapacityProviders(
+            `${name}-capacity`,
+            {
+                clusterName: cluster.name,
+                capacityProviders: [provider.name, "FARGATE", "FARGATE_SPOT"],
+                defaultCapacityProviderStrategies: [{ capacityProvider: provider.name, weight: 1, base: 0 }],
+            },
+            { parent: this },
+        );
+
+        // Through the association, so tasks and services using a strategy wait until it exists.
+        this.clusterName = association.clusterName;
+        this.clusterArn = pulumi.all([association.id, cluster.arn]).apply(([, arn]) => arn);
+        this.ec2CapacityProviderName = pulumi.all([association.id, provider.name]).apply(([, n]) => n);
+        this.taskSecurityGroupId = taskSg.id;
+        this.instanceSecurityGroupId = instanceSg.id;
+        this.privateSubnetIds = pulumi.output(args.privateSubnetIds);
+        this.autoScalingGroupName = group.name;
+        this.instanceRoleArn = role.arn;
+        this.instanceTypes = [...a.instanceTypes];
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            clusterArn: this.clusterArn,
+            ec2CapacityProviderName: this.ec2CapacityProviderName,
+            taskSecurityGroupId: this.taskSecurityGroupId,
+            instanceSecurityGroupId: this.instanceSecurityGroupId,
+            privateSubnetIds: this.privateSubnetIds,
+            autoScalingGroupName: this.autoScalingGroupName,
+            instanceRoleArn: this.instanceRoleArn,
+        });
+    }
+}
+

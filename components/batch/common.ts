@@ -1,0 +1,59 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CAPACITIES, Capacity } from "../config/schema";
+import { show } from "../errors";
+import type { AwsLocation } from "./policies";
+import type { CapacityProviderStrategyItem } from "./state-machine";
+
+/**
+ * What a job or service needs from a cluster. A `BatchCluster` is one; a team whose cluster lives
+ * in another stack passes the same fields from a `StackReference`.
+ */
+export interface ClusterRef {
+    clusterName: pulumi.Input<string>;
+    clusterArn: pulumi.Input<string>;
+    /** The EC2 capacity provider tasks on `capacity: "ec2"` run on. */
+    ec2CapacityProviderName: pulumi.Input<string>;
+    /** Egress-only security group for tasks. */
+    taskSecurityGroupId: pulumi.Input<string>;
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** EC2 instance types of the cluster, when known: a task's hard limits must fit one of them. */
+    instanceTypes?: string[];
+}
+
+/** The ECS names of the Fargate capacity providers. */
+export const FARGATE_PROVIDERS: Record<Exclude<Capacity, "ec2">, string> = { fargate: "FARGATE", fargateSpot: "FARGATE_SPOT" };
+
+/** Why `capacity` is not a known capacity, or undefined. */
+export function capacityViolation(capacity: unknown): string | undefined {
+    return typeof capacity === "string" && (CAPACITIES as readonly string[]).includes(capacity)
+        ? undefined
+        : `must be one of ${CAPACITIES.map((c) => `"${c}"`).join(", ")} (got ${show(capacity)})`;
+}
+
+/** The capacity provider strategy of a task on `capacity`. */
+export function capacityProviderStrategy(capacity: Capacity, ec2ProviderName: string): CapacityProviderStrategyItem[] {
+    return [{ capacityProvider: capacity === "ec2" ? ec2ProviderName : FARGATE_PROVIDERS[capacity], weight: 1 }];
+}
+
+/** Partition, region and account of the provider the component's resources go to. */
+export function awsLocation(parent: pulumi.Resource): pulumi.Output<AwsLocation> {
+    const opts = { parent };
+    return pulumi
+        .all([aws.getPartitionOutput({}, opts), aws.getRegionOutput({}, opts), aws.getCallerIdentityOutput({}, opts)])
+        .apply(([p, r, c]) => ({ partition: p.partition, region: r.region, accountId: c.accountId }));
+}
+
+export const ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com";
+
+/** Retention periods CloudWatch Logs accepts (0 = never expire, which Paved does not allow). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export function logRetentionViolation(days: unknown): string | undefined {
+    return typeof days === "number" && LOG_RETENTION_DAYS.includes(days) ? undefined : `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`;
+}
+
+/** `o` without its undefined fields, so spreading it over defaults keeps the defaults. */
+export function stripUndefined<T extends object>(o: T): Partial<T> {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
