@@ -1,0 +1,830 @@
+import {
+    asArray,
+    conditionValues,
+    containerDefinitions,
+    iamMatch,
+    isPublicPrincipal,
+    isRecord,
+    parseJson,
+    policyStatements,
+    secretLikeName,
+    servicePrincipals,
+    Statement,
+    valuesUnderKey,
+} from "./documents";
+
+/**
+ * The rules of Paved's policy pack, as plain objects testable without the Pulumi engine.
+ * `policy/index.ts` turns them into a `@pulumi/policy` PolicyPack; `policy/run.ts` evaluates
+ * them over the resources the mock harness recorded.
+ *
+ * Each rule names the AWS Security Hub control it implements (`control`). Ids are the
+ * consolidated Security Hub control ids; most belong to the AWS Foundational Security Best
+ * Practices (FSBP) standard, and the README says which do not (retired, or only in the NIST
+ * standard). "Paved rule" means no Security Hub control checks it.
+ */
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled";
+
+/** A resource as a rule sees it: its type token, URN, logical name and properties. */
+export interface ResourceView {
+    type: string;
+    urn: string;
+    name: string;
+    /** Inputs (resource validation) or outputs (stack validation), fully resolved where known. */
+    props: Record<string, any>;
+    /** URNs of the resources this one depends on; used to match references whose value is unknown. */
+    dependencies?: string[];
+}
+
+/** The stack a rule runs against. */
+export interface StackView {
+    resources: ResourceView[];
+    /** Tags the AWS provider adds to every taggable resource (`aws:defaultTags`), which inputs do not show. */
+    defaultTags: Record<string, string>;
+}
+
+export interface Rule {
+    /** Unique, kebab-case: the policy's name in the pack. */
+    name: string;
+    /** Security Hub control id(s), e.g. "S3.5" or "EC2.170, AutoScaling.3", or "Paved rule". */
+    control: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    /** Resource types the rule validates. */
+    resourceTypes: string[];
+    /** "resource": reads only the resource's own props; "stack": also looks at other resources. */
+    scope: "resource" | "stack";
+    /** Violations of this resource, each a sentence saying what to change. Empty when it complies. */
+    validate(resource: ResourceView, stack: StackView): string[];
+}
+
+// Type tokens. @pulumi/aws 7 renamed BucketV2 to Bucket; both are checked.
+export const T = {
+    bucket: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    bucketEncryption: [
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    ],
+    distribution: "aws:cloudfront/distribution:Distribution",
+    originAccessControl: "aws:cloudfront/originAccessControl:OriginAccessControl",
+    repository: "aws:ecr/repository:Repository",
+    lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
+    autoscalingGroup: "aws:autoscaling/group:Group",
+    service: "aws:ecs/service:Service",
+    taskSet: "aws:ecs/taskSet:TaskSet",
+    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+    cluster: "aws:ecs/cluster:Cluster",
+    schedule: "aws:scheduler/schedule:Schedule",
+    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+    stateMachine: "aws:sfn/stateMachine:StateMachine",
+    queue: "aws:sqs/queue:Queue",
+    topic: "aws:sns/topic:Topic",
+    project: "aws:codebuild/project:Project",
+    loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    policy: "aws:iam/policy:Policy",
+    userPolicy: "aws:iam/userPolicy:UserPolicy",
+    groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+} as const;
+
+/** The tag keys every taggable resource carries: which environment, which team, which budget. */
+export const REQUIRED_TAG_KEYS = ["paved:environment", "paved:team", "paved:cost-center"] as const;
+
+/** The required tags for an environment, as the AWS provider's default tags should set them. */
+export function requiredTags(args: { environment: string; team: string; costCenter: string }): Record<string, string> {
+    return { "paved:environment": args.environment, "paved:team": args.team, "paved:cost-center": args.costCenter };
+}
+
+/**
+ * Resource types whose args take a `tags` map, among those Paved creates or may create. A test
+ * checks each against @pulumi/aws's typings and fails when a planned environment uses a taggable
+ * type missing here, so the list grows with the environment.
+ */
+export const TAGGABLE_TYPES: readonly string[] = [
+    ...T.bucket,
+    T.distribution,
+    "aws:cloudfront/keyValueStore:KeyValueStore",
+    "aws:cloudfront/function:Function",
+    T.repository,
+    T.project,
+    T.logGroup,
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:cloudwatch/eventRule:EventRule",
+    T.cluster,
+    T.taskDefinition,
+    T.service,
+    T.taskSet,
+    "aws:ecs/capacityProvider:CapacityProvider",
+    T.queue,
+    T.topic,
+    T.stateMachine,
+    "aws:scheduler/scheduleGroup:ScheduleGroup",
+    ...T.loadBalancer,
+    "aws:lb/targetGroup:TargetGroup",
+    "aws:alb/targetGroup:TargetGroup",
+    "aws:lb/listener:Listener",
+    "aws:alb/listener:Listener",
+    "aws:lb/listenerRule:ListenerRule",
+    "aws:alb/listenerRule:ListenerRule",
+    T.launchTemplate,
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/flowLog:FlowLog",
+    "aws:kms/key:Key",
+    T.role,
+    T.policy,
+    "aws:iam/instanceProfile:InstanceProfile",
+    "aws:appautoscaling/target:Target",
+    "aws:ssm/parameter:Parameter",
+    "aws:secretsmanager/secret:Secret",
+    "aws:acm/certificate:Certificate",
+    "aws:lambda/function:Function",
+    "aws:codestarconnections/connection:Connection",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the rules.
+
+const str = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+const truthy = (v: unknown) => v === true || v === "true";
+
+/** The values other resources use to refer to `r`: its id, name, bucket name and ARN. */
+function identifiers(r: ResourceView): string[] {
+    return [r.props.id, r.props.name, r.props.bucket, r.props.arn].filter(str);
+}
+
+/**
+ * Whether `from`'s reference `ref` points at `target`: by value when the value is known, else by
+ * dependency (during a preview, ids of resources not yet created are unknown).
+ */
+function refersTo(ref: unknown, target: ResourceView, from: ResourceView): boolean {
+    if (str(ref)) return identifiers(target).includes(ref);
+    return (from.dependencies ?? []).includes(target.urn);
+}
+
+function ofType(stack: StackView, types: string | readonly string[]): ResourceView[] {
+    const set = typeof types === "string" ? [types] : types;
+    return stack.resources.filter((r) => set.includes(r.type));
+}
+
+/** The bucket's ARN, when it can be known. */
+function bucketArn(bucket: ResourceView): string | undefined {
+    if (str(bucket.props.arn)) return bucket.props.arn;
+    const name = bucket.props.bucket ?? bucket.props.id;
+    return str(name) ? `arn:aws:s3:::${name}` : undefined;
+}
+
+/** Whether a statement's resources cover `arn` (exactly or by wildcard). */
+function covers(statement: Statement, arn: string): boolean {
+    return statement.resources.some((r) => iamMatch(r, arn));
+}
+
+/** Policy documents a resource carries, with where they are, for the IAM rules. */
+function policyDocuments(r: ResourceView): { where: string; document: unknown }[] {
+    const out: { where: string; document: unknown }[] = [];
+    if (r.props.policy !== undefined) out.push({ where: "policy", document: r.props.policy });
+    asArray(r.props.inlinePolicies).forEach((p, i) => {
+        if (isRecord(p) && p.policy !== undefined) out.push({ where: `inlinePolicies[${i}] (${String(p.name ?? "unnamed")})`, document: p.policy });
+    });
+    return out;
+}
+
+const IDENTITY_POLICY_TYPES = [T.role, T.rolePolicy, T.policy, T.userPolicy, T.groupPolicy];
+
+// ---------------------------------------------------------------------------------------------
+// S3
+
+const s3BlockPublicAccess: Rule = {
+    name: "s3-block-public-access",
+    control: "S3.8, S3.1",
+    description: "Every S3 bucket has a public access block with all four settings on.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [...T.bucket],
+    scope: "stack",
+    validate(bucket, stack) {
+        const blocks = ofType(stack, T.publicAccessBlock).filter((b) => refersTo(b.props.bucket, bucket, b));
+        if (blocks.length === 0) return [`bucket ${bucket.name} has no BucketPublicAccessBlock; add one with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true`];
+        const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+        return blocks.flatMap((b) => {
+            const off = settings.filter((s) => !truthy(b.props[s]));
+            return off.length ? [`public access block ${b.name} of bucket ${bucket.name} leaves ${off.join(", ")} off; set all four to true`] : [];
+        });
+    },
+};
+
+/** Whether a bucket policy statement denies every request not made over TLS. */
+function deniesInsecureTransport(s: Statement): boolean {
+    if (s.effect !== "Deny" || !isPublicPrincipal(s.principals)) return false;
+    if (!s.actions.some((a) => a === "*" || a.toLowerCase() === "s3:*")) return false;
+    return conditionValues(s.condition, "aws:SecureTransport", ["Bool"]).some((v) => v === false || v === "false");
+}
+
+const s3TlsOnly: Rule = {
+    name: "s3-tls-only",
+    control: "S3.5",
+    description: "Every S3 bucket has a bucket policy that denies requests not made over TLS.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [...T.bucket],
+    scope: "stack",
+    validate(bucket, stack) {
+        const policies = ofType(stack, T.bucketPolicy).filter((p) => refersTo(p.props.bucket, bucket, p));
+        const arn = bucketArn(bucket);
+        const ok = policies.some((p) =>
+            policyStatements(p.props.policy).some((s) => deniesInsecureTransport(s) && (arn === undefined || (covers(s, arn) && covers(s, `${arn}/*`)))),
+        );
+        return ok
+            ? []
+            : [`bucket ${bucket.name} has no bucket policy denying insecure transport; add a Deny of s3:* for Principal "*" on the bucket and bucket/* when aws:SecureTransport is "false"`];
+    },
+};
+
+const s3EncryptionAtRest: Rule = {
+    name: "s3-encryption-at-rest",
+    control: "S3.4 (retired; kept as a Paved rule)",
+    description: "Every S3 bucket declares default server-side encryption (SSE-S3 or SSE-KMS).",
+    enforcementLevel: "mandatory",
+    resourceTypes: [...T.bucket],
+    scope: "stack",
+    validate(bucket, stack) {
+        const algorithms = ["AES256", "aws:kms", "aws:kms:dsse"];
+        const ruleOk = (rules: unknown) =>
+            asArray(rules).some((r) => isRecord(r) && algorithms.includes(r.applyServerSideEncryptionByDefault?.sseAlgorithm));
+        const inline = bucket.props.serverSideEncryptionConfiguration;
+        if (isRecord(inline) && ruleOk(inline.rules ?? inline.rule)) return [];
+        const configs = ofType(stack, T.bucketEncryption).filter((c) => refersTo(c.props.bucket, bucket, c));
+        return configs.some((c) => ruleOk(c.props.rules))
+            ? []
+            : [`bucket ${bucket.name} declares no default encryption; add a BucketServerSideEncryptionConfiguration with sseAlgorithm "AES256" or "aws:kms"`];
+    },
+};
+
+const s3PolicyNotPublic: Rule = {
+    name: "s3-reads-only-through-cloudfront",
+    control: "S3.2, S3.3",
+    description:
+        "No bucket policy allows anonymous access; CloudFront's service principal is allowed only with an AWS:SourceArn condition naming the distribution (Origin Access Control).",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.bucketPolicy],
+    scope: "resource",
+    validate(policy) {
+        const out: string[] = [];
+        policyStatements(policy.props.policy).forEach((s, i) => {
+            if (s.effect !== "Allow") return;
+            const label = s.sid ? `statement ${s.sid}` : `statement ${i}`;
+            if (isPublicPrincipal(s.principals)) {
+                out.push(`bucket policy ${policy.name} ${label} allows Principal "*"; grant CloudFront through Origin Access Control instead`);
+            }
+            if (servicePrincipals(s.principals).includes("cloudfront.amazonaws.com")) {
+                const sources = conditionValues(s.condition, "AWS:SourceArn");
+                if (!sources.some((v) => str(v) && /^arn:aws[a-z-]*:cloudfront::\d{12}:distribution\/[A-Z0-9]+$/.test(v))) {
+                    out.push(`bucket policy ${policy.name} ${label} allows cloudfront.amazonaws.com without an AWS:SourceArn condition naming one distribution; any distribution could read the bucket`);
+                }
+            }
+        });
+        return out;
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// CloudFront
+
+/** Whether an origin is an S3 REST endpoint (website endpoints are custom origins). */
+function isS3Origin(origin: Record<string, any>): boolean {
+    const domain = String(origin.domainName ?? "");
+    return !origin.customOriginConfig && /\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?$/.test(domain) && !/s3-website/.test(domain);
+}
+
+const cloudfrontOriginAccessControl: Rule = {
+    name: "cloudfront-s3-origin-access-control",
+    control: "CloudFront.13",
+    description: "Every S3 origin of a CloudFront distribution uses an Origin Access Control that signs every request (no legacy OAI, no public origin).",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.distribution],
+    scope: "stack",
+    validate(distribution, stack) {
+        const out: string[] = [];
+        asArray<Record<string, any>>(distribution.props.origins)
+            .filter(isRecord)
+            .filter(isS3Origin)
+            .forEach((origin) => {
+                const id = origin.originId ?? origin.domainName;
+                if (str(origin.s3OriginConfig?.originAccessIdentity)) {
+                    out.push(`distribution ${distribution.name} origin ${id} uses a legacy origin access identity; use an Origin Access Control`);
+                }
+                const oacId = origin.originAccessControlId;
+                if (!str(oacId) && !(distribution.dependencies ?? []).some((d) => d.includes(T.originAccessControl))) {
+                    out.push(`distribution ${distribution.name} origin ${id} reads S3 without an Origin Access Control; set originAccessControlId`);
+                    return;
+                }
+                const oac = ofType(stack, T.originAccessControl).find((o) => refersTo(oacId, o, distribution));
+                if (oac && (oac.props.originAccessControlOriginType !== "s3" || oac.props.signingBehavior !== "always" || oac.props.signingProtocol !== "sigv4")) {
+                    out.push(`origin access control ${oac.name} used by ${distribution.name} must have originAccessControlOriginType "s3", signingBehavior "always" and signingProtocol "sigv4"`);
+                }
+            });
+        return out;
+    },
+};
+
+const cloudfrontViewerHttps: Rule = {
+    name: "cloudfront-viewer-https",
+    control: "CloudFront.3",
+    description: "Every cache behavior of a CloudFront distribution redirects viewers to HTTPS or accepts HTTPS only.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.distribution],
+    scope: "resource",
+    validate(d) {
+        const behaviors = [
+            { where: "defaultCacheBehavior", b: d.props.defaultCacheBehavior },
+            ...asArray(d.props.orderedCacheBehaviors).map((b, i) => ({ where: `orderedCacheBehaviors[${i}]`, b })),
+        ];
+        return behaviors
+            .filter(({ b }) => isRecord(b) && !["redirect-to-https", "https-only"].includes(b.viewerProtocolPolicy))
+            .map(({ where, b }) => `distribution ${d.name} ${where} viewerProtocolPolicy is ${JSON.stringify(b.viewerProtocolPolicy)}; use "redirect-to-https"`);
+    },
+};
+
+const cloudfrontLogging: Rule = {
+    name: "cloudfront-access-logging",
+    control: "CloudFront.5",
+    description: "CloudFront distributions write standard access logs (optional in Paved: `paved:site.accessLogs`).",
+    enforcementLevel: "advisory",
+    resourceTypes: [T.distribution],
+    scope: "resource",
+    validate(d) {
+        return str(d.props.loggingConfig?.bucket) ? [] : [`distribution ${d.name} writes no access logs; set paved:site.accessLogs to true where you need them`];
+    },
+};
+
+const cloudfrontDefaultRootObject: Rule = {
+    name: "cloudfront-default-root-object",
+    control: "CloudFront.1",
+    description: "CloudFront distributions with S3 origins set a default root object. Disabled: Paved's router function maps every path, the root included.",
+    enforcementLevel: "disabled",
+    resourceTypes: [T.distribution],
+    scope: "resource",
+    validate(d) {
+        const hasS3 = asArray<Record<string, any>>(d.props.origins).filter(isRecord).some(isS3Origin);
+        return hasS3 && !str(d.props.defaultRootObject) ? [`distribution ${d.name} has S3 origins and no defaultRootObject`] : [];
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// ECR
+
+const ecrScanOnPush: Rule = {
+    name: "ecr-scan-on-push",
+    control: "ECR.1",
+    description: "ECR repositories scan images on push.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.repository],
+    scope: "resource",
+    validate(r) {
+        return truthy(r.props.imageScanningConfiguration?.scanOnPush) ? [] : [`repository ${r.name} does not scan on push; set imageScanningConfiguration.scanOnPush to true`];
+    },
+};
+
+const ecrImmutableTags: Rule = {
+    name: "ecr-immutable-tags",
+    control: "ECR.2",
+    description: "ECR repositories have immutable image tags.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.repository],
+    scope: "resource",
+    validate(r) {
+        return r.props.imageTagMutability === "IMMUTABLE" ? [] : [`repository ${r.name} has mutable tags (${JSON.stringify(r.props.imageTagMutability ?? "MUTABLE")}); set imageTagMutability to "IMMUTABLE"`];
+    },
+};
+
+const ecrLifecycle: Rule = {
+    name: "ecr-lifecycle-policy",
+    control: "ECR.3",
+    description: "Every ECR repository has a lifecycle policy with at least one rule.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.repository],
+    scope: "stack",
+    validate(repo, stack) {
+        const policies = ofType(stack, T.lifecyclePolicy).filter((p) => refersTo(p.props.repository, repo, p));
+        const ok = policies.some((p) => {
+            const doc = parseJson(p.props.policy);
+            return isRecord(doc) && asArray(doc.rules).length > 0;
+        });
+        return ok ? [] : [`repository ${repo.name} has no lifecycle policy with rules; add an ecr.LifecyclePolicy that expires old images`];
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// CloudWatch Logs
+
+const logRetention: Rule = {
+    name: "log-group-retention",
+    control: "CloudWatch.16",
+    description: "Every CloudWatch log group has a retention period (logs are never kept forever by accident).",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.logGroup],
+    scope: "resource",
+    validate(g) {
+        const days = g.props.retentionInDays;
+        return typeof days === "number" && days > 0 ? [] : [`log group ${g.name} keeps logs forever; set retentionInDays (e.g. 30)`];
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// EC2 launch templates and Auto Scaling
+
+const imdsv2: Rule = {
+    name: "ec2-imdsv2-required",
+    control: "EC2.170, AutoScaling.3",
+    description: "Launch templates (EC2.170) and launch configurations (AutoScaling.3) require IMDSv2 session tokens.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.launchTemplate, T.launchConfiguration],
+    scope: "resource",
+    validate(r) {
+        const tokens = r.props.metadataOptions?.httpTokens;
+        return tokens === "required" ? [] : [`${r.name} allows IMDSv1 (metadataOptions.httpTokens is ${JSON.stringify(tokens)}); set it to "required"`];
+    },
+};
+
+const instancesNoPublicIp: Rule = {
+    name: "ec2-no-public-ip",
+    control: "EC2.25, AutoScaling.5",
+    description: "Launch templates (EC2.25) and launch configurations (AutoScaling.5) give instances no public IP address.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.launchTemplate, T.launchConfiguration],
+    scope: "resource",
+    validate(r) {
+        if (r.type === T.launchConfiguration) {
+            return truthy(r.props.associatePublicIpAddress) ? [`launch configuration ${r.name} assigns public IPs; set associatePublicIpAddress to false`] : [];
+        }
+        return asArray(r.props.networkInterfaces)
+            .map((n, i) => ({ n, i }))
+            .filter(({ n }) => isRecord(n) && truthy(n.associatePublicIpAddress))
+            .map(({ i }) => `launch template ${r.name} networkInterfaces[${i}] assigns a public IP; set associatePublicIpAddress to "false"`);
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// ECS
+
+const ecsNoPublicIp: Rule = {
+    name: "ecs-no-public-ip",
+    control: "ECS.2, ECS.16",
+    description:
+        "ECS services (ECS.2) and task sets (ECS.16) do not assign public IPs, nor do tasks started by EventBridge Scheduler, EventBridge rules or Step Functions (Paved).",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.service, T.taskSet, T.schedule, T.eventTarget, T.stateMachine],
+    scope: "resource",
+    validate(r) {
+        switch (r.type) {
+            case T.service:
+            case T.taskSet:
+                return truthy(r.props.networkConfiguration?.assignPublicIp) ? [`${r.name} assigns public IPs to tasks; set networkConfiguration.assignPublicIp to false`] : [];
+            case T.schedule:
+                return truthy(r.props.target?.ecsParameters?.networkConfiguration?.assignPublicIp)
+                    ? [`schedule ${r.name} runs tasks with public IPs; set target.ecsParameters.networkConfiguration.assignPublicIp to false`]
+                    : [];
+            case T.eventTarget:
+                return truthy(r.props.ecsTarget?.networkConfiguration?.assignPublicIp)
+                    ? [`event target ${r.name} runs tasks with public IPs; set ecsTarget.networkConfiguration.assignPublicIp to false`]
+                    : [];
+            default:
+                return valuesUnderKey(parseJson(r.props.definition), "AssignPublicIp").some((v) => v === "ENABLED")
+                    ? [`state machine ${r.name} runs tasks with AssignPublicIp "ENABLED"; use "DISABLED" and private subnets`]
+                    : [];
+        }
+    },
+};
+
+const ecsCircuitBreaker: Rule = {
+    name: "ecs-deployment-circuit-breaker",
+    control: "Paved rule",
+    description: "ECS services using the ECS deployment controller stop and roll back failed deployments (circuit breaker with rollback).",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.service],
+    scope: "resource",
+    validate(s) {
+        const controller = s.props.deploymentController?.type ?? "ECS";
+        if (controller !== "ECS") return [];
+        const cb = s.props.deploymentCircuitBreaker;
+        return truthy(cb?.enable) && truthy(cb?.rollback) ? [] : [`service ${s.name} has no deployment circuit breaker with rollback; set deploymentCircuitBreaker { enable: true, rollback: true }`];
+    },
+};
+
+function containerRule(
+    name: string,
+    control: string,
+    description: string,
+    check: (c: Record<string, any>, where: string, task: ResourceView) => string[],
+): Rule {
+    return {
+        name,
+        control,
+        description,
+        enforcementLevel: "mandatory",
+        resourceTypes: [T.taskDefinition],
+        scope: "resource",
+        validate(task) {
+            return containerDefinitions(task.props.containerDefinitions).flatMap((c, i) => check(c, `task definition ${task.name} container ${String(c.name ?? i)}`, task));
+        },
+    };
+}
+
+const ecsNotPrivileged = containerRule("ecs-containers-not-privileged", "ECS.4", "ECS containers do not run privileged.", (c, where) =>
+    truthy(c.privileged) ? [`${where} runs privileged; remove privileged: true`] : [],
+);
+
+const ecsReadOnlyRoot = containerRule("ecs-read-only-root-filesystem", "ECS.5", "ECS containers have read-only root filesystems.", (c, where) =>
+    truthy(c.readonlyRootFilesystem) ? [] : [`${where} has a writable root filesystem; set readonlyRootFilesystem: true (mount a volume for scratch space)`],
+);
+
+const ecsNoSecretsInEnvironment = containerRule(
+    "ecs-no-secrets-in-environment",
+    "ECS.8",
+    "ECS containers get secrets from Secrets Manager or SSM (`secrets`), never as plain environment variables with secret-like names.",
+    (c, where) =>
+        asArray(c.environment)
+            .filter(isRecord)
+            .filter((e) => str(e.name) && secretLikeName(e.name))
+            .map((e) => `${where} passes ${e.name} as a plain environment variable; pass it through secrets (valueFrom) instead`),
+);
+
+const ecsLogging = containerRule("ecs-task-logging", "ECS.9", "Every ECS container has a log configuration.", (c, where) =>
+    str(c.logConfiguration?.logDriver) ? [] : [`${where} has no logConfiguration; send its logs to CloudWatch with the awslogs driver`],
+);
+
+const ecsContainerInsights: Rule = {
+    name: "ecs-container-insights",
+    control: "ECS.12",
+    description: "ECS clusters have Container Insights on.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.cluster],
+    scope: "resource",
+    validate(c) {
+        const setting = asArray(c.props.settings).find((s) => isRecord(s) && s.name === "containerInsights");
+        return isRecord(setting) && ["enabled", "enhanced"].includes(setting.value)
+            ? []
+            : [`cluster ${c.name} has Container Insights off; add settings [{ name: "containerInsights", value: "enabled" }]`];
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Step Functions, SQS, SNS
+
+const sfnLogging: Rule = {
+    name: "sfn-logging",
+    control: "StepFunctions.1",
+    description: "Step Functions state machines log executions to CloudWatch Logs.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.stateMachine],
+    scope: "resource",
+    validate(m) {
+        const lc = m.props.loggingConfiguration;
+        const on = isRecord(lc) && ["ALL", "ERROR", "FATAL"].includes(lc.level) && str(lc.logDestination);
+        return on ? [] : [`state machine ${m.name} does not log; set loggingConfiguration { level: "ERROR" or "ALL", logDestination: "<log group arn>:*" }`];
+    },
+};
+
+const sqsEncryption: Rule = {
+    name: "sqs-encryption",
+    control: "SQS.1",
+    description: "SQS queues are encrypted at rest (SSE-SQS or SSE-KMS), declared explicitly.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.queue],
+    scope: "resource",
+    validate(q) {
+        return truthy(q.props.sqsManagedSseEnabled) || str(q.props.kmsMasterKeyId) ? [] : [`queue ${q.name} does not declare encryption; set sqsManagedSseEnabled: true or kmsMasterKeyId`];
+    },
+};
+
+const snsEncryption: Rule = {
+    name: "sns-encryption",
+    control: "SNS.1",
+    description: "SNS topics are encrypted at rest with KMS.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.topic],
+    scope: "resource",
+    validate(t) {
+        return str(t.props.kmsMasterKeyId) ? [] : [`topic ${t.name} is not encrypted; set kmsMasterKeyId (e.g. "alias/aws/sns")`];
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// CodeBuild
+
+/** Marker that allows a privileged CodeBuild project: its inline buildspec runs `docker build`. */
+export const DOCKER_BUILD_MARKER = /\bdocker\s+(buildx\s+)?build\b/;
+
+const codebuildSourceNoCredentials: Rule = {
+    name: "codebuild-source-no-credentials",
+    control: "CodeBuild.1",
+    description: "CodeBuild source URLs carry no user names, passwords or tokens.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.project],
+    scope: "resource",
+    validate(p) {
+        const sources = [p.props.source, ...asArray(p.props.secondarySources)].filter(isRecord);
+        return sources
+            .filter((s) => str(s.location) && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(s.location))
+            .map((s) => `project ${p.name} source ${String(s.sourceIdentifier ?? "primary")} has credentials in its URL; use a CodeConnections connection or OAuth`);
+    },
+};
+
+const codebuildNoPlaintextCredentials: Rule = {
+    name: "codebuild-no-plaintext-credentials",
+    control: "CodeBuild.2",
+    description: "CodeBuild environment variables with secret-like names come from Secrets Manager or Parameter Store, never PLAINTEXT.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.project],
+    scope: "resource",
+    validate(p) {
+        return asArray(p.props.environment?.environmentVariables)
+            .filter(isRecord)
+            .filter((v) => (v.type ?? "PLAINTEXT") === "PLAINTEXT" && str(v.name) && secretLikeName(v.name))
+            .map((v) => `project ${p.name} has ${v.name} as a PLAINTEXT environment variable; use type SECRETS_MANAGER or PARAMETER_STORE`);
+    },
+};
+
+const codebuildS3LogsEncrypted: Rule = {
+    name: "codebuild-s3-logs-encrypted",
+    control: "CodeBuild.3",
+    description: "CodeBuild logs written to S3 are encrypted.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.project],
+    scope: "resource",
+    validate(p) {
+        const s3 = p.props.logsConfig?.s3Logs;
+        return isRecord(s3) && s3.status === "ENABLED" && truthy(s3.encryptionDisabled) ? [`project ${p.name} writes unencrypted S3 logs; remove encryptionDisabled`] : [];
+    },
+};
+
+const codebuildLogging: Rule = {
+    name: "codebuild-logging",
+    control: "CodeBuild.4",
+    description: "CodeBuild projects log to a named CloudWatch log group (one with retention) or to S3.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.project],
+    scope: "resource",
+    validate(p) {
+        const cw = p.props.logsConfig?.cloudwatchLogs;
+        const s3 = p.props.logsConfig?.s3Logs;
+        const cwOn = isRecord(cw) && cw.status !== "DISABLED" && str(cw.groupName);
+        const s3On = isRecord(s3) && s3.status === "ENABLED";
+        return cwOn || s3On
+            ? []
+            : [`project ${p.name} has no logging configuration; set logsConfig.cloudwatchLogs.groupName to a log group with retention (the implicit /aws/codebuild group keeps logs forever)`];
+    },
+};
+
+const codebuildPrivileged: Rule = {
+    name: "codebuild-privileged-only-for-docker",
+    control: "CodeBuild.5 (retired April 2024; kept as a Paved rule)",
+    description: "CodeBuild projects run privileged only when their inline buildspec builds a Docker image (`docker build`).",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.project],
+    scope: "resource",
+    validate(p) {
+        if (!truthy(p.props.environment?.privilegedMode)) return [];
+        const buildspec = p.props.source?.buildspec;
+        return str(buildspec) && DOCKER_BUILD_MARKER.test(buildspec)
+            ? []
+            : [`project ${p.name} runs privileged but its inline buildspec does not run "docker build"; turn privilegedMode off`];
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Load balancers
+
+const albDropInvalidHeaders: Rule = {
+    name: "alb-drop-invalid-headers",
+    control: "ELB.4",
+    description: "Application Load Balancers drop invalid HTTP headers.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [...T.loadBalancer],
+    scope: "resource",
+    validate(lb) {
+        if ((lb.props.loadBalancerType ?? "application") !== "application") return [];
+        return truthy(lb.props.dropInvalidHeaderFields) ? [] : [`load balancer ${lb.name} forwards invalid HTTP headers; set dropInvalidHeaderFields: true`];
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// IAM
+
+const iamNoAdmin: Rule = {
+    name: "iam-no-admin-wildcard",
+    control: "IAM.1",
+    description:
+        'No policy document (managed, inline, role, bucket, queue, key...) allows Action "*" on Resource "*", and no role gets AdministratorAccess.',
+    enforcementLevel: "mandatory",
+    resourceTypes: [],
+    scope: "resource",
+    validate(r) {
+        const out: string[] = [];
+        for (const { where, document } of policyDocuments(r)) {
+            policyStatements(document).forEach((s, i) => {
+                const allAction = s.actions.some((a) => a === "*" || a === "*:*");
+                if (s.effect === "Allow" && allAction && s.resources.includes("*")) {
+                    out.push(`${r.name} ${where} statement ${s.sid ?? i} allows "*" on "*"; list the actions and resources it needs`);
+                }
+            });
+        }
+        const managed = [r.props.policyArn, ...asArray(r.props.managedPolicyArns)].filter(str);
+        for (const arn of managed) {
+            if (/:policy\/AdministratorAccess$/.test(arn)) out.push(`${r.name} attaches AdministratorAccess; attach a policy scoped to what it needs`);
+        }
+        return out;
+    },
+};
+
+const iamNoServiceWildcard: Rule = {
+    name: "iam-no-service-wildcard",
+    control: "IAM.21",
+    description: 'Identity policies (managed, inline and role policies) allow no "<service>:*" actions.',
+    enforcementLevel: "mandatory",
+    resourceTypes: IDENTITY_POLICY_TYPES,
+    scope: "resource",
+    validate(r) {
+        const out: string[] = [];
+        // assumeRolePolicy is a trust policy, not an identity policy: policyDocuments skips it.
+        for (const { where, document } of policyDocuments(r)) {
+            policyStatements(document).forEach((s, i) => {
+                if (s.effect !== "Allow") return;
+                for (const a of s.actions.filter((x) => /^[a-z0-9-]+:\*$/i.test(x))) {
+                    out.push(`${r.name} ${where} statement ${s.sid ?? i} allows ${a}; list the ${a.split(":")[0]} actions it needs`);
+                }
+            });
+        }
+        return out;
+    },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tags
+
+const requiredTagsRule: Rule = {
+    name: "required-tags",
+    control: "Paved rule",
+    description: `Every taggable resource carries ${REQUIRED_TAG_KEYS.join(", ")} (from the provider's default tags or its own); Auto Scaling groups propagate them to instances.`,
+    enforcementLevel: "mandatory",
+    resourceTypes: [...TAGGABLE_TYPES, T.autoscalingGroup],
+    scope: "resource",
+    validate(r, stack) {
+        if (r.type === T.autoscalingGroup) {
+            // The provider's default tags do not reach Auto Scaling groups or their instances.
+            const tags = asArray(r.props.tags).filter(isRecord);
+            const missing = REQUIRED_TAG_KEYS.filter((k) => !tags.some((t) => t.key === k && str(t.value) && truthy(t.propagateAtLaunch)));
+            return missing.length ? [`auto scaling group ${r.name} does not propagate ${missing.join(", ")} to its instances; add them to tags with propagateAtLaunch: true`] : [];
+        }
+        const tags = { ...stack.defaultTags, ...(isRecord(r.props.tags) ? r.props.tags : {}) };
+        const missing = REQUIRED_TAG_KEYS.filter((k) => !str(tags[k]));
+        return missing.length ? [`${r.name} (${r.type}) lacks tags ${missing.join(", ")}; set them in the aws provider's defaultTags or on the resource`] : [];
+    },
+};
+
+/** Every rule of the pack. */
+export const rules: readonly Rule[] = [
+    s3BlockPublicAccess,
+    s3TlsOnly,
+    s3EncryptionAtRest,
+    s3PolicyNotPublic,
+    cloudfrontOriginAccessControl,
+    cloudfrontViewerHttps,
+    cloudfrontLogging,
+    cloudfrontDefaultRootObject,
+    ecrScanOnPush,
+    ecrImmutableTags,
+    ecrLifecycle,
+    logRetention,
+    imdsv2,
+    instancesNoPublicIp,
+    ecsNoPublicIp,
+    ecsCircuitBreaker,
+    ecsNotPrivileged,
+    ecsReadOnlyRoot,
+    ecsNoSecretsInEnvironment,
+    ecsLogging,
+    ecsContainerInsights,
+    sfnLogging,
+    sqsEncryption,
+    snsEncryption,
+    codebuildSourceNoCredentials,
+    codebuildNoPlaintextCredentials,
+    codebuildS3LogsEncrypted,
+    codebuildLogging,
+    codebuildPrivileged,
+    albDropInvalidHeaders,
+    iamNoAdmin,
+    iamNoServiceWildcard,
+    requiredTagsRule,
+];
+
+/** Whether `rule` applies to resources of `type`. An empty `resourceTypes` means every type. */
+export function appliesTo(rule: Rule, type: string): boolean {
+    return rule.resourceTypes.length === 0 || rule.resourceTypes.includes(type);
+}
