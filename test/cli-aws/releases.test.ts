@@ -1,0 +1,176 @@
+import * as assert from "assert";
+import {
+    CloudFrontKeyValueStoreClient,
+    DescribeKeyValueStoreCommand,
+    GetKeyCommand,
+    PutKeyCommand,
+} from "@aws-sdk/client-cloudfront-keyvaluestore";
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { s3Client } from "../../cli/aws/clients";
+import { FakeClock } from "../../cli/aws/clock";
+import { listReleases, release, releaseListing, renderReleases, rollback, ReleaseStore } from "../../cli/aws/releases";
+import { PavedError } from "../../components/errors";
+import { MOTO_CREDENTIALS, MotoServer, startMoto } from "../support/moto";
+
+const KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0f5e3d4c-1b2a-4c5d-8e9f-0a1b2c3d4e5f";
+const BUCKET = "paved-dev-assets-123456789012-eu-west-1";
+const R1 = "20250101120000-aaaaaaa";
+const R2 = "20250102120000-bbbbbbb";
+const R3 = "20250103120000-ccccccc";
+const R4_PARTIAL = "20250104120000-ddddddd";
+
+/** An in-memory KeyValueStore with the real API's ETag rule, behind aws-sdk-client-mock. */
+export class SimulatedKeyValueStore {
+    etag = 1;
+    readonly values = new Map<string, string>();
+    readonly client = new CloudFrontKeyValueStoreClient({ region: "eu-west-1", credentials: MOTO_CREDENTIALS });
+    readonly mock = mockClient(this.client);
+    /** Runs just before the next PutKey is judged: a concurrent writer. */
+    beforeNextPut?: () => void;
+
+    constructor() {
+        this.mock.on(DescribeKeyValueStoreCommand).callsFake(async () => ({ KvsARN: KVS_ARN, ETag: `E${this.etag}`, ItemCount: this.values.size }));
+        this.mock.on(GetKeyCommand).callsFake(async (input) => {
+            const value = this.values.get(input.Key);
+            if (value === undefined) throw Object.assign(new Error("Key not found"), { name: "ResourceNotFoundException", $metadata: { httpStatusCode: 404 } });
+            return { Key: input.Key, Value: value };
+        });
+        this.mock.on(PutKeyCommand).callsFake(async (input) => {
+            const concurrent = this.beforeNextPut;
+            this.beforeNextPut = undefined;
+            concurrent?.();
+            if (input.IfMatch !== `E${this.etag}`) throw Object.assign(new Error("Pre-condition failed"), { name: "ConflictException", $metadata: { httpStatusCode: 409 } });
+            this.write(input.Key, input.Value);
+            return { ETag: `E${this.etag}`, ItemCount: this.values.size, TotalSizeInBytes: 0 };
+        });
+    }
+
+    write(key: string, value: string): void {
+        this.values.set(key, value);
+        this.etag++;
+    }
+
+    puts() {
+        return this.mock.commandCalls(PutKeyCommand).map((c) => c.args[0].input);
+    }
+}
+
+describe("cli/aws releases (S3 on moto, KeyValueStore mocked)", function () {
+    let moto: MotoServer;
+    let s3: S3Client;
+
+    before(async () => {
+        moto = await startMoto();
+        s3 = s3Client({ region: "eu-west-1", endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+        await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+        const put = (Key: string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: "x" }));
+        for (const r of [R1, R2, R3]) {
+            await put(`catalog/${r}/index.html`);
+            await put(`catalog/${r}/assets/app.js`);
+        }
+        await put(`catalog/${R4_PARTIAL}/assets/app.js`); // an upload still in progress: no index.html yet
+        await put("catalog/not a release/index.html");
+        await put("catalog/README");
+        await put(`search/${R1}/index.html`);
+    });
+
+    after(async () => {
+        await moto?.stop();
+    });
+
+    function store(kvs: SimulatedKeyValueStore, extra: Partial<ReleaseStore> = {}): ReleaseStore {
+        return { s3, kvs: kvs.client, bucket: BUCKET, keyValueStoreArn: KVS_ARN, clock: new FakeClock(), ...extra };
+    }
+
+    it("lists an app's releases newest first from its S3 prefixes, page by page", async () => {
+        const kvs = new SimulatedKeyValueStore();
+        assert.deepStrictEqual(await listReleases(store(kvs), "catalog"), [R4_PARTIAL, R3, R2, R1]);
+        assert.deepStrictEqual(await listReleases(store(kvs), "search"), [R1]);
+        assert.deepStrictEqual(await listReleases(store(kvs), "nothing"), []);
+
+        const pages: number[] = [];
+        const counting = { send: async (cmd: ListObjectsV2Command) => { const out = await s3.send(cmd); pages.push(out.CommonPrefixes?.length ?? 0); return out; } };
+        assert.deepStrictEqual(await listReleases(store(kvs, { s3: counting as unknown as S3Client, pageSize: 2 }), "catalog"), [R4_PARTIAL, R3, R2, R1]);
+        assert.ok(pages.length >= 3, `expected several pages, got ${JSON.stringify(pages)}`);
+    });
+
+    it("marks the current release from the release:<app> pointer", async () => {
+        const kvs = new SimulatedKeyValueStore();
+        kvs.write("release:catalog", R2);
+        const listing = await releaseListing(store(kvs), "catalog");
+        assert.deepStrictEqual(listing, { releases: [R4_PARTIAL, R3, R2, R1], current: R2 });
+        assert.strictEqual(renderReleases("catalog", listing), [`  ${R4_PARTIAL}`, `  ${R3}`, `* ${R2}  (current)`, `  ${R1}`].join("\n"));
+        assert.strictEqual(renderReleases("nothing", { releases: [] }), "nothing has no releases");
+    });
+
+    it("release writes the pointer with the store's ETag", async () => {
+        const kvs = new SimulatedKeyValueStore();
+        kvs.write("release:catalog", R1);
+        const change = await release(store(kvs), "catalog", R3);
+        assert.deepStrictEqual(change, { app: "catalog", previous: R1, current: R3, attempts: 1, unchanged: false });
+        assert.deepStrictEqual(kvs.puts(), [{ KvsARN: KVS_ARN, Key: "release:catalog", Value: R3, IfMatch: "E2" }]);
+        assert.strictEqual(kvs.values.get("release:catalog"), R3);
+    });
+
+    it("release refuses an invalid id and an id without uploaded assets, writing nothing", async () => {
+        const kvs = new SimulatedKeyValueStore();
+        await assert.rejects(release(store(kvs), "catalog", "../etc"), (e: Error) => e instanceof PavedError && /release id "\.\.\/etc" must be 1-64 characters/.test(e.message));
+        await assert.rejects(
+            release(store(kvs), "catalog", R4_PARTIAL),
+            (e: Error) => e instanceof PavedError && e.message.includes(`no s3://${BUCKET}/catalog/${R4_PARTIAL}/index.html`) && e.message.includes(`recent releases: ${R4_PARTIAL}, ${R3}`),
+        );
+        await assert.rejects(release(store(kvs), "catalog", "20991231000000-fffffff"), PavedError);
+        assert.strictEqual(kvs.puts().length, 0);
+    });
+
+    it("a concurrent write (first PutKey conflicts) is retried with the fresh ETag, not clobbered", async () => {
+        const kvs = new SimulatedKeyValueStore();
+        kvs.write("release:catalog", R1);
+        kvs.beforeNextPut = () => kvs.write("route:/other", "other"); // someone else's write moves the ETag
+        const change = await release(store(kvs), "catalog", R2);
+        assert.strictEqual(change.attempts, 2);
+        assert.deepStrictEqual(kvs.puts().map((p) => p.IfMatch), ["E2", "E3"]);
+        assert.strictEqual(kvs.values.get("release:catalog"), R2);
+        assert.strictEqual(kvs.values.get("route:/other"), "other");
+    });
+
+    it("a mocked ConflictException on the first PutKey leads to a fresh DescribeKeyValueStore and a second PutKey", async () => {
+        const kvs = new SimulatedKeyValueStore();
+        kvs.write("release:catalog", R1);
+        kvs.mock
+            .on(PutKeyCommand)
+            .rejectsOnce(Object.assign(new Error("conflict"), { name: "ConflictException", $metadata: { httpStatusCode: 409 } }))
+            .resolves({ ETag: "E9", ItemCount: 1, TotalSizeInBytes: 1 });
+        const change = await release(store(kvs), "catalog", R3);
+        assert.strictEqual(change.attempts, 2);
+        assert.strictEqual(kvs.mock.commandCalls(DescribeKeyValueStoreCommand).length, 2);
+        assert.strictEqual(kvs.mock.commandCalls(PutKeyCommand).length, 2);
+    });
+
+    it("gives up after bounded conflicts without overwriting", async () => {
+        const kvs = new SimulatedKeyValueStore();
+        kvs.mock.on(PutKeyCommand).rejects(Object.assign(new Error("conflict"), { name: "ConflictException", $metadata: { httpStatusCode: 409 } }));
+        await assert.rejects(release(store(kvs), "catalog", R3), /kept changing under 5 attempts to set release:catalog; nothing was overwritten/);
+        assert.strictEqual(kvs.mock.commandCalls(PutKeyCommand).length, 5);
+    });
+
+    it("rollback moves to the newest uploaded release older than the current one", async () => {
+        const kvs = new SimulatedKeyValueStore();
+        kvs.write("release:catalog", R3);
+        assert.deepStrictEqual(await rollback(store(kvs), "catalog"), { app: "catalog", previous: R3, current: R2, attempts: 1, unchanged: false });
+        assert.deepStrictEqual(await rollback(store(kvs), "catalog"), { app: "catalog", previous: R2, current: R1, attempts: 1, unchanged: false });
+        await assert.rejects(rollback(store(kvs), "catalog"), (e: Error) => e instanceof PavedError && /no uploaded release older than its current release 20250101120000-aaaaaaa/.test(e.message));
+        await assert.rejects(rollback(store(new SimulatedKeyValueStore()), "catalog"), /catalog has no current release to roll back from/);
+    });
+
+    it("a rollback racing another pointer write decides again from the value that won", async () => {
+        const kvs = new SimulatedKeyValueStore();
+        kvs.write("release:catalog", R2);
+        // While we roll back from R2 (to R1), a build publishes R3.
+        kvs.beforeNextPut = () => kvs.write("release:catalog", R3);
+        const change = await rollback(store(kvs), "catalog");
+        assert.deepStrictEqual(change, { app: "catalog", previous: R3, current: R2, attempts: 2, unchanged: false });
+        assert.strictEqual(kvs.values.get("release:catalog"), R2);
+    });
+});
