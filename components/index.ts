@@ -11,3 +11,8 @@ export * from "./resource-names";
 export * from "./environment/outputs";
 export * from "./batch/batch-cluster";
 export * from "./batch/batch-job";
+export * from "./frontend/router";
+export * from "./frontend/buildspec";
+export * from "./frontend/site-host";
+export * from "./frontend/frontend-app";
+export * from "./frontend/build-image";

@@ -1,0 +1,213 @@
+import * as assert from "assert";
+import { PavedError } from "../../components/errors";
+import { routerFunctionCode } from "../../components/frontend/router";
+import { ASSET_PATH_PATTERNS, ONE_YEAR_SECONDS, SiteHost, SiteHostArgs } from "../../components/frontend/site-host";
+import { runProgram } from "../../components/testing";
+import { one, REGION } from "./fixtures";
+
+async function site(args: SiteHostArgs = {}) {
+    let host!: SiteHost;
+    const result = await runProgram({
+        stack: "dev",
+        project: "paved",
+        config: { "aws:region": REGION },
+        program: () => {
+            host = new SiteHost("site", args);
+            return { url: host.url, bucketName: host.bucketName, keyValueStoreArn: host.keyValueStoreArn, functionArn: host.functionArn, distributionArn: host.distributionArn };
+        },
+    });
+    return { host, resources: result.resources, outputs: result.outputs as Record<string, string> };
+}
+
+const T = {
+    bucket: "aws:s3/bucket:Bucket",
+    pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    policy: "aws:s3/bucketPolicy:BucketPolicy",
+    kvs: "aws:cloudfront/keyValueStore:KeyValueStore",
+    fn: "aws:cloudfront/function:Function",
+    oac: "aws:cloudfront/originAccessControl:OriginAccessControl",
+    cache: "aws:cloudfront/cachePolicy:CachePolicy",
+    headers: "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+    cdn: "aws:cloudfront/distribution:Distribution",
+};
+
+describe("SiteHost", () => {
+    it("pins its children's URNs", async () => {
+        const { resources } = await site({ accessLogs: true });
+        const p = "urn:pulumi:dev::paved::paved:frontend:SiteHost";
+        const urns = resources.filter((r) => r.parent === `urn:pulumi:dev::paved::paved:frontend:SiteHost::site`).map((r) => r.urn).sort();
+        assert.deepStrictEqual(urns, [
+            `${p}$${T.kvs}::site-routes`,
+            `${p}$${T.cache}::site-assets-cache`,
+            `${p}$${T.cache}::site-html-cache`,
+            `${p}$${T.cdn}::site-cdn`,
+            `${p}$${T.fn}::site-router`,
+            `${p}$${T.oac}::site-oac`,
+            `${p}$${T.headers}::site-security-headers`,
+            `${p}$${T.bucket}::site-access-logs`,
+            `${p}$${T.bucket}::site-assets`,
+            `${p}$${T.lifecycle}::site-access-logs`,
+            `${p}$${T.lifecycle}::site-assets`,
+            `${p}$${T.ownership}::site-access-logs`,
+            `${p}$${T.ownership}::site-assets`,
+            `${p}$${T.policy}::site-access-logs`,
+            `${p}$${T.policy}::site-assets`,
+            `${p}$${T.pab}::site-access-logs`,
+            `${p}$${T.pab}::site-assets`,
+            `${p}$${T.sse}::site-access-logs`,
+            `${p}$${T.sse}::site-assets`,
+            `${p}$${T.versioning}::site-assets`,
+        ].sort());
+    });
+
+    it("makes the asset bucket private, owner-enforced, encrypted and versioned, with a name from resourceNames", async () => {
+        const { resources, outputs } = await site();
+        const bucket = one(resources, T.bucket, "site-assets");
+        assert.strictEqual(bucket.inputs.bucket, "paved-dev-assets-123456789012-eu-west-1");
+        assert.strictEqual(outputs.bucketName, "paved-dev-assets-123456789012-eu-west-1");
+        assert.strictEqual(bucket.inputs.forceDestroy, false);
+        const pab = one(resources, T.pab, "site-assets").inputs;
+        assert.deepStrictEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+        assert.strictEqual(one(resources, T.ownership, "site-assets").inputs.rule.objectOwnership, "BucketOwnerEnforced");
+        assert.deepStrictEqual(one(resources, T.sse, "site-assets").inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+        assert.strictEqual(one(resources, T.versioning, "site-assets").inputs.versioningConfiguration.status, "Enabled");
+        const rules = one(resources, T.lifecycle, "site-assets").inputs.rules;
+        assert.deepStrictEqual(rules.find((r: any) => r.id === "expire-noncurrent-versions").noncurrentVersionExpiration, { noncurrentDays: 30 });
+    });
+
+    it("uses a KMS key for the bucket when given one", async () => {
+        const key = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+        const { resources } = await site({ kmsKeyArn: key });
+        assert.deepStrictEqual(one(resources, T.sse, "site-assets").inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key }, bucketKeyEnabled: true }]);
+    });
+
+    it("lets only TLS requests in, and only this distribution read", async () => {
+        const { resources, outputs } = await site();
+        const policy = JSON.parse(one(resources, T.policy, "site-assets").inputs.policy);
+        const bucketArn = "arn:aws:s3:::paved-dev-assets-123456789012-eu-west-1";
+        assert.deepStrictEqual(policy.Statement[0], {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucketArn, `${bucketArn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        });
+        assert.deepStrictEqual(policy.Statement[1].Principal, { Service: "cloudfront.amazonaws.com" });
+        assert.strictEqual(policy.Statement[1].Action, "s3:GetObject");
+        assert.strictEqual(policy.Statement[1].Resource, `${bucketArn}/*`);
+        assert.deepStrictEqual(policy.Statement[1].Condition, { StringEquals: { "AWS:SourceArn": outputs.distributionArn } });
+        assert.ok(outputs.distributionArn.startsWith("arn:aws:cloudfront::123456789012:distribution/"));
+        assert.strictEqual(policy.Statement.length, 2, "no ListBucket, no other grants");
+    });
+
+    it("creates the store and the published router function associated with it", async () => {
+        const { resources, outputs } = await site();
+        assert.strictEqual(one(resources, T.kvs, "site-routes").inputs.name, "paved-dev-routes");
+        const fn = one(resources, T.fn, "site-router").inputs;
+        assert.strictEqual(fn.name, "paved-dev-router");
+        assert.strictEqual(fn.runtime, "cloudfront-js-2.0");
+        assert.strictEqual(fn.publish, true);
+        assert.strictEqual(fn.code, routerFunctionCode());
+        assert.deepStrictEqual(fn.keyValueStoreAssociations, [outputs.keyValueStoreArn]);
+    });
+
+    it("configures one distribution: OAC origin, router on viewer-request, HTTPS, HTTP/2+3, IPv6, no error rewrites", async () => {
+        const { resources, outputs } = await site();
+        const cdn = one(resources, T.cdn, "site-cdn").inputs;
+        const oac = one(resources, T.oac, "site-oac");
+        assert.deepStrictEqual(
+            [oac.inputs.originAccessControlOriginType, oac.inputs.signingBehavior, oac.inputs.signingProtocol],
+            ["s3", "always", "sigv4"],
+        );
+        assert.strictEqual(cdn.origins.length, 1);
+        assert.strictEqual(cdn.origins[0].domainName, "paved-dev-assets-123456789012-eu-west-1.s3.eu-west-1.amazonaws.com");
+        assert.strictEqual(cdn.origins[0].originAccessControlId, oac.id);
+        assert.strictEqual(cdn.httpVersion, "http2and3");
+        assert.strictEqual(cdn.isIpv6Enabled, true);
+        assert.strictEqual(cdn.defaultRootObject, undefined);
+        assert.deepStrictEqual(cdn.customErrorResponses ?? [], []);
+        assert.deepStrictEqual(cdn.viewerCertificate, { cloudfrontDefaultCertificate: true });
+        assert.strictEqual(cdn.loggingConfig, undefined);
+        const behaviors = [cdn.defaultCacheBehavior, ...cdn.orderedCacheBehaviors];
+        for (const b of behaviors) {
+            assert.strictEqual(b.viewerProtocolPolicy, "redirect-to-https");
+            assert.strictEqual(b.compress, true);
+            assert.deepStrictEqual(b.functionAssociations, [{ eventType: "viewer-request", functionArn: outputs.functionArn }]);
+            assert.strictEqual(b.responseHeadersPolicyId, one(resources, T.headers, "site-security-headers").id);
+        }
+        assert.deepStrictEqual(cdn.orderedCacheBehaviors.map((b: any) => b.pathPattern), ASSET_PATH_PATTERNS);
+        assert.ok(behaviors.length <= 75, "within CloudFront's cache behavior quota");
+        assert.strictEqual(outputs.url, `https://${one(resources, T.cdn, "site-cdn").outputs.domainName}`);
+    });
+
+    it("caches fingerprinted assets for a year and revalidates HTML", async () => {
+        const { resources } = await site();
+        const assets = one(resources, T.cache, "site-assets-cache");
+        const html = one(resources, T.cache, "site-html-cache");
+        assert.deepStrictEqual([assets.inputs.minTtl, assets.inputs.defaultTtl, assets.inputs.maxTtl], [0, ONE_YEAR_SECONDS, ONE_YEAR_SECONDS]);
+        assert.deepStrictEqual([html.inputs.minTtl, html.inputs.defaultTtl], [0, 0]);
+        const cdn = one(resources, T.cdn, "site-cdn").inputs;
+        assert.strictEqual(cdn.defaultCacheBehavior.cachePolicyId, html.id);
+        assert.ok(cdn.orderedCacheBehaviors.every((b: any) => b.cachePolicyId === assets.id));
+    });
+
+    it("sends the security headers", async () => {
+        const { resources } = await site();
+        const h = one(resources, T.headers, "site-security-headers").inputs.securityHeadersConfig;
+        assert.strictEqual(h.strictTransportSecurity.accessControlMaxAgeSec, 63072000);
+        assert.strictEqual(h.strictTransportSecurity.override, true);
+        assert.strictEqual(h.contentTypeOptions.override, true);
+        assert.strictEqual(h.frameOptions.frameOption, "DENY");
+        assert.strictEqual(h.referrerPolicy.referrerPolicy, "strict-origin-when-cross-origin");
+        assert.strictEqual(h.xssProtection.protection, true);
+    });
+
+    it("serves a custom domain with its ACM certificate, SNI and TLS 1.2", async () => {
+        const cert = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+        const { resources, outputs } = await site({ domain: { names: ["www.example.com"], certificateArn: cert } });
+        const cdn = one(resources, T.cdn, "site-cdn").inputs;
+        assert.deepStrictEqual(cdn.aliases, ["www.example.com"]);
+        assert.deepStrictEqual(cdn.viewerCertificate, { acmCertificateArn: cert, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
+        assert.strictEqual(outputs.url, "https://www.example.com");
+    });
+
+    it("writes access logs to a separate ObjectWriter log bucket", async () => {
+        const { resources } = await site({ accessLogs: true });
+        const logs = one(resources, T.bucket, "site-access-logs");
+        assert.strictEqual(logs.inputs.bucket, "paved-dev-access-logs-123456789012-eu-west-1");
+        assert.strictEqual(one(resources, T.ownership, "site-access-logs").inputs.rule.objectOwnership, "ObjectWriter");
+        const pab = one(resources, T.pab, "site-access-logs").inputs;
+        assert.deepStrictEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+        assert.deepStrictEqual(one(resources, T.lifecycle, "site-access-logs").inputs.rules[0].expiration, { days: 90 });
+        const cdn = one(resources, T.cdn, "site-cdn").inputs;
+        assert.strictEqual(cdn.loggingConfig.bucket, logs.outputs.bucketDomainName);
+    });
+
+    it("protects stateful resources in prod and force-destroys in dev", async () => {
+        const prod = await site({ protect: true, accessLogs: true });
+        for (const [type, name] of [[T.bucket, "site-assets"], [T.bucket, "site-access-logs"], [T.kvs, "site-routes"], [T.cdn, "site-cdn"]]) {
+            assert.strictEqual(one(prod.resources, type, name).protect, true, name);
+        }
+        const dev = await site({ forceDestroy: true, accessLogs: true });
+        assert.strictEqual(one(dev.resources, T.bucket, "site-assets").protect, false);
+        assert.strictEqual(one(dev.resources, T.bucket, "site-assets").inputs.forceDestroy, true);
+        assert.strictEqual(one(dev.resources, T.bucket, "site-access-logs").inputs.forceDestroy, true);
+    });
+
+    it("rejects bad args with the field, the value and the fix", async () => {
+        const cases: [SiteHostArgs, RegExp][] = [
+            [{ protect: true, forceDestroy: true }, /args\.protect and args\.forceDestroy exclude each other/],
+            [{ domain: { names: ["WWW.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" } }, /args\.domain\.names\[0\] "WWW\.example\.com" must be a lowercase DNS name/],
+            [{ domain: { names: ["www.example.com"], certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" } }, /args\.domain\.certificateArn .* us-east-1/],
+            [{ noncurrentVersionDays: 0 }, /args\.noncurrentVersionDays 0 must be a whole number of days/],
+        ];
+        for (const [args, message] of cases) {
+            await assert.rejects(site(args), (e: Error) => e instanceof PavedError && message.test(e.message));
+        }
+    });
+});
