@@ -208,6 +208,7 @@ export class LocalStackOperations implements StackOperations {
         this.workspace ??= (async () => {
             const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
             const envVars: Record<string, string> = { PULUMI_BACKEND_URL: this.backendUrl };
+            for (const key of ["PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"]) if (this.env[key] !== undefined) envVars[key] = this.env[key]!;
             return run(() => LocalWorkspace.create({ workDir: this.options.projectDir, envVars }));
         })();
         return this.workspace;

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CommandContext } from "../../cli/automation/context";
+import { main } from "../../cli/main";
 import { CreateStackOptions, OperationResult, PreviewOptions, StackConfigValues, StackInfo, StackOperations } from "../../cli/automation/pulumi-stacks";
 
 export interface Call {
@@ -113,4 +114,27 @@ export function tempProject(stacks: Record<string, string>): string {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: paved\nruntime: nodejs\n");
     for (const [env, body] of Object.entries(stacks)) fs.writeFileSync(path.join(dir, `Pulumi.${env}.yaml`), body);
     return dir;
+}
+
+/** Runs `main` with console output captured. */
+export async function runMain(argv: string[], ctx: CommandContext): Promise<{ code: number; stderr: string; stdout: string }> {
+    const err: string[] = [];
+    const out: string[] = [];
+    const origErr = console.error;
+    const origLog = console.log;
+    const origWrite = process.stderr.write;
+    const origOut = process.stdout.write;
+    console.error = (...a: unknown[]) => err.push(a.join(" "));
+    console.log = (...a: unknown[]) => out.push(a.join(" "));
+    (process.stderr as any).write = (s: string) => (err.push(String(s)), true);
+    (process.stdout as any).write = (s: string) => (out.push(String(s)), true);
+    try {
+        const code = await main(argv, () => ctx);
+        return { code, stderr: err.join("\n"), stdout: out.join("\n") };
+    } finally {
+        console.error = origErr;
+        console.log = origLog;
+        process.stderr.write = origWrite;
+        process.stdout.write = origOut;
+    }
 }
