@@ -1,0 +1,276 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as YAML from "yaml";
+import { PavedError } from "../../components/errors";
+import { appBuildspec, DEFAULT_INSTALL_COMMAND, IMMUTABLE_CACHE_CONTROL, NPM_CACHE_DIR, REVALIDATE_CACHE_CONTROL } from "../../components/frontend/buildspec";
+import { codeBuildSourceType, FrontendApp, FrontendAppArgs, normalizeFrontendAppArgs } from "../../components/frontend/frontend-app";
+import { SiteHost } from "../../components/frontend/site-host";
+import { runProgram } from "../../components/testing";
+import { one, REGION } from "./fixtures";
+
+const IMAGE = { repositoryUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/paved-dev/build-image", repositoryArn: "arn:aws:ecr:eu-west-1:123456789012:repository/paved-dev/build-image" };
+/** A site passed as plain outputs, as a team would from a StackReference. */
+const SITE = {
+    bucketName: "paved-dev-assets-123456789012-eu-west-1",
+    bucketArn: "arn:aws:s3:::paved-dev-assets-123456789012-eu-west-1",
+    keyValueStoreArn: "arn:aws:cloudfront::123456789012:key-value-store/045b5c06-4e31-4d65-b588-15d71c773fac",
+    url: "https://www.example.com",
+};
+const BASE: FrontendAppArgs = { name: "catalog", path: "/catalog", site: SITE, buildImage: IMAGE, source: { repository: "https://github.com/acme/web.git", directory: "apps/catalog" } };
+
+async function app(overrides: Partial<FrontendAppArgs> = {}) {
+    const result = await runProgram({
+        stack: "dev",
+        project: "paved",
+        config: { "aws:region": REGION },
+        program: () => {
+            const a = new FrontendApp("catalog", { ...BASE, ...overrides });
+            return { url: a.url, projectName: a.projectName, repositoryUrl: a.repositoryUrl, logGroupName: a.logGroupName };
+        },
+    });
+    return { resources: result.resources, outputs: result.outputs as Record<string, string> };
+}
+
+const T = {
+    project: "aws:codebuild/project:Project",
+    webhook: "aws:codebuild/webhook:Webhook",
+    repo: "aws:ecr/repository:Repository",
+    lifecycle: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    logs: "aws:cloudwatch/logGroup:LogGroup",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    key: "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey",
+};
+
+function commands(spec: any, phase: string): string[] {
+    return spec.phases[phase].commands;
+}
+
+describe("FrontendApp", () => {
+    it("pins its children's URNs (webhook only when asked)", async () => {
+        const p = "urn:pulumi:dev::paved::paved:frontend:FrontendApp";
+        const expected = [
+            `${p}$${T.project}::catalog-build`,
+            `${p}$${T.repo}::catalog-repository`,
+            `${p}$${T.lifecycle}::catalog-repository`,
+            `${p}$${T.logs}::catalog-build-logs`,
+            `${p}$${T.role}::catalog-build`,
+            `${p}$${T.rolePolicy}::catalog-build`,
+            `${p}$${T.key}::catalog-route`,
+        ];
+        const children = (rs: any[]) => rs.filter((r) => r.parent === `${p}::catalog`).map((r) => r.urn).sort();
+        assert.deepStrictEqual(children((await app()).resources), [...expected].sort());
+        assert.deepStrictEqual(children((await app({ webhook: true })).resources), [...expected, `${p}$${T.webhook}::catalog-push`].sort());
+    });
+
+    it("builds in the shared image with the project's role, named by resourceNames", async () => {
+        const { resources, outputs } = await app();
+        const project = one(resources, T.project, "catalog-build");
+        const i = project.inputs;
+        assert.strictEqual(i.name, "paved-dev-app-catalog");
+        assert.strictEqual(outputs.projectName, "paved-dev-app-catalog");
+        assert.deepStrictEqual(i.source.type, "GITHUB");
+        assert.strictEqual(i.source.location, "https://github.com/acme/web.git");
+        assert.strictEqual(i.sourceVersion, "main");
+        assert.strictEqual(i.environment.image, `${IMAGE.repositoryUrl}:latest`);
+        assert.strictEqual(i.environment.imagePullCredentialsType, "SERVICE_ROLE");
+        assert.strictEqual(i.environment.privilegedMode, false);
+        assert.strictEqual(i.environment.computeType, "BUILD_GENERAL1_SMALL");
+        assert.strictEqual(i.buildTimeout, 20);
+        assert.strictEqual(i.serviceRole, one(resources, T.role, "catalog-build").outputs.arn);
+        assert.deepStrictEqual(i.logsConfig.cloudwatchLogs, { status: "ENABLED", groupName: "/paved/paved-dev/apps/catalog/build" });
+        const env = Object.fromEntries(i.environment.environmentVariables.map((v: any) => [v.name, v.value]));
+        assert.deepStrictEqual(env, {
+            APP: "catalog",
+            APP_PATH: "/catalog",
+            BUCKET: SITE.bucketName,
+            ASSET_PREFIX: "catalog/",
+            KVS_ARN: SITE.keyValueStoreArn,
+            RELEASE_KEY: "release:catalog",
+            NODE_VERSION: "20",
+        });
+        assert.strictEqual(outputs.url, "https://www.example.com/catalog/");
+    });
+
+    it("passes build settings and environment variables through", async () => {
+        const { resources } = await app({ build: { command: "npm run build:prod", nodeVersion: "22", computeSize: "large", timeoutMinutes: 45, environment: { VITE_API: "https://api.example.com" } } });
+        const i = one(resources, T.project, "catalog-build").inputs;
+        assert.strictEqual(i.environment.computeType, "BUILD_GENERAL1_LARGE");
+        assert.strictEqual(i.buildTimeout, 45);
+        const env = Object.fromEntries(i.environment.environmentVariables.map((v: any) => [v.name, v.value]));
+        assert.strictEqual(env.VITE_API, "https://api.example.com");
+        assert.strictEqual(env.NODE_VERSION, "22");
+        assert.ok(commands(YAML.parse(i.source.buildspec), "build").includes("npm run build:prod"));
+    });
+
+    it("builds a container in privileged mode and tells the buildspec where to push", async () => {
+        const { resources } = await app({ container: { dockerfile: "docker/Dockerfile" } });
+        const i = one(resources, T.project, "catalog-build").inputs;
+        assert.strictEqual(i.environment.privilegedMode, true);
+        const env = Object.fromEntries(i.environment.environmentVariables.map((v: any) => [v.name, v.value]));
+        assert.strictEqual(env.REPOSITORY_URI, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/paved-dev/apps/catalog");
+        assert.ok(commands(YAML.parse(i.source.buildspec), "build").some((c) => c.includes(`'docker/Dockerfile'`) && c.startsWith("docker build")));
+    });
+
+    it("creates a hardened repository with a lifecycle policy", async () => {
+        const { resources } = await app({ forceDelete: true });
+        const repo = one(resources, T.repo, "catalog-repository").inputs;
+        assert.strictEqual(repo.name, "paved-dev/apps/catalog");
+        assert.deepStrictEqual(repo.imageScanningConfiguration, { scanOnPush: true });
+        assert.strictEqual(repo.imageTagMutability, "IMMUTABLE");
+        assert.deepStrictEqual(repo.encryptionConfigurations, [{ encryptionType: "AES256" }]);
+        assert.strictEqual(repo.forceDelete, true);
+        const rules = JSON.parse(one(resources, T.lifecycle, "catalog-repository").inputs.policy).rules;
+        assert.deepStrictEqual(rules[0].selection, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 });
+        assert.deepStrictEqual(rules[1].selection, { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 30 });
+        assert.ok(rules.every((r: any) => r.action.type === "expire"));
+    });
+
+    it("keeps build logs for the retention given", async () => {
+        const { resources } = await app({ logRetentionDays: 90 });
+        const logs = one(resources, T.logs, "catalog-build-logs").inputs;
+        assert.deepStrictEqual([logs.name, logs.retentionInDays], ["/paved/paved-dev/apps/catalog/build", 90]);
+    });
+
+    it("writes the route entry and never the release pointer", async () => {
+        const { resources } = await app();
+        const keys = resources.filter((r) => r.type === T.key);
+        assert.strictEqual(keys.length, 1);
+        assert.deepStrictEqual(keys[0].inputs, { keyValueStoreArn: SITE.keyValueStoreArn, key: "route:/catalog", value: "catalog" });
+    });
+
+    it("filters the webhook on pushes to its branch", async () => {
+        const { resources } = await app({ webhook: true, source: { ...BASE.source, branch: "release/1.x" } });
+        const hook = one(resources, T.webhook, "catalog-push").inputs;
+        assert.strictEqual(hook.projectName, "paved-dev-app-catalog");
+        assert.deepStrictEqual(hook.filterGroups, [{ filters: [{ type: "EVENT", pattern: "PUSH" }, { type: "HEAD_REF", pattern: "^refs/heads/release/1\\.x$" }] }]);
+    });
+
+    it("protects the repository and log group in prod", async () => {
+        const { resources } = await app({ protect: true });
+        assert.strictEqual(one(resources, T.repo, "catalog-repository").protect, true);
+        assert.strictEqual(one(resources, T.logs, "catalog-build-logs").protect, true);
+    });
+
+    it("takes a SiteHost directly", async () => {
+        const result = await runProgram({
+            stack: "dev",
+            project: "paved",
+            config: { "aws:region": REGION },
+            program: () => {
+                const site = new SiteHost("site", {});
+                new FrontendApp("catalog", { ...BASE, site });
+            },
+        });
+        const env = one(result.resources, T.project, "catalog-build").inputs.environment.environmentVariables;
+        assert.strictEqual(env.find((v: any) => v.name === "BUCKET").value, "paved-dev-assets-123456789012-eu-west-1");
+        assert.strictEqual(one(result.resources, T.key, "catalog-route").inputs.keyValueStoreArn, one(result.resources, "aws:cloudfront/keyValueStore:KeyValueStore", "site-routes").outputs.arn);
+    });
+});
+
+describe("FrontendApp args", () => {
+    const cases: [Partial<FrontendAppArgs>, RegExp][] = [
+        [{ name: "Catalog" }, /args\.name "Catalog" must be lowercase/],
+        [{ path: "/Catalog" }, /args\.path "\/Catalog" must be "\/" or a lowercase URL-safe prefix.*e\.g\. "\/catalog"/],
+        [{ path: "/a/b/c/d" }, /args\.path "\/a\/b\/c\/d" may have at most 3 segments/],
+        [{ source: { repository: "https://git.example.com/acme/web.git" } }, /args\.source\.repository .* host "git\.example\.com" is not one CodeBuild clones from/],
+        [{ source: { repository: "git@github.com:acme/web.git" } }, /args\.source\.repository .* must be an https clone URL/],
+        [{ source: { repository: "https://github.com/acme/web.git", directory: "../x" } }, /args\.source\.directory "\.\.\/x"/],
+        [{ build: { timeoutMinutes: 3 } }, /args\.build\.timeoutMinutes 3 must be a whole number of minutes from 5 to 2160/],
+        [{ build: { nodeVersion: "16" as any } }, /args\.build\.nodeVersion "16" must be one of "18", "20", "22"/],
+        [{ build: { environment: { BUCKET: "x" } } }, /args\.build\.environment "BUCKET" is set by Paved or CodeBuild/],
+        [{ logRetentionDays: 10 }, /args\.logRetentionDays 10 must be one of CloudWatch's periods/],
+        [{ protect: true, forceDelete: true }, /args\.forceDelete true excludes args\.protect/],
+    ];
+    for (const [overrides, message] of cases) {
+        it(`rejects ${JSON.stringify(overrides)}`, () => {
+            assert.throws(() => normalizeFrontendAppArgs({ ...BASE, ...overrides, namePrefix: "paved-dev" }), (e: Error) => e instanceof PavedError && message.test(e.message) && e.message.includes('FrontendApp "'));
+        });
+    }
+
+    it("maps clone URLs to CodeBuild source types", () => {
+        assert.strictEqual(codeBuildSourceType("https://github.com/acme/web.git"), "GITHUB");
+        assert.strictEqual(codeBuildSourceType("https://bitbucket.org/acme/web.git"), "BITBUCKET");
+        assert.strictEqual(codeBuildSourceType("https://gitlab.com/acme/web.git"), "GITLAB");
+        assert.strictEqual(codeBuildSourceType("https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/web"), "CODECOMMIT");
+    });
+
+    it("does not mutate the caller's args", () => {
+        const args: FrontendAppArgs = JSON.parse(JSON.stringify({ ...BASE, build: { command: "make" } }));
+        const copy = JSON.parse(JSON.stringify(args));
+        normalizeFrontendAppArgs({ ...args, namePrefix: "paved-dev" });
+        assert.deepStrictEqual(args, copy);
+    });
+});
+
+describe("app buildspec", () => {
+    const spec = YAML.parse(appBuildspec({ directory: "apps/catalog", command: "npm run build", outputDirectory: "dist" }));
+    const withContainer = YAML.parse(appBuildspec({ directory: "apps/catalog", command: "npm run build", outputDirectory: "dist", dockerfile: "Dockerfile" }));
+
+    it("is a version 0.2 buildspec with the four phases", () => {
+        assert.strictEqual(spec.version, 0.2);
+        assert.deepStrictEqual(Object.keys(spec.phases), ["install", "pre_build", "build", "post_build"]);
+        for (const phase of ["install", "pre_build", "build"]) assert.strictEqual(spec.phases[phase]["on-failure"], "ABORT");
+        assert.deepStrictEqual(spec.env["exported-variables"], ["RELEASE_ID"]);
+    });
+
+    it("installs from the build image's npm cache with the chosen Node.js", () => {
+        const install = commands(spec, "install");
+        assert.strictEqual(install[0], `export PATH="/opt/paved/node/$NODE_VERSION/bin:$PATH"`);
+        assert.ok(install.includes(`cd "$CODEBUILD_SRC_DIR"/'apps/catalog'`));
+        assert.ok(install.includes(DEFAULT_INSTALL_COMMAND));
+        assert.ok(DEFAULT_INSTALL_COMMAND.includes(`--prefer-offline`) && DEFAULT_INSTALL_COMMAND.includes(`--cache ${NPM_CACHE_DIR}`));
+    });
+
+    it("names the release <UTC yyyymmddHHMMSS>-<sha7>", () => {
+        assert.ok(commands(spec, "pre_build").includes(`export RELEASE_ID="$(date -u +%Y%m%d%H%M%S)-$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c1-7)"`));
+    });
+
+    it("runs the build command in the app's directory", () => {
+        assert.deepStrictEqual(commands(spec, "build").slice(0, 2), [`cd "$CODEBUILD_SRC_DIR"/'apps/catalog'`, "npm run build"]);
+    });
+
+    it("uploads fingerprinted assets immutable, the rest no-cache, then moves the pointer last", () => {
+        const post = commands(spec, "post_build");
+        assert.match(post[0], /CODEBUILD_BUILD_SUCCEEDING/);
+        const syncs = post.filter((c) => c.startsWith("aws s3 sync"));
+        assert.strictEqual(syncs.length, 2);
+        for (const s of syncs) assert.ok(s.includes(`"$CODEBUILD_SRC_DIR"/'apps/catalog'/'dist' "s3://$BUCKET/$ASSET_PREFIX$RELEASE_ID/"`), s);
+        assert.ok(syncs[0].includes(`--exclude '*' --include 'assets/*'`) && syncs[0].includes(`--exclude '*.html'`) && syncs[0].includes(`--cache-control '${IMMUTABLE_CACHE_CONTROL}'`));
+        assert.ok(syncs[1].includes(`--exclude 'assets/*'`) && syncs[1].includes(`--include '*.html'`) && syncs[1].includes(`--cache-control '${REVALIDATE_CACHE_CONTROL}'`));
+        const pointer = post.findIndex((c) => c.includes("put-key"));
+        assert.ok(pointer > post.indexOf(syncs[1]), "the pointer moves after the upload");
+        assert.match(post[pointer], /describe-key-value-store --kvs-arn "\$KVS_ARN" --query ETag/);
+        assert.match(post[pointer], /put-key --kvs-arn "\$KVS_ARN" --key "\$RELEASE_KEY" --value "\$RELEASE_ID" --if-match "\$ETAG"/);
+        assert.match(post[pointer], /^for attempt in 1 2 3 4 5; do .* done$/);
+        assert.ok(!JSON.stringify(spec).includes("docker"), "no Docker without a container");
+    });
+
+    it("with a container: starts Docker, logs in to ECR, builds, pushes the commit SHA tag before the release", () => {
+        assert.ok(commands(withContainer, "install").some((c) => c.includes("dockerd")));
+        const pre = commands(withContainer, "pre_build");
+        assert.ok(pre.includes(`export IMAGE_TAG="$CODEBUILD_RESOLVED_SOURCE_VERSION"`));
+        assert.ok(pre.some((c) => c.startsWith("aws ecr get-login-password | docker login")));
+        assert.ok(commands(withContainer, "build").some((c) => c.startsWith("docker build") && c.includes(`-t "$REPOSITORY_URI:$IMAGE_TAG"`)));
+        const post = commands(withContainer, "post_build");
+        const push = post.findIndex((c) => c.includes(`docker push "$REPOSITORY_URI:$IMAGE_TAG"`));
+        assert.ok(push > 0 && push < post.findIndex((c) => c.startsWith("aws s3 sync")));
+        assert.deepStrictEqual(withContainer.env["exported-variables"], ["RELEASE_ID", "IMAGE_TAG"]);
+    });
+
+    it("has commands bash can parse", () => {
+        for (const doc of [spec, withContainer]) {
+            for (const phase of Object.values<any>(doc.phases)) {
+                for (const c of phase.commands) {
+                    const r = spawnSync("bash", ["-n", "-c", c], { encoding: "utf8" });
+                    assert.strictEqual(r.status, 0, `${c}\n${r.stderr}`);
+                }
+            }
+        }
+    });
+
+    it("quotes paths so a directory cannot inject shell", () => {
+        const s = appBuildspec({ directory: "apps/x", command: "npm run build", outputDirectory: "out dir" });
+        assert.ok(s.includes(`'out dir'`));
+    });
+});
