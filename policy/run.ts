@@ -1,5 +1,8 @@
-import type { RecordedResource } from "../components/testing";
-import { appliesTo, ResourceView, Rule, rules as allRules, StackView } from "./rules";
+import * as path from "path";
+import { parseConfig } from "../components/config";
+import { projectName, readStackConfigFile, type RecordedResource } from "../components/testing";
+import { providerDefaultTags } from "./pack";
+import { appliesTo, requiredTags, ResourceView, Rule, rules as allRules, StackView } from "./rules";
 
 /** One broken rule on one resource. */
 export interface Violation {
@@ -34,18 +37,37 @@ export function toResourceView(r: RecordedResource): ResourceView {
  * when asked.
  */
 export function evaluatePolicies(resources: readonly RecordedResource[], options: EvaluateOptions = {}): Violation[] {
-    const stack: StackView = { resources: resources.filter((r) => r.custom).map(toResourceView), defaultTags: options.defaultTags ?? {} };
+    const cloud = resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    const stack: StackView = { resources: cloud.map(toResourceView), defaultTags: options.defaultTags ?? {} };
+    // Resources with an explicit aws provider get that provider's default tags instead.
+    const providerTags = new Map<string, Record<string, string>>();
+    for (const p of resources.filter((r) => r.type === "pulumi:providers:aws")) {
+        providerTags.set(`${p.urn}::${p.id}`, providerDefaultTags(p.inputs));
+    }
     const active = (options.rules ?? allRules).filter((r) => r.enforcementLevel === "mandatory" || (options.includeAdvisory && r.enforcementLevel === "advisory"));
     const out: Violation[] = [];
     for (const rule of active) {
-        for (const resource of stack.resources) {
-            if (!appliesTo(rule, resource.type)) continue;
-            for (const message of rule.validate(resource, stack)) {
+        cloud.forEach((recorded, i) => {
+            const resource = stack.resources[i];
+            if (!appliesTo(rule, resource.type)) return;
+            const tags = recorded.provider ? providerTags.get(recorded.provider) : undefined;
+            for (const message of rule.validate(resource, tags ? { ...stack, defaultTags: tags } : stack)) {
                 out.push({ rule: rule.name, control: rule.control, enforcementLevel: rule.enforcementLevel, urn: resource.urn, type: resource.type, message });
             }
-        }
+        });
     }
     return out;
+}
+
+/**
+ * The required tags of a committed environment (`Pulumi.<env>.yaml`): what its aws provider's
+ * default tags carry. Throws the config's `ConfigError` when the config is invalid.
+ */
+export function environmentTags(env: string, projectDir = path.resolve(__dirname, "..")): Record<string, string> {
+    const project = projectName(projectDir) ?? "paved";
+    const values = readStackConfigFile(path.join(projectDir, `Pulumi.${env}.yaml`), project);
+    const config = parseConfig({ project, stack: env, values, projectDir });
+    return requiredTags({ environment: config.name, team: config.tags.team, costCenter: config.tags.costCenter });
 }
 
 /** Violations as lines for an assertion message or the CLI. */
