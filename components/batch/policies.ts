@@ -54,11 +54,16 @@ export function instanceRolePolicy(loc: AwsLocation, clusterName: string): Polic
                 "ecs:SubmitContainerStateChange",
                 "ecs:SubmitTaskStateChange",
                 "ecs:SubmitAttachmentStateChanges",
-                "ecs:UpdateContainerInstancesState",
             ],
             Resource: cluster,
         },
-        { Sid: "AgentOnInstances", Effect: "Allow", Action: ["ecs:Poll", "ecs:StartTelemetrySession"], Resource: `${ecs}:container-instance/${clusterName}/*` },
+        // UpdateContainerInstancesState: the agent drains its own instance on a Spot interruption notice.
+        {
+            Sid: "AgentOnInstances",
+            Effect: "Allow",
+            Action: ["ecs:Poll", "ecs:StartTelemetrySession", "ecs:UpdateContainerInstancesState"],
+            Resource: `${ecs}:container-instance/${clusterName}/*`,
+        },
         // These actions support no resource-level permissions.
         { Sid: "AgentDiscovery", Effect: "Allow", Action: ["ecs:DiscoverPollEndpoint", "ec2:DescribeTags"], Resource: "*" },
     ]);
