@@ -393,12 +393,18 @@ const ecrScanOnPush: Rule = {
 const ecrImmutableTags: Rule = {
     name: "ecr-immutable-tags",
     control: "ECR.2",
-    description: "ECR repositories have immutable image tags.",
+    description: 'ECR repositories have immutable image tags ("IMMUTABLE", or "IMMUTABLE_WITH_EXCLUSION" with named exclusions, not "*").',
     enforcementLevel: "mandatory",
     resourceTypes: [T.repository],
     scope: "resource",
     validate(r) {
-        return r.props.imageTagMutability === "IMMUTABLE" ? [] : [`repository ${r.name} has mutable tags (${JSON.stringify(r.props.imageTagMutability ?? "MUTABLE")}); set imageTagMutability to "IMMUTABLE"`];
+        const mutability = r.props.imageTagMutability ?? "MUTABLE";
+        if (mutability === "IMMUTABLE") return [];
+        if (mutability === "IMMUTABLE_WITH_EXCLUSION") {
+            const all = asArray(r.props.imageTagMutabilityExclusionFilters).filter((f) => isRecord(f) && /^\*+$/.test(String(f.filter)));
+            return all.length ? [`repository ${r.name} excludes every tag ("*") from immutability; name the few mutable tags instead`] : [];
+        }
+        return [`repository ${r.name} has mutable tags (${JSON.stringify(mutability)}); set imageTagMutability to "IMMUTABLE"`];
     },
 };
 

@@ -250,8 +250,15 @@ const cases: Case[] = [
     },
     {
         rule: "ecr-immutable-tags",
-        pass: () => ({ resources: [repository()] }),
+        pass: () => ({
+            resources: [repository(), repository({ imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "latest", filterType: "WILDCARD" }] })],
+        }),
         fail: [
+            {
+                name: "every tag excluded",
+                build: () => ({ resources: [repository({ imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "*", filterType: "WILDCARD" }] })] }),
+                expect: /excludes every tag/,
+            },
             { name: "mutable", build: () => ({ resources: [repository({ imageTagMutability: "MUTABLE" })] }), expect: /mutable tags/ },
             { name: "default", build: () => ({ resources: [repository({ imageTagMutability: undefined })] }), expect: /"MUTABLE"/ },
         ],
@@ -561,12 +568,12 @@ describe("policy rules", () => {
 
 describe("secret-like names", () => {
     it("flags names that carry secrets", () => {
-        for (const n of ["DB_PASSWORD", "password", "API_KEY", "STRIPE_KEY", "GITHUB_TOKEN", "CLIENT_SECRET", "AWS_ACCESS_KEY_ID", "ECS_ENGINE_AUTH_DATA", "PRIVATE_KEY_PEM"]) {
+        for (const n of ["DB_PASSWORD", "password", "API_KEY", "STRIPE_SECRET_KEY", "GITHUB_TOKEN", "CLIENT_SECRET", "AWS_ACCESS_KEY_ID", "ECS_ENGINE_AUTH_DATA", "PRIVATE_KEY_PEM"]) {
             assert.ok(secretLikeName(n), n);
         }
     });
     it("leaves ordinary names alone", () => {
-        for (const n of ["API_BASE", "CACHE_KEY_PREFIX", "KEYBOARD", "NODE_ENV", "TOKENIZER_MODEL", "KEY", "MONKEY"]) assert.ok(!secretLikeName(n), n);
+        for (const n of ["API_BASE", "CACHE_KEY_PREFIX", "RELEASE_KEY", "KEYBOARD", "NODE_ENV", "TOKENIZER_MODEL", "KEY", "MONKEY"]) assert.ok(!secretLikeName(n), n);
     });
     it("recognizes a Docker build buildspec", () => {
         assert.ok(DOCKER_BUILD_MARKER.test("docker buildx build --push ."));
