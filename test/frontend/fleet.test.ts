@@ -1,0 +1,57 @@
+import * as assert from "assert";
+import { ProgramResult } from "../../components/testing";
+import { byUrn, runFleet } from "./fixtures";
+
+/**
+ * The fleet promise: apps live in KeyValueStore entries and their own resources, so a new app
+ * adds resources and changes nothing that exists, the distribution least of all.
+ */
+describe("a SiteHost serving 50 apps, then 51", function () {
+    this.timeout(120000);
+    let fifty: ProgramResult;
+    let fiftyOne: ProgramResult;
+
+    before(async () => {
+        fifty = await runFleet(50);
+        fiftyOne = await runFleet(51);
+    });
+
+    it("has exactly one distribution, one bucket of assets, one store and one router", () => {
+        for (const run of [fifty, fiftyOne]) {
+            assert.strictEqual(run.resources.filter((r) => r.type === "aws:cloudfront/distribution:Distribution").length, 1);
+            assert.strictEqual(run.resources.filter((r) => r.type === "aws:cloudfront/keyValueStore:KeyValueStore").length, 1);
+            assert.strictEqual(run.resources.filter((r) => r.type === "aws:cloudfront/function:Function").length, 1);
+            assert.strictEqual(run.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").length, 1);
+        }
+    });
+
+    it("has one route entry per app and no release entries", () => {
+        const keys = fifty.resources.filter((r) => r.type === "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey").map((r) => r.inputs.key);
+        assert.strictEqual(keys.length, 50);
+        assert.strictEqual(new Set(keys).size, 50);
+        assert.ok(keys.every((k) => k.startsWith("route:")));
+    });
+
+    it("adding a 51st app leaves every existing resource's inputs unchanged", () => {
+        const before = byUrn(fifty.resources);
+        const after = byUrn(fiftyOne.resources);
+        const changed: string[] = [];
+        for (const [urn, r] of before) {
+            const now = after.get(urn);
+            if (!now) changed.push(`${urn}: removed`);
+            else if (JSON.stringify(now.inputs) !== JSON.stringify(r.inputs)) changed.push(`${urn}: inputs changed`);
+            else assert.deepStrictEqual(now.inputs, r.inputs);
+        }
+        assert.deepStrictEqual(changed, []);
+        const added = [...after.keys()].filter((u) => !before.has(u));
+        assert.ok(added.length > 0);
+        assert.ok(added.every((u) => /::app50(-[a-z-]+)?$/.test(u)), added.join("\n"));
+        const distribution = fifty.resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!;
+        assert.deepStrictEqual(after.get(distribution.urn)!.inputs, distribution.inputs);
+    });
+
+    it("registers a bounded number of resources per app", () => {
+        const perApp = (fiftyOne.resources.length - fifty.resources.length);
+        assert.ok(perApp >= 7 && perApp <= 9, `${perApp} resources for one app`);
+    });
+});
