@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PavedError } from "../../components/errors";
-import { createStaging, destroyStaging, ephemeralConfig, gcStaging, stagingStackFor, stagingStackName } from "../../cli/commands/staging";
+import { createStaging, ephemeralConfig, gcStaging, stagingStackFor, stagingStackName } from "../../cli/commands/staging";
 import { PROJECT_DIR, planEnvironment } from "../../cli/plan";
 import { FakeStacks, fakeContext, runMain } from "./fake-stacks";
 
