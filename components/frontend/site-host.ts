@@ -48,7 +48,10 @@ export interface SiteHostArgs {
      * @default "PriceClass_100"
      */
     priceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
-    /** KMS key for the asset bucket. SSE-S3 (AES256) when absent. */
+    /**
+     * KMS key for the asset bucket; SSE-S3 (AES256) when absent. Its key policy must let
+     * `cloudfront.amazonaws.com` decrypt with `AWS:SourceArn` = this distribution (OAC reads).
+     */
     kmsKeyArn?: pulumi.Input<string>;
     /**
      * Days to keep overwritten or deleted asset versions.
@@ -191,7 +194,7 @@ export class SiteHost extends pulumi.ComponentResource {
             { parent: this, dependsOn: [versioning] },
         );
 
-        const store = new aws.cloudfront.KeyValueStore(`${name}-routes`, { name: resourceNames.routeStore(a.namePrefix), comment: `Routes and release pointers of ${a.namePrefix}` }, stateful);
+        const store = new aws.cloudfront.KeyValueStore(`${name}-routes`, { name: resourceNames.routeStore(a.namePrefix), comment: `Routes and release pointers of ${a.namePrefix}`, tags: a.tags }, stateful);
         const router = new aws.cloudfront.Function(
             `${name}-router`,
             {
@@ -201,6 +204,7 @@ export class SiteHost extends pulumi.ComponentResource {
                 code,
                 publish: true,
                 keyValueStoreAssociations: [store.arn],
+                tags: a.tags,
             },
             parent,
         );

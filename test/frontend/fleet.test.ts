@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { ProgramResult } from "../../components/testing";
+import { evaluatePolicies } from "../../policy/run";
 import { byUrn, runFleet } from "./fixtures";
 
 /**
@@ -48,6 +49,13 @@ describe("a SiteHost serving 50 apps, then 51", function () {
         assert.ok(added.every((u) => /::app50(-[a-z-]+)?$/.test(u)), added.join("\n"));
         const distribution = fifty.resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!;
         assert.deepStrictEqual(after.get(distribution.urn)!.inputs, distribution.inputs);
+    });
+
+    it("passes every mandatory rule of the policy pack", async () => {
+        const tags = { "paved:environment": "dev", "paved:team": "platform", "paved:cost-center": "platform" };
+        assert.deepStrictEqual(evaluatePolicies(fiftyOne.resources, { defaultTags: tags }), []);
+        const logged = await runFleet(3, { accessLogs: true, protect: true });
+        assert.deepStrictEqual(evaluatePolicies(logged.resources, { defaultTags: tags, includeAdvisory: true }), []);
     });
 
     it("registers a bounded number of resources per app", () => {
