@@ -6,7 +6,7 @@ import { PavedError } from "../../components/errors";
 import { parseConfig } from "../../components/config";
 import { projectName, readStackConfigFile } from "../../components/testing/run-program";
 import { CommandContext } from "../automation/context";
-import { StackConfigValues } from "../automation/pulumi-stacks";
+import { StackConfigValues, StackOperations } from "../automation/pulumi-stacks";
 
 const STACK_PREFIX = "staging-";
 /** `components/config/load.ts` STACK_NAME rules: lowercase, digits, single hyphens, ≤ 24 characters. */
@@ -133,11 +133,25 @@ export function ephemeralOf(config: StackConfigValues): { settings?: EphemeralSe
     return { settings: { baseStack: String(e.baseStack), release: String(e.release), expiresAt: e.expiresAt } };
 }
 
+/**
+ * A stack's ephemeral evidence: its config, or, when this checkout has no config file for it (a
+ * stack created on another machine, gc on a fresh CI clone), the `kind` and `expiresAt` outputs
+ * the program exports from that same config.
+ */
+async function ephemeralEvidence(stacks: StackOperations, name: string): Promise<{ settings?: EphemeralSettings; why?: string }> {
+    const config = await stacks.stackConfig(name);
+    if (Object.keys(config).length) return ephemeralOf(config);
+    const outputs = await stacks.outputs(name).catch(() => undefined);
+    if (!outputs || outputs.kind === undefined) return { why: "no local config and no kind output to tell" };
+    const found = ephemeralOf({ "paved:kind": outputs.kind, "paved:ephemeral": { expiresAt: outputs.expiresAt, release: outputs.release, baseStack: outputs.baseStack } });
+    return found.why ? { why: `${found.why} (from its outputs)` } : found;
+}
+
 /** Destroys and removes one ephemeral stack; refuses any stack whose config is not ephemeral. */
 export async function destroyStaging(id: string, ctx: CommandContext): Promise<string> {
     const stack = stagingStackFor(id);
     const stacks = ctx.stacks();
-    const { why } = ephemeralOf(await stacks.stackConfig(stack));
+    const { why } = await ephemeralEvidence(stacks, stack);
     if (why) throw new PavedError(`refusing: ${stack} is not an ephemeral stack (${why}); use \`paved destroy ${stack}\` for other stacks`);
     await stacks.destroy(stack, { onOutput: ctx.write });
     await stacks.removeStack(stack);
@@ -161,15 +175,16 @@ export interface GcReport {
 }
 
 /**
- * Destroys and removes every stack whose own config says it is ephemeral AND whose expiry has
- * passed. A stack's name is never evidence: a `staging-x` of kind staging is left alone.
+ * Destroys and removes every stack whose own config (or, lacking a local config file, its outputs)
+ * says it is ephemeral AND whose expiry has passed. A stack's name is never evidence: a
+ * `staging-x` of kind staging is left alone.
  */
 export async function gcStaging(options: GcOptions, ctx: CommandContext): Promise<GcReport> {
     const now = options.now ?? ctx.now();
     const stacks = ctx.stacks();
     const report: GcReport = { destroyed: [], skipped: [], failed: [] };
     for (const { name } of await stacks.listStacks()) {
-        const { settings, why } = ephemeralOf(await stacks.stackConfig(name));
+        const { settings, why } = await ephemeralEvidence(stacks, name);
         if (!settings) {
             report.skipped.push({ stack: name, reason: `not ephemeral: ${why}` });
             continue;

@@ -150,7 +150,7 @@ describe("cli: paved staging", () => {
                 .add("staging", { "paved:kind": "staging" })
                 .add("prod", { "paved:kind": "prod" })
                 .add("staging-x", { "paved:kind": "staging" })
-                .add("staging-nokind", {})
+                .add("staging-nokind", { "aws:region": "eu-west-1" })
                 .add("staging-old", ephemeral("2026-11-20T00:00:00Z"))
                 .add("staging-older", ephemeral("2026-11-01T00:00:00Z"))
                 .add("staging-new", ephemeral("2026-11-30T00:00:00Z"))
@@ -183,6 +183,21 @@ describe("cli: paved staging", () => {
             const destroyed = fake.mutations().filter((m) => m.startsWith("destroy ")).map((m) => m.slice(8));
             assert.deepStrictEqual(destroyed, ["staging-old", "staging-older", "staging-new"]);
             for (const kept of ["dev", "staging", "prod", "staging-x", "staging-nokind", "staging-broken"]) assert.ok(fake.stacks.has(kept), kept);
+        });
+
+        it("without a local config file, reads kind and expiresAt from the stack's outputs", async () => {
+            const fake = new FakeStacks()
+                .add("staging-ci-old", {}, { kind: "ephemeral", expiresAt: "2026-11-01T00:00:00Z" })
+                .add("staging-ci-new", {}, { kind: "ephemeral", expiresAt: "2026-12-01T00:00:00Z" })
+                .add("staging-ci-x", {}, { kind: "staging" })
+                .add("staging-ci-blank", {}, {});
+            const report = await gcStaging({}, fakeContext(fake, { now: NOW }));
+            assert.deepStrictEqual(fake.mutations(), ["destroy staging-ci-old", "removeStack staging-ci-old"]);
+            assert.deepStrictEqual(report.skipped, [
+                { stack: "staging-ci-new", reason: "expires 2026-12-01T00:00:00Z" },
+                { stack: "staging-ci-x", reason: "not ephemeral: paved:kind is staging (from its outputs)" },
+                { stack: "staging-ci-blank", reason: "not ephemeral: no local config and no kind output to tell" },
+            ]);
         });
 
         it("--dry-run changes nothing", async () => {
