@@ -16,3 +16,5 @@ export * from "./frontend/buildspec";
 export * from "./frontend/site-host";
 export * from "./frontend/frontend-app";
 export * from "./frontend/build-image";
+export * from "./batch/container-service";
+export * from "./batch/service-load-balancer";

@@ -7,6 +7,8 @@ import { resourceNames } from "../resource-names";
 import { ClusterRef, awsLocation, stripUndefined } from "./common";
 import { assumeRolePolicy, instanceRolePolicy } from "./policies";
 
+export type { ClusterRef } from "./common";
+
 /** The public SSM parameter holding the current ECS-optimized Amazon Linux 2023 AMI id. */
 export const ECS_AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 

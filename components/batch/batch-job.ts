@@ -1,13 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { instanceSize } from "../config/instance-types";
 import type { Capacity } from "../config/schema";
 import type { RunTaskOutputs } from "../environment/outputs";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
-import { ec2SizeViolation, fargateSizeViolation, resourceNameViolation, scheduleExpressionViolation, timeZoneViolation } from "../validation";
-import { ClusterRef, ECS_TASKS_SERVICE, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined } from "./common";
+import { resourceNameViolation, scheduleExpressionViolation, timeZoneViolation } from "../validation";
+import { ClusterRef, ECS_TASKS_SERVICE, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined, taskSizeViolation } from "./common";
 import {
     PolicyStatement,
     assumeRolePolicy,
@@ -21,6 +20,8 @@ import {
 } from "./policies";
 import { backlogMetricQueries, backlogSteps } from "./queue-scaling";
 import { jobStateMachineDefinition } from "./state-machine";
+
+export type { PolicyStatement } from "./policies";
 
 export interface BatchJobScheduleArgs {
     /** `cron(min hour day-of-month month day-of-week year)` or `rate(<n> <unit>)`, as EventBridge Scheduler takes them. */
@@ -170,16 +171,8 @@ export function normalizeBatchJobArgs(componentName: string, args: Omit<BatchJob
 
     const cpu = args.cpu ?? 512;
     const memory = args.memory ?? 1024;
-    if (capacity === "ec2") {
-        const sizes = (instanceTypes ?? []).map((t) => instanceSize(t)).filter((s) => s !== undefined);
-        const maxMemory = sizes.length > 0 ? Math.max(...sizes.map((s) => s.taskMemoryMiB)) : undefined;
-        const maxCpu = sizes.length > 0 ? Math.max(...sizes.map((s) => s.vcpus * 1024)) : undefined;
-        const problem = ec2SizeViolation(cpu, memory, maxMemory, maxCpu);
-        if (problem) fail(problem.startsWith("memory") ? "memory" : "cpu", problem.startsWith("memory") ? memory : cpu, `invalid on EC2: ${problem}`);
-    } else {
-        const problem = fargateSizeViolation(cpu, memory);
-        if (problem) fail(FARGATE_CPUS.includes(cpu) ? "memory" : "cpu", FARGATE_CPUS.includes(cpu) ? memory : cpu, `invalid on ${capacity}: ${problem}`);
-    }
+    const size = taskSizeViolation(capacity, cpu, memory, instanceTypes);
+    if (size) fail(size.field, size.value, size.message);
 
     const timeoutMinutes = args.timeoutMinutes ?? 60;
     whole("timeoutMinutes", timeoutMinutes, 1, 10080);
@@ -237,8 +230,6 @@ export function normalizeBatchJobArgs(componentName: string, args: Omit<BatchJob
         tags: { ...(args.tags ?? {}) },
     };
 }
-
-const FARGATE_CPUS = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
 export interface ContainerDefinitionInputs {
     name: string;

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CAPACITIES, Capacity } from "../config/schema";
+import { instanceSize } from "../config/instance-types";
 import { show } from "../errors";
+import { ec2SizeViolation, fargateSizeViolation } from "../validation";
 import type { AwsLocation } from "./policies";
 import type { CapacityProviderStrategyItem } from "./state-machine";
 
@@ -56,4 +58,31 @@ export function logRetentionViolation(days: unknown): string | undefined {
 /** `o` without its undefined fields, so spreading it over defaults keeps the defaults. */
 export function stripUndefined<T extends object>(o: T): Partial<T> {
     return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const FARGATE_CPUS = [256, 512, 1024, 2048, 4096, 8192, 16384];
+
+/**
+ * Why `cpu`/`memory` do not fit `capacity` (Fargate's combinations, or EC2's ranges and the
+ * largest of `instanceTypes`), naming the field at fault; undefined when they fit.
+ */
+export function taskSizeViolation(
+    capacity: Capacity,
+    cpu: number,
+    memory: number,
+    instanceTypes?: string[],
+): { field: "cpu" | "memory"; value: number; message: string } | undefined {
+    if (capacity === "ec2") {
+        const sizes = (instanceTypes ?? []).map((t) => instanceSize(t)).filter((s) => s !== undefined);
+        const maxMemory = sizes.length > 0 ? Math.max(...sizes.map((s) => s.taskMemoryMiB)) : undefined;
+        const maxCpu = sizes.length > 0 ? Math.max(...sizes.map((s) => s.vcpus * 1024)) : undefined;
+        const problem = ec2SizeViolation(cpu, memory, maxMemory, maxCpu);
+        if (!problem) return undefined;
+        const field = problem.startsWith("memory") ? "memory" : "cpu";
+        return { field, value: field === "memory" ? memory : cpu, message: `invalid on EC2: ${problem}` };
+    }
+    const problem = fargateSizeViolation(cpu, memory);
+    if (!problem) return undefined;
+    const field = FARGATE_CPUS.includes(cpu) ? "memory" : "cpu";
+    return { field, value: field === "memory" ? memory : cpu, message: `invalid on ${capacity}: ${problem}` };
 }

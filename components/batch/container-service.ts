@@ -1,0 +1,360 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Capacity } from "../config/schema";
+import { PavedError, show } from "../errors";
+import { defaultNamePrefix } from "../naming";
+import { resourceNames } from "../resource-names";
+import { appPathViolation, resourceNameViolation } from "../validation";
+import { TMP_VOLUME, containerDefinition } from "./batch-job";
+import { ClusterRef, ECS_TASKS_SERVICE, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, taskSizeViolation } from "./common";
+import { PolicyStatement, assumeRolePolicy, executionRolePolicy, isSecretsManagerArn, isSsmParameterArn, policy } from "./policies";
+import type { LoadBalancerRef } from "./service-load-balancer";
+
+export interface ContainerServiceRouting {
+    /** App path the service answers under, e.g. "/api" (also "/api/*"); "/" takes every path. Excludes `hostHeader`. */
+    pathPrefix?: string;
+    /** Host name the service answers for, e.g. "api.example.com". Excludes `pathPrefix`. */
+    hostHeader?: string;
+    /** Listener rule priority, 1-50000, unique per listener; lower wins. */
+    priority: number;
+}
+
+export interface ContainerServiceArgs {
+    /**
+     * The app's name: lowercase letters, digits and hyphens. Part of its physical names.
+     * @default the component's name
+     */
+    name?: string;
+    cluster: ClusterRef;
+    /** Container image. A new image is a new task definition revision, rolled out by ECS. */
+    image: pulumi.Input<string>;
+    /**
+     * Port the container listens on.
+     * @default 8080
+     */
+    port?: number;
+    command?: string[];
+    environment?: Record<string, string>;
+    /** Environment variables from SSM Parameter Store or Secrets Manager, by ARN. */
+    secrets?: Record<string, string>;
+    secretKmsKeyArns?: string[];
+    /** @default 256 */
+    cpu?: number;
+    /** @default 512 */
+    memory?: number;
+    /**
+     * Tasks to run, and the autoscaling minimum.
+     * @default 2
+     */
+    desiredCount?: number;
+    /**
+     * Autoscaling maximum.
+     * @default 4
+     */
+    maxCount?: number;
+    /**
+     * Average CPU utilization (%) target tracking keeps the service at.
+     * @default 60
+     */
+    cpuTargetPercent?: number;
+    /** @default "/" */
+    healthCheckPath?: string;
+    loadBalancer: LoadBalancerRef;
+    routing: ContainerServiceRouting;
+    /** @default "fargate" */
+    capacity?: Capacity;
+    /** @default 30 */
+    logRetentionDays?: number;
+    /** @default true */
+    readonlyRootFilesystem?: boolean;
+    /** Permissions of the service's own task role. */
+    taskPolicyStatements?: PolicyStatement[];
+    /** @default `<project>-<stack>` */
+    namePrefix?: string;
+    tags?: Record<string, string>;
+}
+
+export interface NormalizedContainerService {
+    app: string;
+    namePrefix: string;
+    port: number;
+    cpu: number;
+    memory: number;
+    desiredCount: number;
+    maxCount: number;
+    cpuTargetPercent: number;
+    healthCheckPath: string;
+    capacity: Capacity;
+    logRetentionDays: number;
+    readonlyRootFilesystem: boolean;
+    environment: Record<string, string>;
+    secrets: Record<string, string>;
+    /** Listener rule conditions. */
+    conditions: { pathPattern?: { values: string[] }; hostHeader?: { values: string[] } }[];
+    priority: number;
+}
+
+/** Applies defaults and validates; errors are `PavedError`s naming the service, field and value. */
+export function normalizeContainerServiceArgs(componentName: string, args: Omit<ContainerServiceArgs, "cluster" | "image" | "loadBalancer">, instanceTypes?: string[]): NormalizedContainerService {
+    const app = args.name ?? componentName;
+    const fail = (field: string, value: unknown, rule: string): never => {
+        throw new PavedError(`ContainerService "${app}": args.${field} ${show(value)} ${rule}`);
+    };
+    const whole = (field: string, v: number, min: number, max: number) => {
+        if (!Number.isInteger(v) || v < min || v > max) fail(field, v, `must be a whole number from ${min} to ${max}`);
+    };
+    const nameProblem = resourceNameViolation(app);
+    if (nameProblem) fail("name", app, nameProblem);
+    const capacity = args.capacity ?? "fargate";
+    const capacityProblem = capacityViolation(capacity);
+    if (capacityProblem) fail("capacity", capacity, capacityProblem);
+    const cpu = args.cpu ?? 256;
+    const memory = args.memory ?? 512;
+    const size = taskSizeViolation(capacity, cpu, memory, instanceTypes);
+    if (size) fail(size.field, size.value, size.message);
+    const port = args.port ?? 8080;
+    whole("port", port, 1, 65535);
+    const desiredCount = args.desiredCount ?? 2;
+    const maxCount = args.maxCount ?? Math.max(4, desiredCount);
+    whole("desiredCount", desiredCount, 1, 1000);
+    whole("maxCount", maxCount, 1, 1000);
+    if (maxCount < desiredCount) fail("maxCount", maxCount, `must be at least args.desiredCount ${desiredCount}`);
+    const cpuTargetPercent = args.cpuTargetPercent ?? 60;
+    whole("cpuTargetPercent", cpuTargetPercent, 10, 95);
+    const healthCheckPath = args.healthCheckPath ?? "/";
+    if (!/^\/[\x21-\x7e]{0,1023}$/.test(healthCheckPath)) fail("healthCheckPath", healthCheckPath, `must start with "/" and have no spaces, e.g. "/healthz"`);
+    const logRetentionDays = args.logRetentionDays ?? 30;
+    const retentionProblem = logRetentionViolation(logRetentionDays);
+    if (retentionProblem) fail("logRetentionDays", logRetentionDays, retentionProblem);
+    for (const [key, arn] of Object.entries(args.secrets ?? {})) {
+        if (!isSsmParameterArn(arn) && !isSecretsManagerArn(arn)) fail(`secrets.${key}`, arn, "must be the ARN of an SSM parameter or a Secrets Manager secret");
+    }
+
+    const r = args.routing;
+    whole("routing.priority", r.priority, 1, 50000);
+    if ((r.pathPrefix === undefined) === (r.hostHeader === undefined)) fail("routing", r, "needs exactly one of pathPrefix and hostHeader");
+    let conditions: NormalizedContainerService["conditions"];
+    if (r.pathPrefix !== undefined) {
+        const problem = appPathViolation(r.pathPrefix);
+        if (problem) fail("routing.pathPrefix", r.pathPrefix, problem);
+        conditions = [{ pathPattern: { values: r.pathPrefix === "/" ? ["/*"] : [r.pathPrefix, `${r.pathPrefix}/*`] } }];
+    } else {
+        if (!/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(r.hostHeader!)) fail("routing.hostHeader", r.hostHeader, `must be a lowercase host name such as "api.example.com"`);
+        conditions = [{ hostHeader: { values: [r.hostHeader!] } }];
+    }
+
+    return {
+        app,
+        namePrefix: args.namePrefix ?? defaultNamePrefix(),
+        port,
+        cpu,
+        memory,
+        desiredCount,
+        maxCount,
+        cpuTargetPercent,
+        healthCheckPath,
+        capacity,
+        logRetentionDays,
+        readonlyRootFilesystem: args.readonlyRootFilesystem ?? true,
+        environment: { ...(args.environment ?? {}) },
+        secrets: { ...(args.secrets ?? {}) },
+        conditions,
+        priority: r.priority,
+    };
+}
+
+/**
+ * An app's container image as an ECS service behind an Application Load Balancer: a target group
+ * with a health check and a listener rule, tasks without public IPs that accept traffic only from
+ * the load balancer, a deployment circuit breaker with rollback, CPU target-tracking autoscaling
+ * and logs with a retention.
+ */
+export class ContainerService extends pulumi.ComponentResource {
+    public readonly appName: string;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly serviceName: pulumi.Output<string>;
+    public readonly taskDefinitionArn: pulumi.Output<string>;
+    public readonly taskDefinitionFamily: pulumi.Output<string>;
+    public readonly containerName: pulumi.Output<string>;
+    public readonly targetGroupArn: pulumi.Output<string>;
+    public readonly logGroupName: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly taskRoleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:batch:ContainerService", name, {}, opts);
+        const s = normalizeContainerServiceArgs(name, args, args.cluster.instanceTypes);
+        const tags = { ...(args.tags ?? {}), "paved:app": s.app };
+        const loc = awsLocation(this);
+        const cluster = args.cluster;
+        const lb = args.loadBalancer;
+        const fargate = s.capacity !== "ec2";
+
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { name: resourceNames.appServiceLogGroup(s.namePrefix, s.app), retentionInDays: s.logRetentionDays, tags },
+            { parent: this },
+        );
+        const executionRole = new aws.iam.Role(
+            `${name}-execution`,
+            { assumeRolePolicy: JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE)), description: `ECS execution role of service ${s.app}`, tags },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-execution`,
+            {
+                role: executionRole.id,
+                policy: pulumi.all([loc, logGroup.name, args.image]).apply(([l, group, image]) =>
+                    JSON.stringify(executionRolePolicy({ loc: l, logGroupName: group, image, secretArns: Object.values(s.secrets), secretKmsKeyArns: args.secretKmsKeyArns })),
+                ),
+            },
+            { parent: this },
+        );
+        const taskRole = new aws.iam.Role(
+            `${name}-task`,
+            { assumeRolePolicy: JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE)), description: `Task role of service ${s.app}`, tags },
+            { parent: this },
+        );
+        if (args.taskPolicyStatements && args.taskPolicyStatements.length > 0) {
+            new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: JSON.stringify(policy(args.taskPolicyStatements)) }, { parent: this });
+        }
+
+        const taskDefinition = new aws.ecs.TaskDefinition(
+            `${name}-task`,
+            {
+                family: resourceNames.appServiceFamily(s.namePrefix, s.app),
+                networkMode: "awsvpc",
+                requiresCompatibilities: [fargate ? "FARGATE" : "EC2"],
+                ...(fargate ? { cpu: String(s.cpu), memory: String(s.memory) } : {}),
+                executionRoleArn: executionRole.arn,
+                taskRoleArn: taskRole.arn,
+                volumes: [{ name: TMP_VOLUME }],
+                containerDefinitions: pulumi.all([args.image, logGroup.name, loc]).apply(([image, group, l]) =>
+                    JSON.stringify([
+                        containerDefinition({
+                            name: s.app,
+                            image,
+                            command: args.command,
+                            environment: s.environment,
+                            secrets: s.secrets,
+                            logGroupName: group,
+                            region: l.region,
+                            streamPrefix: "service",
+                            readonlyRootFilesystem: s.readonlyRootFilesystem,
+                            hardLimits: fargate ? undefined : { cpu: s.cpu, memory: s.memory },
+                            portMappings: [{ containerPort: s.port, protocol: "tcp" }],
+                        }),
+                    ]),
+                ),
+                tags,
+            },
+            { parent: this },
+        );
+
+        const targetGroup = new aws.lb.TargetGroup(
+            `${name}-tg`,
+            {
+                vpcId: lb.vpcId,
+                port: s.port,
+                protocol: "HTTP",
+                targetType: "ip",
+                deregistrationDelay: 30,
+                healthCheck: { enabled: true, path: s.healthCheckPath, protocol: "HTTP", matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+                tags,
+            },
+            { parent: this },
+        );
+        const rule = new aws.lb.ListenerRule(
+            `${name}-rule`,
+            { listenerArn: lb.listenerArn, priority: s.priority, actions: [{ type: "forward", targetGroupArn: targetGroup.arn }], conditions: s.conditions, tags },
+            { parent: this },
+        );
+
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: lb.vpcId,
+                description: `Service ${s.app}: port ${s.port} from its load balancer only`,
+                ingress: [{ protocol: "tcp", fromPort: s.port, toPort: s.port, securityGroups: [lb.securityGroupId], description: "load balancer" }],
+                egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "AWS APIs, registries, dependencies" }],
+                tags,
+            },
+            { parent: this },
+        );
+
+        const service = new aws.ecs.Service(
+            `${name}-service`,
+            {
+                name: resourceNames.appService(s.namePrefix, s.app),
+                cluster: cluster.clusterArn,
+                taskDefinition: taskDefinition.arn,
+                desiredCount: s.desiredCount,
+                capacityProviderStrategies: pulumi.output(cluster.ec2CapacityProviderName).apply((p) => capacityProviderStrategy(s.capacity, p)),
+                networkConfiguration: { subnets: cluster.privateSubnetIds, securityGroups: [sg.id], assignPublicIp: false },
+                loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: s.app, containerPort: s.port }],
+                healthCheckGracePeriodSeconds: 60,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                deploymentMinimumHealthyPercent: 100,
+                deploymentMaximumPercent: 200,
+                propagateTags: "SERVICE",
+                enableEcsManagedTags: true,
+                enableExecuteCommand: false,
+                tags,
+            },
+            // The target group must be attached to the load balancer (through the rule) first;
+            // autoscaling owns the running count after creation.
+            { parent: this, dependsOn: [rule], ignoreChanges: ["desiredCount"] },
+        );
+
+        const target = new aws.appautoscaling.Target(
+            `${name}-scaling`,
+            {
+                serviceNamespace: "ecs",
+                scalableDimension: "ecs:service:DesiredCount",
+                resourceId: pulumi.interpolate`service/${cluster.clusterName}/${service.name}`,
+                minCapacity: s.desiredCount,
+                maxCapacity: s.maxCount,
+                tags,
+            },
+            { parent: this },
+        );
+        new aws.appautoscaling.Policy(
+            `${name}-cpu`,
+            {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                    targetValue: s.cpuTargetPercent,
+                    scaleInCooldown: 300,
+                    scaleOutCooldown: 60,
+                },
+            },
+            { parent: this },
+        );
+
+        this.appName = s.app;
+        this.clusterName = pulumi.output(cluster.clusterName);
+        this.serviceName = service.name;
+        this.taskDefinitionArn = taskDefinition.arn;
+        this.taskDefinitionFamily = taskDefinition.family;
+        this.containerName = pulumi.output(s.app);
+        this.targetGroupArn = targetGroup.arn;
+        this.logGroupName = logGroup.name;
+        this.securityGroupId = sg.id;
+        this.taskRoleArn = taskRole.arn;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            serviceName: this.serviceName,
+            taskDefinitionArn: this.taskDefinitionArn,
+            taskDefinitionFamily: this.taskDefinitionFamily,
+            containerName: this.containerName,
+            targetGroupArn: this.targetGroupArn,
+            logGroupName: this.logGroupName,
+            securityGroupId: this.securityGroupId,
+            taskRoleArn: this.taskRoleArn,
+        });
+    }
+}

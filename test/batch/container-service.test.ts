@@ -1,0 +1,192 @@
+import * as assert from "assert";
+import { BatchCluster } from "../../components/batch/batch-cluster";
+import { ContainerService, ContainerServiceArgs, normalizeContainerServiceArgs } from "../../components/batch/container-service";
+import { DEFAULT_SSL_POLICY, ServiceLoadBalancer, ServiceLoadBalancerArgs } from "../../components/batch/service-load-balancer";
+import { PavedError } from "../../components/errors";
+import { ProgramResult, RecordedResource, runProgram, taggableTypes } from "../../components/testing";
+import { ACCOUNT, ECR_IMAGE, REGION, SUBNETS, VPC, clusterArgs, one } from "./fixtures";
+
+const S = "urn:pulumi:test::paved::paved:batch:ContainerService";
+const L = "urn:pulumi:test::paved::paved:batch:ServiceLoadBalancer";
+const CERT = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/0f0e0d0c-0b0a-0908-0706-050403020100`;
+
+async function run(service: Partial<ContainerServiceArgs>, lb: Partial<ServiceLoadBalancerArgs> = {}): Promise<ProgramResult> {
+    return runProgram({
+        stack: "test",
+        config: { "aws:region": REGION },
+        program: () => {
+            const cluster = new BatchCluster("batch", clusterArgs());
+            const alb = new ServiceLoadBalancer("web", { vpcId: VPC, subnetIds: SUBNETS, ...lb });
+            const svc = new ContainerService("catalog", { cluster, loadBalancer: alb, image: ECR_IMAGE, routing: { pathPrefix: "/catalog", priority: 10 }, ...service });
+            return { service: svc.serviceName, family: svc.taskDefinitionFamily, listener: alb.listenerArn };
+        },
+    });
+}
+
+const childUrns = (resources: RecordedResource[], parent: string) => resources.filter((r) => r.parent === parent).map((r) => r.urn).sort();
+
+describe("ContainerService", () => {
+    let result: ProgramResult;
+    before(async () => {
+        result = await run({ port: 3000, cpu: 512, memory: 1024, desiredCount: 2, maxCount: 6, healthCheckPath: "/healthz", environment: { NODE_ENV: "production" }, tags: { team: "web" } });
+    });
+
+    it("pins its children's URNs", () => {
+        assert.deepStrictEqual(childUrns(result.resources, `${S}::catalog`), [
+            `${S}$aws:appautoscaling/policy:Policy::catalog-cpu`,
+            `${S}$aws:appautoscaling/target:Target::catalog-scaling`,
+            `${S}$aws:cloudwatch/logGroup:LogGroup::catalog-logs`,
+            `${S}$aws:ec2/securityGroup:SecurityGroup::catalog-sg`,
+            `${S}$aws:ecs/service:Service::catalog-service`,
+            `${S}$aws:ecs/taskDefinition:TaskDefinition::catalog-task`,
+            `${S}$aws:iam/role:Role::catalog-execution`,
+            `${S}$aws:iam/role:Role::catalog-task`,
+            `${S}$aws:iam/rolePolicy:RolePolicy::catalog-execution`,
+            `${S}$aws:lb/listenerRule:ListenerRule::catalog-rule`,
+            `${S}$aws:lb/targetGroup:TargetGroup::catalog-tg`,
+        ]);
+    });
+
+    it("runs a Fargate task definition from resourceNames with the image as an input", () => {
+        const td = one(result.resources, "aws:ecs/taskDefinition:TaskDefinition", "catalog-task");
+        assert.strictEqual(td.inputs.family, "paved-test-svc-catalog");
+        assert.deepStrictEqual(td.inputs.requiresCompatibilities, ["FARGATE"]);
+        assert.strictEqual(td.inputs.cpu, "512");
+        assert.strictEqual(td.inputs.memory, "1024");
+        const [c] = JSON.parse(td.inputs.containerDefinitions);
+        assert.strictEqual(c.image, ECR_IMAGE, "a new image changes the task definition: a new revision");
+        assert.deepStrictEqual(c.portMappings, [{ containerPort: 3000, protocol: "tcp" }]);
+        assert.strictEqual(c.logConfiguration.options["awslogs-group"], "/paved/paved-test/services/catalog");
+        assert.strictEqual(one(result.resources, "aws:cloudwatch/logGroup:LogGroup", "catalog-logs").inputs.retentionInDays, 30);
+    });
+
+    it("registers ip targets with a health check and routes its path from the listener", () => {
+        const tg = one(result.resources, "aws:lb/targetGroup:TargetGroup", "catalog-tg");
+        assert.strictEqual(tg.inputs.targetType, "ip");
+        assert.strictEqual(tg.inputs.port, 3000);
+        assert.strictEqual(tg.inputs.vpcId, VPC);
+        assert.strictEqual(tg.inputs.healthCheck.path, "/healthz");
+        assert.strictEqual(tg.inputs.healthCheck.matcher, "200-399");
+        const rule = one(result.resources, "aws:lb/listenerRule:ListenerRule", "catalog-rule");
+        assert.strictEqual(rule.inputs.listenerArn, one(result.resources, "aws:lb/listener:Listener", "web-http").outputs.arn);
+        assert.strictEqual(rule.inputs.priority, 10);
+        assert.deepStrictEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/catalog", "/catalog/*"] } }]);
+        assert.deepStrictEqual(rule.inputs.actions, [{ type: "forward", targetGroupArn: tg.outputs.arn }]);
+    });
+
+    it("accepts traffic only from the load balancer's security group, on its port", () => {
+        const sg = one(result.resources, "aws:ec2/securityGroup:SecurityGroup", "catalog-sg");
+        const lbSg = one(result.resources, "aws:ec2/securityGroup:SecurityGroup", "web-sg");
+        assert.deepStrictEqual(sg.inputs.ingress, [{ protocol: "tcp", fromPort: 3000, toPort: 3000, securityGroups: [lbSg.id], description: "load balancer" }]);
+    });
+
+    it("runs the service without public IPs, with a circuit breaker that rolls back", () => {
+        const svc = one(result.resources, "aws:ecs/service:Service", "catalog-service");
+        assert.strictEqual(svc.inputs.name, "paved-test-svc-catalog");
+        assert.strictEqual(svc.inputs.cluster, `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/paved-test`);
+        assert.strictEqual(svc.inputs.taskDefinition, one(result.resources, "aws:ecs/taskDefinition:TaskDefinition", "catalog-task").outputs.arn);
+        assert.deepStrictEqual(svc.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+        assert.strictEqual(svc.inputs.networkConfiguration.assignPublicIp, false);
+        assert.deepStrictEqual(svc.inputs.networkConfiguration.subnets, SUBNETS);
+        assert.deepStrictEqual(svc.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE", weight: 1 }]);
+        assert.deepStrictEqual(svc.inputs.loadBalancers, [{ targetGroupArn: one(result.resources, "aws:lb/targetGroup:TargetGroup", "catalog-tg").outputs.arn, containerName: "catalog", containerPort: 3000 }]);
+        assert.strictEqual(svc.inputs.enableExecuteCommand, false);
+        assert.strictEqual(svc.inputs.propagateTags, "SERVICE");
+        assert.deepStrictEqual(svc.ignoreChanges, ["desiredCount"]);
+        assert.ok(svc.dependencies.includes(one(result.resources, "aws:lb/listenerRule:ListenerRule", "catalog-rule").urn), "waits for the rule");
+    });
+
+    it("tracks CPU on its own service's resource id", () => {
+        const target = one(result.resources, "aws:appautoscaling/target:Target", "catalog-scaling");
+        assert.strictEqual(target.inputs.resourceId, "service/paved-test/paved-test-svc-catalog");
+        assert.strictEqual(target.inputs.minCapacity, 2);
+        assert.strictEqual(target.inputs.maxCapacity, 6);
+        const p = one(result.resources, "aws:appautoscaling/policy:Policy", "catalog-cpu");
+        assert.strictEqual(p.inputs.resourceId, "service/paved-test/paved-test-svc-catalog");
+        assert.strictEqual(p.inputs.policyType, "TargetTrackingScaling");
+        assert.deepStrictEqual(p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification, { predefinedMetricType: "ECSServiceAverageCPUUtilization" });
+        assert.strictEqual(p.inputs.targetTrackingScalingPolicyConfiguration.targetValue, 60);
+    });
+
+    it("tags every taggable child", () => {
+        const taggable = taggableTypes();
+        const tagged = result.resources.filter((r) => r.parent === `${S}::catalog` && taggable.has(r.type));
+        assert.ok(tagged.length >= 9);
+        for (const r of tagged) assert.strictEqual(r.inputs.tags?.team, "web", `${r.urn} lacks tags`);
+    });
+
+    it("routes by host header, and the root path to /*", async () => {
+        assert.deepStrictEqual(normalizeContainerServiceArgs("api", { namePrefix: "p", routing: { hostHeader: "api.example.com", priority: 5 } }).conditions, [{ hostHeader: { values: ["api.example.com"] } }]);
+        assert.deepStrictEqual(normalizeContainerServiceArgs("web", { namePrefix: "p", routing: { pathPrefix: "/", priority: 50000 } }).conditions, [{ pathPattern: { values: ["/*"] } }]);
+    });
+
+    it("sets container hard limits on EC2 capacity", async () => {
+        const r = await run({ capacity: "ec2", cpu: 1024, memory: 2048 });
+        const [c] = JSON.parse(one(r.resources, "aws:ecs/taskDefinition:TaskDefinition", "catalog-task").inputs.containerDefinitions);
+        assert.deepStrictEqual([c.cpu, c.memory], [1024, 2048]);
+        assert.deepStrictEqual(one(r.resources, "aws:ecs/service:Service", "catalog-service").inputs.capacityProviderStrategies, [{ capacityProvider: "paved-test-ec2", weight: 1 }]);
+    });
+
+    describe("validation", () => {
+        const base = { namePrefix: "p", routing: { pathPrefix: "/catalog", priority: 1 } };
+        const bad: [string, object, RegExp][] = [
+            ["an invalid Fargate pair", { cpu: 256, memory: 4096 }, /^ContainerService "catalog": args\.memory 4096 invalid on fargate/],
+            ["an unknown capacity", { capacity: "FARGATE" }, /^ContainerService "catalog": args\.capacity "FARGATE" must be one of/],
+            ["max below desired", { desiredCount: 3, maxCount: 2 }, /args\.maxCount 2 must be at least args\.desiredCount 3/],
+            ["both routing kinds", { routing: { pathPrefix: "/a", hostHeader: "a.example.com", priority: 1 } }, /args\.routing .* needs exactly one of pathPrefix and hostHeader/],
+            ["a bad path", { routing: { pathPrefix: "/Catalog/", priority: 1 } }, /args\.routing\.pathPrefix "\/Catalog\/"/],
+            ["priority 0", { routing: { pathPrefix: "/a", priority: 0 } }, /args\.routing\.priority 0 must be a whole number from 1 to 50000/],
+            ["a bad health check path", { healthCheckPath: "healthz" }, /args\.healthCheckPath "healthz" must start with "\/"/],
+        ];
+        for (const [what, args, message] of bad) {
+            it(`rejects ${what}`, () => {
+                assert.throws(() => normalizeContainerServiceArgs("catalog", { ...base, ...args } as any), (e: Error) => e instanceof PavedError && message.test(e.message));
+            });
+        }
+    });
+});
+
+describe("ServiceLoadBalancer", () => {
+    let result: ProgramResult;
+    before(async () => {
+        result = await run({});
+    });
+
+    it("is internal, drops invalid headers, and answers 404 over HTTP by default", () => {
+        assert.deepStrictEqual(childUrns(result.resources, `${L}::web`), [
+            `${L}$aws:ec2/securityGroup:SecurityGroup::web-sg`,
+            `${L}$aws:lb/listener:Listener::web-http`,
+            `${L}$aws:lb/loadBalancer:LoadBalancer::web-alb`,
+        ]);
+        const lb = one(result.resources, "aws:lb/loadBalancer:LoadBalancer", "web-alb");
+        assert.strictEqual(lb.inputs.internal, true);
+        assert.strictEqual(lb.inputs.loadBalancerType, "application");
+        assert.strictEqual(lb.inputs.dropInvalidHeaderFields, true);
+        assert.strictEqual(lb.inputs.enableDeletionProtection, false);
+        assert.strictEqual(lb.protect, false);
+        const http = one(result.resources, "aws:lb/listener:Listener", "web-http");
+        assert.strictEqual(http.inputs.protocol, "HTTP");
+        assert.strictEqual(http.inputs.defaultActions[0].fixedResponse.statusCode, "404");
+        const sg = one(result.resources, "aws:ec2/securityGroup:SecurityGroup", "web-sg");
+        assert.deepStrictEqual(sg.inputs.ingress.map((i: any) => [i.fromPort, i.cidrBlocks]), [[80, ["10.0.0.0/16"]]], "internal: only the VPC");
+    });
+
+    it("serves HTTPS with a TLS 1.2+ policy and redirects HTTP when given a certificate; protects when asked", async () => {
+        const r = await run({}, { certificateArn: CERT, internetFacing: true, protect: true, accessLogs: { bucket: "acme-alb-logs", prefix: "web" } });
+        const https = one(r.resources, "aws:lb/listener:Listener", "web-https");
+        assert.strictEqual(https.inputs.port, 443);
+        assert.strictEqual(https.inputs.sslPolicy, DEFAULT_SSL_POLICY);
+        assert.match(DEFAULT_SSL_POLICY, /TLS13-1-2/);
+        assert.strictEqual(https.inputs.certificateArn, CERT);
+        const http = one(r.resources, "aws:lb/listener:Listener", "web-http");
+        assert.deepStrictEqual(http.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+        assert.strictEqual(one(r.resources, "aws:lb/listenerRule:ListenerRule", "catalog-rule").inputs.listenerArn, https.outputs.arn);
+        const lb = one(r.resources, "aws:lb/loadBalancer:LoadBalancer", "web-alb");
+        assert.strictEqual(lb.inputs.internal, false);
+        assert.strictEqual(lb.inputs.enableDeletionProtection, true);
+        assert.strictEqual(lb.protect, true);
+        assert.deepStrictEqual(lb.inputs.accessLogs, { bucket: "acme-alb-logs", prefix: "web", enabled: true });
+        const sg = one(r.resources, "aws:ec2/securityGroup:SecurityGroup", "web-sg");
+        assert.deepStrictEqual(sg.inputs.ingress.map((i: any) => [i.fromPort, i.cidrBlocks]), [[80, ["0.0.0.0/0"]], [443, ["0.0.0.0/0"]]]);
+    });
+});
