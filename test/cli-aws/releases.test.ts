@@ -1,60 +1,18 @@
 import * as assert from "assert";
-import {
-    CloudFrontKeyValueStoreClient,
-    DescribeKeyValueStoreCommand,
-    GetKeyCommand,
-    PutKeyCommand,
-} from "@aws-sdk/client-cloudfront-keyvaluestore";
+import { DescribeKeyValueStoreCommand, PutKeyCommand } from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
 import { s3Client } from "../../cli/aws/clients";
 import { FakeClock } from "../../cli/aws/clock";
 import { listReleases, release, releaseListing, renderReleases, rollback, ReleaseStore } from "../../cli/aws/releases";
 import { PavedError } from "../../components/errors";
 import { MOTO_CREDENTIALS, MotoServer, startMoto } from "../support/moto";
+import { KVS_ARN, SimulatedKeyValueStore } from "./kvs-sim";
 
-const KVS_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0f5e3d4c-1b2a-4c5d-8e9f-0a1b2c3d4e5f";
 const BUCKET = "paved-dev-assets-123456789012-eu-west-1";
 const R1 = "20250101120000-aaaaaaa";
 const R2 = "20250102120000-bbbbbbb";
 const R3 = "20250103120000-ccccccc";
 const R4_PARTIAL = "20250104120000-ddddddd";
-
-/** An in-memory KeyValueStore with the real API's ETag rule, behind aws-sdk-client-mock. */
-export class SimulatedKeyValueStore {
-    etag = 1;
-    readonly values = new Map<string, string>();
-    readonly client = new CloudFrontKeyValueStoreClient({ region: "eu-west-1", credentials: MOTO_CREDENTIALS });
-    readonly mock = mockClient(this.client);
-    /** Runs just before the next PutKey is judged: a concurrent writer. */
-    beforeNextPut?: () => void;
-
-    constructor() {
-        this.mock.on(DescribeKeyValueStoreCommand).callsFake(async () => ({ KvsARN: KVS_ARN, ETag: `E${this.etag}`, ItemCount: this.values.size }));
-        this.mock.on(GetKeyCommand).callsFake(async (input) => {
-            const value = this.values.get(input.Key);
-            if (value === undefined) throw Object.assign(new Error("Key not found"), { name: "ResourceNotFoundException", $metadata: { httpStatusCode: 404 } });
-            return { Key: input.Key, Value: value };
-        });
-        this.mock.on(PutKeyCommand).callsFake(async (input) => {
-            const concurrent = this.beforeNextPut;
-            this.beforeNextPut = undefined;
-            concurrent?.();
-            if (input.IfMatch !== `E${this.etag}`) throw Object.assign(new Error("Pre-condition failed"), { name: "ConflictException", $metadata: { httpStatusCode: 409 } });
-            this.write(input.Key, input.Value);
-            return { ETag: `E${this.etag}`, ItemCount: this.values.size, TotalSizeInBytes: 0 };
-        });
-    }
-
-    write(key: string, value: string): void {
-        this.values.set(key, value);
-        this.etag++;
-    }
-
-    puts() {
-        return this.mock.commandCalls(PutKeyCommand).map((c) => c.args[0].input);
-    }
-}
 
 describe("cli/aws releases (S3 on moto, KeyValueStore mocked)", function () {
     let moto: MotoServer;

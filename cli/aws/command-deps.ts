@@ -1,0 +1,85 @@
+import { PavedConfig } from "../../components/config";
+import { EnvironmentOutputs } from "../../components/environment/outputs";
+import { PavedError } from "../../components/errors";
+import { loadEnvironmentConfig } from "../env-config";
+import { AwsClients, createAwsClients } from "./clients";
+import { Clock, systemClock } from "./clock";
+import { OutputsSource } from "./outputs-source";
+
+/** What the AWS-facing commands need from outside; every field has a production default. */
+export interface AwsCommandDeps {
+    /** The deployed environment's stack outputs (the lead backs it with the Automation API). */
+    outputs?: OutputsSource;
+    /** @default loadEnvironmentConfig (Pulumi.<env>.yaml, offline) */
+    loadConfig?: (env: string) => PavedConfig;
+    /** @default SDK clients for the region with the default credential chain */
+    clients?: (region: string) => AwsClients;
+    /** @default the system clock */
+    clock?: Clock;
+    /** Where output lines go. @default console.log */
+    print?: (line: string) => void;
+    /** Live redrawing progress; plain lines otherwise. @default stdout is a TTY and CI is unset */
+    interactive?: boolean;
+}
+
+export interface ResolvedDeps {
+    loadConfig: (env: string) => PavedConfig;
+    clients: (region: string) => AwsClients;
+    clock: Clock;
+    print: (line: string) => void;
+    interactive: boolean;
+    outputs: (env: string) => Promise<EnvironmentOutputs>;
+}
+
+export function resolveDeps(d: AwsCommandDeps = {}): ResolvedDeps {
+    return {
+        loadConfig: (env) => {
+            try {
+                return (d.loadConfig ?? ((e: string) => loadEnvironmentConfig(e)))(env);
+            } catch (e) {
+                // A missing or unreadable stack config is a usage problem (exit 2), not a failed operation.
+                if (e instanceof PavedError) throw e;
+                throw new PavedError((e as Error).message);
+            }
+        },
+        clients: d.clients ?? ((region) => createAwsClients({ region })),
+        clock: d.clock ?? systemClock,
+        print: d.print ?? ((line) => console.log(line)),
+        interactive: d.interactive ?? (Boolean(process.stdout.isTTY) && !process.env.CI),
+        outputs: async (env) => {
+            if (!d.outputs) throw new PavedError(`this command needs the outputs of the deployed "${env}" stack, and no outputs source is configured`);
+            try {
+                return await d.outputs.outputs(env);
+            } catch (e) {
+                if (e instanceof PavedError) throw e;
+                throw new PavedError(`cannot read the outputs of stack "${env}": ${(e as Error).message}; is it deployed (pulumi up)?`);
+            }
+        },
+    };
+}
+
+/** Names that are not in `valid`, as one error listing the valid ones. */
+export function checkNames(kind: "app" | "job", names: string[], valid: string[], env: string): void {
+    const unknown = names.filter((n) => !valid.includes(n));
+    if (unknown.length === 0) return;
+    throw new PavedError(
+        `unknown ${kind}${unknown.length === 1 ? "" : "s"} ${unknown.map((n) => JSON.stringify(n)).join(", ")} in ${env}; ` +
+            `${kind}s in ${env}: ${valid.length ? valid.join(", ") : "(none)"}`,
+    );
+}
+
+/** A whole number option from the command line, or a usage error naming it. */
+export function intOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new PavedError(`--${name} ${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
+    return n;
+}
+
+/** A positive number of seconds from the command line, or a usage error naming it. */
+export function secondsOption(name: string, raw: string | undefined, fallback: number): number {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new PavedError(`--${name} ${JSON.stringify(raw)} must be a positive number of seconds`);
+    return n;
+}

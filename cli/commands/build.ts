@@ -1,0 +1,118 @@
+import { Command } from "commander";
+import { Listr } from "listr2";
+import { PavedError } from "../../components/errors";
+import { resourceNames } from "../../components/resource-names";
+import { namePrefixOf } from "../env-config";
+import {
+    AppBuild,
+    BuildFleet,
+    formatDuration,
+    isTerminal,
+    renderFleetFailures,
+    renderFleetSummary,
+    renderProgressLine,
+} from "../aws/build-fleet";
+import { AwsCommandDeps, checkNames, intOption, resolveDeps, secondsOption } from "../aws/command-deps";
+import { OperationFailed } from "../aws/errors";
+
+interface BuildOptions {
+    all?: boolean;
+    concurrency?: string;
+    pollSeconds?: string;
+    wait: boolean;
+}
+
+/** Rows of running builds the live display shows at most. */
+const LIVE_ROWS = 15;
+
+/** The live block: counts, the longest-running builds, and every failure so far. */
+export function renderLiveBlock(builds: AppBuild[], now: number): string {
+    const count = (p: (b: AppBuild) => boolean) => builds.filter(p).length;
+    const running = builds.filter((b) => b.status === "IN_PROGRESS" || b.status === "STARTING").sort((a, b) => (a.startedAt ?? now) - (b.startedAt ?? now));
+    const failed = builds.filter((b) => isTerminal(b.status) && b.status !== "SUCCEEDED");
+    const lines = [
+        `${count((b) => b.status === "QUEUED")} queued, ${running.length} running, ${count((b) => b.status === "SUCCEEDED")} succeeded, ${failed.length} failed`,
+        ...running.slice(0, LIVE_ROWS).map((b) => `  ${b.app.padEnd(24)} ${(b.phase ?? b.status).padEnd(16)} ${b.startedAt !== undefined ? formatDuration(now - b.startedAt) : ""}`),
+        ...(running.length > LIVE_ROWS ? [`  ... and ${running.length - LIVE_ROWS} more`] : []),
+        ...failed.map((b) => `  ✖ ${renderProgressLine(b, now)}`),
+    ];
+    return lines.join("\n");
+}
+
+/**
+ * `paved build <env> [apps...|--all]`: builds apps with their CodeBuild projects, at most
+ * `--concurrency` at once, and fails (exit 1) naming every failed app and its log link.
+ */
+export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}): Command {
+    return program
+        .command("build")
+        .description("build apps with their CodeBuild projects, concurrently, and report each one")
+        .argument("<env>", "environment (stack) name, e.g. dev")
+        .argument("[apps...]", "apps to build (names from the catalog)")
+        .option("--all", "build every app of the environment")
+        .option("--concurrency <n>", "builds running at once (the account's CodeBuild concurrent-build quota)", undefined)
+        .option("--poll-seconds <s>", "seconds between status polls")
+        .option("--no-wait", "start the builds, print their ids and exit")
+        .action(async (env: string, apps: string[], opts: BuildOptions) => {
+            const d = resolveDeps(deps);
+            const concurrency = intOption("concurrency", opts.concurrency, 20, 1, 1000);
+            const pollSeconds = secondsOption("poll-seconds", opts.pollSeconds, 10);
+            const config = d.loadConfig(env);
+            const valid = config.apps.map((a) => a.name);
+            if (opts.all && apps.length > 0) throw new PavedError("name apps or pass --all, not both");
+            if (!opts.all && apps.length === 0) throw new PavedError(`name the apps to build or pass --all; apps in ${env}: ${valid.join(", ")}`);
+            checkNames("app", apps, valid, env);
+            const selected = opts.all ? valid : [...new Set(apps)];
+            const prefix = namePrefixOf(config);
+            const fleetApps = selected.map((app) => ({ app, project: resourceNames.appBuildProject(prefix, app) }));
+            const client = d.clients(config.region).codebuild;
+            const fleet = (onChange?: (b: AppBuild) => void) => new BuildFleet({ client, clock: d.clock, concurrency, pollSeconds, wait: opts.wait, onChange });
+
+            if (!opts.wait) {
+                const result = await fleet().run(fleetApps);
+                for (const b of result.builds) d.print(`${b.app}\t${b.buildId ?? `${b.status} ${b.message ?? ""}`}`);
+                if (result.failed.length > 0) throw new OperationFailed(renderFleetFailures(result.failed));
+                return;
+            }
+
+            const t0 = d.clock.now();
+            const plain = (b: AppBuild) => {
+                if (b.status !== "STARTING") d.print(`[${formatDuration(d.clock.now() - t0).padStart(6)}] ${renderProgressLine(b, d.clock.now())}`);
+            };
+            d.print(`building ${selected.length} app${selected.length === 1 ? "" : "s"} in ${env}, at most ${concurrency} at once`);
+            const result = d.interactive ? await runLive(selected.length, d.clock.now.bind(d.clock), (onChange) => fleet(onChange).run(fleetApps)) : await fleet(plain).run(fleetApps);
+            d.print("");
+            d.print(renderFleetSummary(result));
+            if (result.failed.length > 0) throw new OperationFailed(renderFleetFailures(result.failed));
+        });
+}
+
+/** Runs `work` under a listr2 task whose output block is redrawn on every change and each second. */
+async function runLive<T>(total: number, now: () => number, work: (onChange: (b: AppBuild) => void) => Promise<T>): Promise<T> {
+    const builds = new Map<string, AppBuild>();
+    let result: T | undefined;
+    await new Listr(
+        [
+            {
+                title: `Building ${total} app${total === 1 ? "" : "s"}`,
+                task: async (_ctx, task) => {
+                    const redraw = () => {
+                        task.output = renderLiveBlock([...builds.values()], now());
+                    };
+                    const timer = setInterval(redraw, 1000);
+                    try {
+                        result = await work((b) => {
+                            builds.set(b.app, b);
+                            redraw();
+                        });
+                    } finally {
+                        clearInterval(timer);
+                    }
+                },
+                rendererOptions: { outputBar: Infinity, persistentOutput: false },
+            },
+        ],
+        { renderer: "default", exitOnError: true },
+    ).run();
+    return result as T;
+}

@@ -1,0 +1,58 @@
+import { Command } from "commander";
+import { namePrefixOf } from "../env-config";
+import { AwsCommandDeps, checkNames, resolveDeps } from "../aws/command-deps";
+import { PointerChange, ReleaseStore, release, releaseListing, renderReleases, rollback } from "../aws/releases";
+
+function describeChange(c: PointerChange): string {
+    if (c.unchanged) return `${c.app} already serves ${c.current}; nothing changed`;
+    return `${c.app}: ${c.previous ?? "(none)"} → ${c.current}${c.attempts > 1 ? ` (after ${c.attempts - 1} concurrent write${c.attempts > 2 ? "s" : ""})` : ""}. CloudFront serves it within seconds.`;
+}
+
+/**
+ * `paved releases <env> <app>`, `paved release <env> <app> <release-id>` and
+ * `paved rollback <env> <app>`: list an app's releases and move its release pointer.
+ */
+export function registerReleaseCommands(program: Command, deps: AwsCommandDeps = {}): Command {
+    const storeFor = async (env: string, app: string) => {
+        const d = resolveDeps(deps);
+        const config = d.loadConfig(env);
+        checkNames("app", [app], config.apps.map((a) => a.name), env);
+        const outputs = await d.outputs(env);
+        const clients = d.clients(config.region);
+        const store: ReleaseStore = { s3: clients.s3, kvs: clients.kvs, bucket: outputs.site.bucket, keyValueStoreArn: outputs.site.keyValueStoreArn, clock: d.clock };
+        return { d, store, prefix: namePrefixOf(config) };
+    };
+
+    program
+        .command("releases")
+        .description("list an app's releases, newest first, marking the one being served")
+        .argument("<env>", "environment (stack) name")
+        .argument("<app>", "app name")
+        .action(async (env: string, app: string) => {
+            const { d, store } = await storeFor(env, app);
+            d.print(renderReleases(app, await releaseListing(store, app)));
+        });
+
+    program
+        .command("release")
+        .description("serve an uploaded release of an app (moves its release pointer; no rebuild, no invalidation)")
+        .argument("<env>", "environment (stack) name")
+        .argument("<app>", "app name")
+        .argument("<release-id>", "release id, e.g. 20250101120000-abc1234 (see `paved releases`)")
+        .action(async (env: string, app: string, id: string) => {
+            const { d, store } = await storeFor(env, app);
+            d.print(describeChange(await release(store, app, id)));
+        });
+
+    program
+        .command("rollback")
+        .description("serve the newest uploaded release older than the current one")
+        .argument("<env>", "environment (stack) name")
+        .argument("<app>", "app name")
+        .action(async (env: string, app: string) => {
+            const { d, store } = await storeFor(env, app);
+            d.print(describeChange(await rollback(store, app)));
+        });
+
+    return program;
+}
