@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { Listr } from "listr2";
 import { PavedError } from "../../components/errors";
 import { resourceNames } from "../../components/resource-names";
 import { namePrefixOf } from "../env-config";
@@ -34,7 +33,8 @@ export function renderLiveBlock(builds: AppBuild[], now: number): string {
         `${count((b) => b.status === "QUEUED")} queued, ${running.length} running, ${count((b) => b.status === "SUCCEEDED")} succeeded, ${failed.length} failed`,
         ...running.slice(0, LIVE_ROWS).map((b) => `  ${b.app.padEnd(24)} ${(b.phase ?? b.status).padEnd(16)} ${b.startedAt !== undefined ? formatDuration(now - b.startedAt) : ""}`),
         ...(running.length > LIVE_ROWS ? [`  ... and ${running.length - LIVE_ROWS} more`] : []),
-        ...failed.map((b) => `  ✖ ${renderProgressLine(b, now)}`),
+        ...failed.slice(0, LIVE_ROWS).map((b) => `  ✖ ${renderProgressLine(b, now)}`),
+        ...(failed.length > LIVE_ROWS ? [`  ✖ ... and ${failed.length - LIVE_ROWS} more`] : []),
     ];
     return lines.join("\n");
 }
@@ -80,39 +80,56 @@ export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}
                 if (b.status !== "STARTING") d.print(`[${formatDuration(d.clock.now() - t0).padStart(6)}] ${renderProgressLine(b, d.clock.now())}`);
             };
             d.print(`building ${selected.length} app${selected.length === 1 ? "" : "s"} in ${env}, at most ${concurrency} at once`);
-            const result = d.interactive ? await runLive(selected.length, d.clock.now.bind(d.clock), (onChange) => fleet(onChange).run(fleetApps)) : await fleet(plain).run(fleetApps);
+            const result = d.interactive ? await runLive(() => d.clock.now(), (onChange) => fleet(onChange).run(fleetApps)) : await fleet(plain).run(fleetApps);
             d.print("");
             d.print(renderFleetSummary(result));
             if (result.failed.length > 0) throw new OperationFailed(renderFleetFailures(result.failed));
         });
 }
 
-/** Runs `work` under a listr2 task whose output block is redrawn on every change and each second. */
-async function runLive<T>(total: number, now: () => number, work: (onChange: (b: AppBuild) => void) => Promise<T>): Promise<T> {
+/**
+ * A log-update-style live block: redrawn in place a few times a second (cursor up, clear to the
+ * end of the screen, write), each line cut to the terminal width so wrapping never breaks the
+ * line count. Redrawing on a timer, not on every change, keeps 500 apps as cheap as 5.
+ */
+export class LiveDisplay {
+    private drawn = 0;
+    private timer?: NodeJS.Timeout;
+
+    constructor(
+        private readonly out: NodeJS.WriteStream,
+        private readonly render: () => string,
+        private readonly intervalMs = 250,
+    ) {}
+
+    start(): void {
+        this.out.write("\x1b[?25l");
+        this.draw();
+        this.timer = setInterval(() => this.draw(), this.intervalMs);
+    }
+
+    stop(): void {
+        if (this.timer) clearInterval(this.timer);
+        this.draw();
+        this.out.write("\x1b[?25h");
+    }
+
+    private draw(): void {
+        const width = Math.max(20, (this.out.columns || 100) - 1);
+        const lines = this.render().split("\n").map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+        this.out.write(`${this.drawn ? `\x1b[${this.drawn}A\x1b[0J` : ""}${lines.join("\n")}\n`);
+        this.drawn = lines.length;
+    }
+}
+
+/** Runs `work` under a live display of every build's state, then leaves its last frame on screen. */
+async function runLive<T>(now: () => number, work: (onChange: (b: AppBuild) => void) => Promise<T>): Promise<T> {
     const builds = new Map<string, AppBuild>();
-    let result: T | undefined;
-    await new Listr(
-        [
-            {
-                title: `Building ${total} app${total === 1 ? "" : "s"}`,
-                task: async (_ctx, task) => {
-                    const redraw = () => {
-                        task.output = renderLiveBlock([...builds.values()], now());
-                    };
-                    const timer = setInterval(redraw, 1000);
-                    try {
-                        result = await work((b) => {
-                            builds.set(b.app, b);
-                            redraw();
-                        });
-                    } finally {
-                        clearInterval(timer);
-                    }
-                },
-                rendererOptions: { outputBar: Infinity, persistentOutput: false },
-            },
-        ],
-        { renderer: "default", exitOnError: true },
-    ).run();
-    return result as T;
+    const display = new LiveDisplay(process.stdout, () => renderLiveBlock([...builds.values()], now()));
+    display.start();
+    try {
+        return await work((b) => builds.set(b.app, b));
+    } finally {
+        display.stop();
+    }
 }

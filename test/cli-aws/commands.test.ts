@@ -19,7 +19,7 @@ import { FakeClock } from "../../cli/aws/clock";
 import { AwsCommandDeps } from "../../cli/aws/command-deps";
 import { OperationFailed } from "../../cli/aws/errors";
 import { staticOutputs } from "../../cli/aws/outputs-source";
-import { registerBuildCommand } from "../../cli/commands/build";
+import { LiveDisplay, registerBuildCommand, renderLiveBlock } from "../../cli/commands/build";
 import { registerDeployServiceCommand } from "../../cli/commands/deploy-service";
 import { registerJobCommands } from "../../cli/commands/job";
 import { registerReleaseCommands } from "../../cli/commands/release";
@@ -231,5 +231,38 @@ describe("paved build / release / deploy-service / job run commands", () => {
             await assert.rejects(run("job", "run", "dev", "sitemap"), (e: Error) => e instanceof PavedError && /job sitemap is not in the deployed dev stack's outputs/.test(e.message));
             await assert.rejects(run("job", "run", "dev", "nightly"), (e: Error) => e instanceof PavedError && /unknown job "nightly" in dev; jobs in dev: nightly-report, sitemap/.test(e.message));
         });
+    });
+});
+
+describe("paved build live display", () => {
+    it("redraws in place: cursor up over the last frame, clear, lines cut to the terminal width", () => {
+        const writes: string[] = [];
+        const out = { columns: 30, write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream;
+        let frame = "one\ntwo";
+        const display = new LiveDisplay(out, () => frame, 60_000);
+        display.start();
+        frame = `three\n${"x".repeat(50)}\nfive`;
+        display.stop();
+        assert.deepStrictEqual(writes, ["\x1b[?25l", "one\ntwo\n", `\x1b[2A\x1b[0Jthree\n${"x".repeat(28)}…\nfive\n`, "\x1b[?25h"]);
+    });
+
+    it("shows counts, the longest-running builds first, and failures with their log links", () => {
+        const now = 300_000;
+        const block = renderLiveBlock(
+            [
+                { app: "a", project: "p-a", status: "IN_PROGRESS", phase: "BUILD", startedAt: 120_000 },
+                { app: "b", project: "p-b", status: "IN_PROGRESS", phase: "INSTALL", startedAt: 0 },
+                { app: "c", project: "p-c", status: "QUEUED" },
+                { app: "d", project: "p-d", status: "FAILED", startedAt: 0, endedAt: 60_000, logLink: "https://logs/d" },
+                { app: "e", project: "p-e", status: "SUCCEEDED", startedAt: 0, endedAt: 60_000 },
+            ],
+            now,
+        );
+        assert.deepStrictEqual(block.split("\n"), [
+            "1 queued, 2 running, 1 succeeded, 1 failed",
+            `  ${"b".padEnd(24)} ${"INSTALL".padEnd(16)} 5m00s`,
+            `  ${"a".padEnd(24)} ${"BUILD".padEnd(16)} 3m00s`,
+            "  ✖ d: FAILED 1m00s https://logs/d",
+        ]);
     });
 });
