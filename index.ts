@@ -1,17 +1,31 @@
-import * as pulumi from "@pulumi/pulumi";
-import { Network, loadConfig } from "./components";
+import { Environment, loadConfig } from "./components";
 
 /**
  * One stack, one environment: reads the stack's `paved:` config (validated before anything is
- * registered) and builds the environment from it.
+ * registered) and builds the environment from it. The stack outputs are `EnvironmentOutputs`.
  */
 export = async () => {
     const config = loadConfig(__dirname);
-    const network = new Network("network", config.network.existing ? { existing: config.network.existing } : { ...config.network.create });
+    const env = new Environment(config.name, config);
+    const o = env.outputs;
     return {
-        environment: config.name,
-        kind: config.kind,
-        vpcId: network.vpcId,
-        privateSubnetIds: network.privateSubnetIds,
-    } satisfies Record<string, pulumi.Input<unknown>>;
+        environment: o.environment,
+        kind: o.kind,
+        region: o.region,
+        namePrefix: o.namePrefix,
+        site: o.site,
+        apps: o.apps,
+        clusterName: o.clusterName,
+        clusterArn: o.clusterArn,
+        ec2CapacityProviderName: o.ec2CapacityProviderName,
+        taskSecurityGroupId: o.taskSecurityGroupId,
+        buildImage: o.buildImage,
+        jobs: o.jobs,
+        services: o.services,
+        vpcId: o.vpcId,
+        privateSubnetIds: o.privateSubnetIds,
+        publicSubnetIds: o.publicSubnetIds,
+        // Ephemeral copies: what `paved staging gc` reads.
+        ...(config.ephemeral ? { expiresAt: o.expiresAt, release: o.release, baseStack: o.baseStack } : {}),
+    };
 };

@@ -3,7 +3,13 @@ import * as fs from "fs";
 import { Command, CommanderError } from "commander";
 import { PavedError } from "../components/errors";
 import { CommandContext, defaultContext } from "./automation/context";
+import { EnvironmentOutputs } from "../components/environment/outputs";
+import { AwsCommandDeps } from "./aws/command-deps";
+import { registerBuildCommand } from "./commands/build";
+import { registerDeployServiceCommand } from "./commands/deploy-service";
 import { registerDiffCommand } from "./commands/diff";
+import { registerJobCommands } from "./commands/job";
+import { registerReleaseCommands } from "./commands/release";
 import { registerGraphCommand } from "./commands/graph";
 import { registerStackCommands } from "./commands/stack";
 import { registerStagingCommands } from "./commands/staging";
@@ -21,7 +27,7 @@ Exit codes:
  * a deploy, a job); 2 usage or environment problem (bad config, missing Pulumi CLI).
  * `context` supplies the stack backend and I/O of the stack commands (tests pass fakes).
  */
-export function buildProgram(context: () => CommandContext = lazyDefaultContext()): Command {
+export function buildProgram(context: () => CommandContext = lazyDefaultContext(), aws?: AwsCommandDeps): Command {
     // exitOverride before any subcommand exists, so every subcommand inherits it: usage errors
     // throw a CommanderError that main() maps to exit code 2 instead of commander exiting.
     const program = new Command("paved").description("Paved: fleets of frontend apps and batch jobs on AWS").showHelpAfterError().exitOverride().addHelpText("after", EXIT_CODES_HELP);
@@ -48,6 +54,14 @@ export function buildProgram(context: () => CommandContext = lazyDefaultContext(
     registerDiffCommand(program, () => context().projectDir);
     registerGraphCommand(program, () => context().projectDir);
 
+    // What only the deployed stack knows (subnets, bucket, store ARN) comes from its outputs,
+    // read through the Automation API when a command needs them.
+    const awsDeps: AwsCommandDeps = aws ?? { outputs: { outputs: async (env) => (await context().stacks().outputs(env)) as unknown as EnvironmentOutputs } };
+    registerBuildCommand(program, awsDeps);
+    registerReleaseCommands(program, awsDeps);
+    registerDeployServiceCommand(program, awsDeps);
+    registerJobCommands(program, awsDeps);
+
     return program;
 }
 
@@ -56,9 +70,9 @@ function lazyDefaultContext(): () => CommandContext {
     return () => (ctx ??= defaultContext());
 }
 
-export async function main(argv: string[], context?: () => CommandContext): Promise<number> {
+export async function main(argv: string[], context?: () => CommandContext, aws?: AwsCommandDeps): Promise<number> {
     try {
-        await buildProgram(context).parseAsync(argv, { from: "user" });
+        await buildProgram(context, aws).parseAsync(argv, { from: "user" });
         return 0;
     } catch (e) {
         // Commander has already printed the usage error (or the help/version it was asked for).

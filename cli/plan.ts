@@ -22,6 +22,12 @@ export function baseStackOutputs(region: string): Record<string, unknown> {
         publicSubnetIds: ["subnet-0a1b2c3d4e5f60003", "subnet-0a1b2c3d4e5f60004"],
         clusterName: "paved-staging",
         clusterArn: `arn:aws:ecs:${region}:123456789012:cluster/paved-staging`,
+        ec2CapacityProviderName: "paved-staging-ec2",
+        taskSecurityGroupId: "sg-0a1b2c3d4e5f60719",
+        buildImage: {
+            repositoryUrl: `123456789012.dkr.ecr.${region}.amazonaws.com/paved-staging/build-image`,
+            repositoryArn: `arn:aws:ecr:${region}:123456789012:repository/paved-staging/build-image`,
+        },
     };
 }
 

@@ -18,3 +18,4 @@ export * from "./frontend/frontend-app";
 export * from "./frontend/build-image";
 export * from "./batch/container-service";
 export * from "./batch/service-load-balancer";
+export * from "./environment/environment";

@@ -122,6 +122,11 @@ export interface BatchJobArgs {
      * @default `<project>-<stack>`
      */
     namePrefix?: string;
+    /**
+     * Protect the log groups from deletion (prod keeps its logs through a `pulumi destroy`).
+     * @default false
+     */
+    protect?: boolean;
     tags?: Record<string, string>;
 }
 
@@ -310,7 +315,7 @@ export class BatchJob extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             { name: resourceNames.jobLogGroup(j.namePrefix, j.job), retentionInDays: j.logRetentionDays, tags },
-            { parent: this },
+            { parent: this, protect: args.protect ?? false },
         );
 
         const executionRole = new aws.iam.Role(
@@ -413,7 +418,7 @@ export class BatchJob extends pulumi.ComponentResource {
                 `${name}-sfn-logs`,
                 // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per state machine.
                 { name: physicalName("logGroup", `/aws/vendedlogs/states/${machineName}`), retentionInDays: j.logRetentionDays, tags },
-                { parent: this },
+                { parent: this, protect: args.protect ?? false },
             );
             const machineRole = new aws.iam.Role(
                 `${name}-sfn`,

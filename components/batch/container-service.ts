@@ -67,10 +67,21 @@ export interface ContainerServiceArgs {
     logRetentionDays?: number;
     /** @default true */
     readonlyRootFilesystem?: boolean;
+    /**
+     * Rollouts of new images belong to `paved deploy-service` (like an app's release pointer):
+     * Pulumi creates the service with `image` and never moves it back to that image afterwards.
+     * @default false
+     */
+    imageManagedExternally?: boolean;
     /** Permissions of the service's own task role. */
     taskPolicyStatements?: PolicyStatement[];
     /** @default `<project>-<stack>` */
     namePrefix?: string;
+    /**
+     * Protect the log groups from deletion (prod keeps its logs through a `pulumi destroy`).
+     * @default false
+     */
+    protect?: boolean;
     tags?: Record<string, string>;
 }
 
@@ -193,7 +204,7 @@ export class ContainerService extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             { name: resourceNames.appServiceLogGroup(s.namePrefix, s.app), retentionInDays: s.logRetentionDays, tags },
-            { parent: this },
+            { parent: this, protect: args.protect ?? false },
         );
         const executionRole = new aws.iam.Role(
             `${name}-execution`,
@@ -303,7 +314,7 @@ export class ContainerService extends pulumi.ComponentResource {
             },
             // The target group must be attached to the load balancer (through the rule) first;
             // autoscaling owns the running count after creation.
-            { parent: this, dependsOn: [rule], ignoreChanges: ["desiredCount"] },
+            { parent: this, dependsOn: [rule], ignoreChanges: args.imageManagedExternally ? ["desiredCount", "taskDefinition"] : ["desiredCount"] },
         );
 
         const target = new aws.appautoscaling.Target(

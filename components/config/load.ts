@@ -7,6 +7,7 @@ import { ConfigError, Problem } from "../errors";
 import { ec2SizeViolation, fargateSizeViolation, pathsOverlap } from "../validation";
 import {
     AppConfig,
+    BuildImageConfig,
     ClusterConfig,
     EnvironmentKind,
     EphemeralConfig,
@@ -45,6 +46,7 @@ export interface PavedConfig {
     apps: AppConfig[];
     jobs: JobConfig[];
     cluster: ClusterConfig;
+    buildImage: BuildImageConfig;
     tags: TagsConfig;
     ephemeral?: EphemeralConfig;
     /** Prod protects stateful resources (bucket, repositories, log groups) from deletion. */
@@ -163,6 +165,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     const cluster = read("cluster", configKeys.cluster);
     const tags = read("tags", configKeys.tags);
     const ephemeral = read("ephemeral", configKeys.ephemeral);
+    const buildImage = read("buildImage", configKeys.buildImage);
 
     // Apps and jobs come from the shared catalog file, then this stack's own lists; overrides
     // and exclusions apply by name. Each entry keeps where it came from for error messages.
@@ -226,6 +229,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         throw new ConfigError(problems, `the config of stack "${input.stack}"`);
     }
     const prod = kind === "prod";
+    const appConfigs = parsedApps.map((a) => a.value!);
     return {
         project: input.project,
         name: input.stack,
@@ -244,13 +248,22 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
                         },
                     },
         site,
-        apps: parsedApps.map((a) => a.value!),
+        apps: appConfigs,
         jobs: parsedJobs.map((j) => j.value!),
         cluster,
+        buildImage: buildImage ?? defaultBuildImage(appConfigs),
         tags,
         ephemeral,
         protect: prod,
     };
+}
+
+/** The build image pre-warms from the repository most apps build from (the monorepo, usually). */
+function defaultBuildImage(apps: AppConfig[]): BuildImageConfig {
+    const counts = new Map<string, number>();
+    for (const a of apps) counts.set(a.source.repository, (counts.get(a.source.repository) ?? 0) + 1);
+    const repository = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? "https://github.com/aws-samples/aws-codebuild-samples.git";
+    return { repository, branch: "main", lockfileDirectory: ".", schedule: "cron(0 3 ? * MON *)" };
 }
 
 function collect(list: unknown, where: string, into: Entry[], problems: Problem[]): void {

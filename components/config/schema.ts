@@ -102,6 +102,11 @@ export const appServiceSchema = z.strictObject({
     cpu: z.number().int().default(256),
     memory: z.number().int().default(512),
     healthCheckPath: z.string().regex(/^\/[^\s]*$/, 'must start with "/"').default("/"),
+    /**
+     * Image tag the service starts from. After that `paved deploy-service` owns rollouts (like the
+     * release pointer of assets), so `pulumi up` never rolls a service back to this tag.
+     */
+    initialImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, "must be a Docker image tag").default("bootstrap"),
 });
 
 export const appContainerSchema = z.strictObject({
@@ -193,6 +198,16 @@ export const clusterSchema = z.strictObject({
     targetCapacity: z.number().int().min(1).max(100).default(90),
 });
 
+export const buildImageSchema = z.strictObject({
+    /** Repository whose lockfile pre-warms the build image's dependency cache. */
+    repository: z.string().regex(/^https:\/\/[^\s]+$/, 'must be an https clone URL, e.g. "https://github.com/acme/web.git"'),
+    branch: z.string().min(1).default("main"),
+    /** Directory of the lockfile in that repository. */
+    lockfileDirectory: z.string().regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'must be a relative directory such as "." or "apps"').default("."),
+    /** When the image is rebuilt (EventBridge Scheduler expression). */
+    schedule: z.string().superRefine(rule(scheduleExpressionViolation)).default("cron(0 3 ? * MON *)"),
+});
+
 export const tagsSchema = z.strictObject({
     team: nameField.default("platform"),
     costCenter: z.string().min(1).default("platform"),
@@ -217,6 +232,8 @@ export const configKeys = {
     jobs: z.array(jobSchema).default([]),
     overrides: overridesSchema.default(() => overridesSchema.parse({})),
     cluster: clusterSchema.default(() => clusterSchema.parse({})),
+    /** The build image's source; defaults to the repository most apps build from. */
+    buildImage: buildImageSchema.optional(),
     tags: tagsSchema.default(() => tagsSchema.parse({})),
     ephemeral: ephemeralSchema.optional(),
 };
@@ -233,5 +250,6 @@ export type NetworkInput = z.output<typeof networkSchema>;
 export type ExistingNetworkConfig = z.output<typeof existingNetworkSchema>;
 export type SiteConfig = z.output<typeof siteSchema>;
 export type ClusterConfig = z.output<typeof clusterSchema>;
+export type BuildImageConfig = z.output<typeof buildImageSchema>;
 export type TagsConfig = z.output<typeof tagsSchema>;
 export type EphemeralConfig = z.output<typeof ephemeralSchema>;

@@ -60,12 +60,19 @@ export interface EnvironmentOutputs {
     site: SiteOutputs;
     apps: Record<string, AppOutputs>;
     clusterName: string;
+    clusterArn: string;
+    ec2CapacityProviderName: string;
+    taskSecurityGroupId: string;
+    /** The build image an ephemeral copy reuses. */
+    buildImage: { repositoryUrl: string; repositoryArn: string };
     jobs: Record<string, JobOutputs>;
     services: Record<string, ServiceOutputs>;
     /** Network ids, for ephemeral environments' StackReference. */
     vpcId: string;
     privateSubnetIds: string[];
     publicSubnetIds: string[];
-    /** Ephemeral environments: when gc may destroy them. */
+    /** Ephemeral environments: when gc may destroy them, the release and the base stack. */
     expiresAt?: string;
+    release?: string;
+    baseStack?: string;
 }

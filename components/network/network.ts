@@ -34,6 +34,11 @@ export interface NetworkArgs {
      * @default 30
      */
     flowLogRetentionDays?: number;
+    /**
+     * Protect the flow log group from deletion (prod keeps its logs through a `pulumi destroy`).
+     * @default false
+     */
+    protect?: boolean;
     /** Tags for every taggable child. */
     tags?: Record<string, string>;
 }
@@ -84,7 +89,7 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = this.vpc.publicSubnetIds;
 
             // Flow logs (FSBP EC2.6): rejected and accepted traffic, kept with a retention.
-            const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays: args.flowLogRetentionDays ?? 30, tags }, { parent: this });
+            const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays: args.flowLogRetentionDays ?? 30, tags }, { parent: this, protect: args.protect ?? false });
             const role = new aws.iam.Role(
                 `${name}-flow-logs`,
                 {

@@ -41,6 +41,10 @@ const DEV_OUTPUTS: EnvironmentOutputs = {
     site: { url: "https://d111111abcdef8.cloudfront.net", distributionId: "E2QWRUHEXAMPLE", bucket: BUCKET, keyValueStoreArn: KVS_ARN },
     apps: {},
     clusterName: "paved-dev",
+    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/paved-dev",
+    ec2CapacityProviderName: "paved-dev-ec2",
+    taskSecurityGroupId: "sg-0ccc3333",
+    buildImage: { repositoryUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/paved-dev/build-image", repositoryArn: "arn:aws:ecr:eu-west-1:123456789012:repository/paved-dev/build-image" },
     jobs: {
         "nightly-report": {
             trigger: "schedule",

@@ -20,7 +20,8 @@ describe("offline plan", () => {
         assert.strictEqual(result.stack, "dev");
         const tree = renderTree(result);
         assert.match(tree.split("\n")[0], /^pulumi:pulumi:Stack {2}paved-dev$/);
-        assert.match(tree, /└─ paved:network:Network {2}network/);
+        assert.match(tree, /\n└─ paved:environment:Environment {2}dev\n/);
+        assert.match(tree, /\n   ├─ paved:network:Network {2}network\n/);
         const counts = renderCounts(result);
         assert.match(counts, new RegExp(`total +${result.resources.length}$`));
     });
@@ -36,7 +37,7 @@ describe("offline plan", () => {
         assert.strictEqual(stack.urn, "urn:pulumi:dev::paved::pulumi:pulumi:Stack::paved-dev");
         const vpc = plan.resources.find((r: { type: string }) => r.type === "awsx:ec2:Vpc");
         assert.strictEqual(vpc.inputs.cidrBlock, "10.10.0.0/16");
-        assert.strictEqual(vpc.parent, "urn:pulumi:dev::paved::paved:network:Network::network");
+        assert.strictEqual(vpc.parent, "urn:pulumi:dev::paved::paved:environment:Environment$paved:network:Network::network");
     });
 
     it("exits 2 with every config error on a bad config", async () => {

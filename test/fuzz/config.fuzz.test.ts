@@ -127,9 +127,9 @@ const validConfigArb: fc.Arbitrary<{ stack: string; config: Config }> = fc
                     "paved:apps": apps,
                     "paved:jobs": jobs,
                 };
-                // The committed catalog is valid and uses none of the generated names.
+                // The fuzz catalog (test/fuzz/catalog.yaml) is valid and uses none of the generated names.
                 if (base.catalog) {
-                    config["paved:catalog"] = "catalog.yaml";
+                    config["paved:catalog"] = "test/fuzz/catalog.yaml";
                     config["paved:apps"] = apps.map((a: Config) => ({ ...a, name: `x-${a.name}`, path: a.path === "/" ? "/x-root" : `/x-${a.name}` }));
                     config["paved:jobs"] = jobs.map((j: Config) => ({ ...j, name: `x-${j.name}` }));
                 }

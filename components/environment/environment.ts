@@ -1,0 +1,349 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BatchCluster } from "../batch/batch-cluster";
+import { BatchJob } from "../batch/batch-job";
+import type { ClusterRef } from "../batch/common";
+import { ContainerService } from "../batch/container-service";
+import { ServiceLoadBalancer } from "../batch/service-load-balancer";
+import { AppConfig, EnvironmentKind, PavedConfig } from "../config";
+import { PavedError } from "../errors";
+import { BuildImage } from "../frontend/build-image";
+import { BuildImageReference, FrontendApp } from "../frontend/frontend-app";
+import { SiteHost } from "../frontend/site-host";
+import { stableHash } from "../naming";
+import { Network } from "../network/network";
+import type { AppOutputs, EnvironmentOutputs, JobOutputs, ServiceOutputs } from "./outputs";
+
+/** Tag keys every taggable resource of an environment carries. */
+export const TAG_KEYS = {
+    environment: "paved:environment",
+    team: "paved:team",
+    costCenter: "paved:cost-center",
+    app: "paved:app",
+    job: "paved:job",
+    expiresAt: "paved:expires-at",
+    release: "paved:release",
+} as const;
+
+/** Days logs are kept, by environment kind. */
+export const ENVIRONMENT_LOG_RETENTION_DAYS: Record<EnvironmentKind, number> = { dev: 14, ephemeral: 7, staging: 30, prod: 365 };
+
+/** The base stack's outputs an ephemeral environment borrows (see `EnvironmentOutputs`). */
+interface BaseStack {
+    vpcId: pulumi.Output<string>;
+    privateSubnetIds: pulumi.Output<string[]>;
+    publicSubnetIds: pulumi.Output<string[]>;
+    cluster: ClusterRef;
+    buildImage: BuildImageReference;
+}
+
+/**
+ * Listener rule priority of an app's service: stable per app (adding an app never reorders the
+ * others), the root app last so every other path wins over it.
+ */
+export function servicePriority(app: AppConfig): number {
+    if (app.path === "/") return 50000;
+    return 1 + (parseInt(stableHash(app.name), 16) % 49000);
+}
+
+/**
+ * One environment, built from its validated config: the network (or the base stack's, for an
+ * ephemeral copy), the site and its build image, every app, the batch cluster, every job, and a
+ * container service for each app that ships one. Every taggable resource carries the
+ * environment's tags (through the AWS provider's default tags) plus its app or job tags.
+ */
+export class Environment extends pulumi.ComponentResource {
+    public readonly namePrefix: string;
+    public readonly site: SiteHost;
+    public readonly apps: Record<string, FrontendApp> = {};
+    public readonly jobs: Record<string, BatchJob> = {};
+    public readonly services: Record<string, ContainerService> = {};
+    public readonly cluster?: BatchCluster;
+    public readonly network?: Network;
+    public readonly buildImage?: BuildImage;
+    public readonly loadBalancer?: ServiceLoadBalancer;
+    /** The stack outputs (`EnvironmentOutputs`). */
+    public readonly outputs: pulumi.Output<EnvironmentOutputs>;
+
+    constructor(name: string, config: PavedConfig, opts?: pulumi.ComponentResourceOptions) {
+        super("paved:environment:Environment", name, {}, opts);
+        const prefix = `${config.project}-${config.name}`;
+        this.namePrefix = prefix;
+        const ephemeral = config.kind === "ephemeral";
+        if (ephemeral && !config.ephemeral) throw new PavedError(`Environment "${name}": an ephemeral environment needs config.ephemeral (baseStack, release, expiresAt)`);
+
+        const baseTags: Record<string, string> = {
+            [TAG_KEYS.environment]: config.name,
+            [TAG_KEYS.team]: config.tags.team,
+            [TAG_KEYS.costCenter]: config.tags.costCenter,
+            ...(config.ephemeral ? { [TAG_KEYS.expiresAt]: config.ephemeral.expiresAt, [TAG_KEYS.release]: config.ephemeral.release } : {}),
+        };
+        // Default tags reach every taggable resource in the environment; app and job tags are
+        // added per component. Auto Scaling groups are the exception (the cluster tags them).
+        const provider = new aws.Provider(`${name}-aws`, { region: config.region as aws.Region, defaultTags: { tags: baseTags } }, { parent: this });
+        const child = { parent: this, providers: { aws: provider } };
+        const protect = config.protect;
+        const logRetentionDays = ENVIRONMENT_LOG_RETENTION_DAYS[config.kind];
+        const ownerTags = (kind: "app" | "job", entry: { name: string; team?: string; costCenter?: string }) => ({
+            ...baseTags,
+            [TAG_KEYS[kind]]: entry.name,
+            [TAG_KEYS.team]: entry.team ?? config.tags.team,
+            [TAG_KEYS.costCenter]: entry.costCenter ?? config.tags.costCenter,
+        });
+
+        const base = ephemeral ? this.baseStack(config, child) : undefined;
+        let vpcId: pulumi.Output<string>;
+        let privateSubnetIds: pulumi.Output<string[]>;
+        if (base) {
+            vpcId = base.vpcId;
+            privateSubnetIds = base.privateSubnetIds;
+        } else {
+            const network = new Network(
+                "network",
+                {
+                    ...(config.network.existing ? { existing: config.network.existing } : config.network.create),
+                    flowLogRetentionDays: logRetentionDays,
+                    protect,
+                    tags: baseTags,
+                },
+                child,
+            );
+            this.network = network;
+            vpcId = network.vpcId;
+            privateSubnetIds = network.privateSubnetIds;
+        }
+
+        this.site = new SiteHost(
+            "site",
+            {
+                namePrefix: prefix,
+                domain: config.site.domain && config.site.certificateArn ? { names: [config.site.domain], certificateArn: config.site.certificateArn } : undefined,
+                accessLogs: config.site.accessLogs,
+                accessLogRetentionDays: logRetentionDays,
+                priceClass: config.site.priceClass,
+                protect,
+                forceDestroy: !protect,
+                tags: baseTags,
+            },
+            child,
+        );
+
+        let buildImage: BuildImageReference;
+        if (base) {
+            buildImage = base.buildImage;
+        } else {
+            this.buildImage = new BuildImage(
+                "build-image",
+                {
+                    source: { repository: config.buildImage.repository, branch: config.buildImage.branch, lockfileDirectory: config.buildImage.lockfileDirectory },
+                    schedule: config.buildImage.schedule,
+                    logRetentionDays,
+                    namePrefix: prefix,
+                    protect,
+                    forceDelete: !protect,
+                    tags: baseTags,
+                },
+                child,
+            );
+            buildImage = { repositoryUrl: this.buildImage.repositoryUrl, repositoryArn: this.buildImage.repositoryArn, tag: this.buildImage.tag };
+        }
+
+        for (const app of config.apps) {
+            this.apps[app.name] = new FrontendApp(
+                `app-${app.name}`,
+                {
+                    name: app.name,
+                    path: app.path,
+                    site: this.site,
+                    source: app.source,
+                    build: app.build,
+                    container: app.container ? { dockerfile: app.container.dockerfile, port: app.container.port } : undefined,
+                    webhook: app.webhook,
+                    buildImage,
+                    logRetentionDays,
+                    namePrefix: prefix,
+                    protect,
+                    forceDelete: !protect,
+                    tags: ownerTags("app", app),
+                },
+                child,
+            );
+        }
+
+        let cluster: ClusterRef;
+        if (base) {
+            cluster = base.cluster;
+        } else {
+            this.cluster = new BatchCluster(
+                "cluster",
+                {
+                    vpcId,
+                    privateSubnetIds,
+                    instanceTypes: config.cluster.instanceTypes,
+                    minSize: config.cluster.minSize,
+                    maxSize: config.cluster.maxSize,
+                    onDemandBaseCapacity: config.cluster.onDemandBaseCapacity,
+                    spotPercentage: config.cluster.spotPercentage,
+                    targetCapacity: config.cluster.targetCapacity,
+                    namePrefix: prefix,
+                    protect,
+                    tags: baseTags,
+                },
+                child,
+            );
+            cluster = this.cluster;
+        }
+
+        for (const job of config.jobs) {
+            this.jobs[job.name] = new BatchJob(
+                `job-${job.name}`,
+                {
+                    name: job.name,
+                    cluster,
+                    image: job.image,
+                    command: job.command,
+                    environment: job.environment,
+                    secrets: job.secrets,
+                    cpu: job.cpu,
+                    memory: job.memory,
+                    capacity: job.capacity,
+                    timeoutMinutes: job.timeoutMinutes,
+                    schedule: job.schedule,
+                    queue: job.queue,
+                    logRetentionDays,
+                    namePrefix: prefix,
+                    protect,
+                    tags: ownerTags("job", job),
+                },
+                child,
+            );
+        }
+
+        const withServices = config.apps.filter((a) => a.container?.service);
+        if (withServices.length > 0) {
+            // Internal: CloudFront serves the apps; the services answer inside the VPC.
+            this.loadBalancer = new ServiceLoadBalancer("services-lb", { vpcId, subnetIds: privateSubnetIds, protect, tags: baseTags }, child);
+            const priorities = new Map<number, string>();
+            for (const app of withServices) {
+                const service = app.container!.service!;
+                const priority = servicePriority(app);
+                const clash = priorities.get(priority);
+                if (clash) throw new PavedError(`Environment "${name}": apps "${clash}" and "${app.name}" share load balancer rule priority ${priority}; rename one of them`);
+                priorities.set(priority, app.name);
+                this.services[app.name] = new ContainerService(
+                    `svc-${app.name}`,
+                    {
+                        name: app.name,
+                        cluster,
+                        image: pulumi.interpolate`${this.apps[app.name].repositoryUrl}:${service.initialImageTag}`,
+                        imageManagedExternally: true,
+                        port: app.container!.port,
+                        cpu: service.cpu,
+                        memory: service.memory,
+                        desiredCount: service.desiredCount,
+                        maxCount: service.maxCount,
+                        healthCheckPath: service.healthCheckPath,
+                        loadBalancer: this.loadBalancer,
+                        routing: { pathPrefix: app.path, priority },
+                        logRetentionDays,
+                        namePrefix: prefix,
+                        protect,
+                        tags: ownerTags("app", app),
+                    },
+                    child,
+                );
+            }
+        }
+
+        this.outputs = this.collectOutputs(config, prefix, cluster, vpcId, privateSubnetIds, base);
+        this.registerOutputs({ outputs: this.outputs });
+    }
+
+    /** The staging stack's network, cluster and build image, for an ephemeral copy. */
+    private baseStack(config: PavedConfig, opts: pulumi.CustomResourceOptions): BaseStack {
+        const ref = new pulumi.StackReference(`${config.name}-base`, { name: config.ephemeral!.baseStack }, { parent: opts.parent });
+        const out = <T>(key: string) => ref.requireOutput(key) as pulumi.Output<T>;
+        const privateSubnetIds = out<string[]>("privateSubnetIds");
+        return {
+            vpcId: out<string>("vpcId"),
+            privateSubnetIds,
+            publicSubnetIds: out<string[]>("publicSubnetIds"),
+            cluster: {
+                clusterName: out<string>("clusterName"),
+                clusterArn: out<string>("clusterArn"),
+                ec2CapacityProviderName: out<string>("ec2CapacityProviderName"),
+                taskSecurityGroupId: out<string>("taskSecurityGroupId"),
+                privateSubnetIds,
+                instanceTypes: config.cluster.instanceTypes,
+            },
+            buildImage: {
+                repositoryUrl: out<{ repositoryUrl: string }>("buildImage").apply((b) => b.repositoryUrl),
+                repositoryArn: out<{ repositoryArn: string }>("buildImage").apply((b) => b.repositoryArn),
+                tag: "latest",
+            },
+        };
+    }
+
+    private collectOutputs(
+        config: PavedConfig,
+        prefix: string,
+        cluster: ClusterRef,
+        vpcId: pulumi.Output<string>,
+        privateSubnetIds: pulumi.Output<string[]>,
+        base?: BaseStack,
+    ): pulumi.Output<EnvironmentOutputs> {
+        const apps: Record<string, pulumi.Output<AppOutputs>> = {};
+        for (const [name, app] of Object.entries(this.apps)) {
+            apps[name] = pulumi.all([app.url, app.projectName, app.repositoryUrl, app.logGroupName]).apply(([url, buildProject, repositoryUrl, logGroup]) => ({
+                url,
+                buildProject,
+                repositoryUrl,
+                logGroup,
+            }));
+        }
+        const jobs: Record<string, pulumi.Output<JobOutputs>> = {};
+        for (const [name, job] of Object.entries(this.jobs)) {
+            jobs[name] = pulumi.all([job.runTask, job.logGroupName, job.stateMachineArn, job.queueUrl]).apply(([runTask, logGroup, stateMachineArn, queueUrl]) => ({
+                trigger: job.trigger,
+                run: `paved job run ${config.name} ${name}`,
+                runTask,
+                logGroup,
+                ...(stateMachineArn ? { stateMachineArn } : {}),
+                ...(queueUrl ? { queueUrl } : {}),
+            }));
+        }
+        const services: Record<string, pulumi.Output<ServiceOutputs>> = {};
+        for (const [name, svc] of Object.entries(this.services)) {
+            services[name] = pulumi.all([svc.clusterName, svc.serviceName, svc.taskDefinitionFamily, svc.containerName]).apply(([c, service, family, containerName]) => ({
+                cluster: c,
+                service,
+                taskDefinitionFamily: family,
+                containerName,
+            }));
+        }
+        const publicSubnetIds = base ? base.publicSubnetIds : this.network!.publicSubnetIds;
+        return pulumi
+            .output({
+                site: pulumi.all({ url: this.site.url, distributionId: this.site.distributionId, bucket: this.site.bucketName, keyValueStoreArn: this.site.keyValueStoreArn }),
+                apps: pulumi.all(apps),
+                jobs: pulumi.all(jobs),
+                services: pulumi.all(services),
+                clusterName: pulumi.output(cluster.clusterName),
+                clusterArn: pulumi.output(cluster.clusterArn),
+                ec2CapacityProviderName: pulumi.output(cluster.ec2CapacityProviderName),
+                taskSecurityGroupId: pulumi.output(cluster.taskSecurityGroupId),
+                buildImage: pulumi.all({ repositoryUrl: pulumi.output(this.buildImage?.repositoryUrl ?? base!.buildImage.repositoryUrl), repositoryArn: pulumi.output(this.buildImage?.repositoryArn ?? base!.buildImage.repositoryArn) }),
+                vpcId,
+                privateSubnetIds,
+                publicSubnetIds,
+            })
+            .apply((o) => ({
+                environment: config.name,
+                kind: config.kind,
+                region: config.region,
+                namePrefix: prefix,
+                ...o,
+                ...(config.ephemeral ? { expiresAt: config.ephemeral.expiresAt, release: config.ephemeral.release, baseStack: config.ephemeral.baseStack } : {}),
+            })) as unknown as pulumi.Output<EnvironmentOutputs>;
+    }
+}
