@@ -169,3 +169,26 @@ export function ec2SizeViolation(cpu: number, memory: number, instanceMemoryMiB?
 export function releaseIdViolation(id: string): string | undefined {
     return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id) ? undefined : `must be 1-64 characters of letters, digits, ".", "_" and "-", starting with a letter or digit`;
 }
+
+/**
+ * Whether an environment variable name looks like it holds a secret: AWS's own ECS.8/CodeBuild.2
+ * names (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA) and names with a
+ * PASSWORD, PASSWD, SECRET, TOKEN or CREDENTIAL(S) part, or a PRIVATE_, API_, ACCESS_, SECRET_,
+ * SIGNING_ or ENCRYPTION_KEY part. A bare KEY is not enough: Paved's own builds pass `RELEASE_KEY`
+ * (a KeyValueStore key name), and names like `CACHE_KEY_PREFIX` are not secrets.
+ */
+export function secretLikeName(name: string): boolean {
+    const upper = name.toUpperCase();
+    if (["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"].includes(upper)) return true;
+    const parts = upper.split(/[^A-Z0-9]+/).filter(Boolean);
+    if (parts.some((p) => ["PASSWORD", "PASSWD", "PWD", "SECRET", "SECRETS", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY"].includes(p))) return true;
+    return /(^|_)(PRIVATE|API|ACCESS|SECRET|SIGNING|ENCRYPTION)_KEY(_|$)/.test(upper);
+}
+
+/** An environment variable that looks like a secret belongs in `secrets`, not in plain text. */
+export function plainEnvironmentViolation(name: string, where: "job" | "build"): string | undefined {
+    if (!secretLikeName(name)) return undefined;
+    return where === "job"
+        ? "looks like a secret: put it in `secrets` (an SSM parameter or Secrets Manager ARN), not in plain-text `environment`"
+        : "looks like a secret: build environment variables are plain text in the CodeBuild project and end up in the bundle; keep secrets out of frontend builds";
+}

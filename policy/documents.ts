@@ -1,3 +1,8 @@
+import { secretLikeName } from "../components/validation";
+
+/** Shared with the config schema, which refuses such names before a plan. */
+export { secretLikeName };
+
 /**
  * Readers for the JSON documents AWS resources carry as inputs (IAM policy documents, ECS
  * container definitions, Step Functions definitions). Inputs arrive either as JSON strings or
@@ -101,17 +106,3 @@ export function valuesUnderKey(value: unknown, key: string): unknown[] {
     return out;
 }
 
-/**
- * Whether an environment variable name looks like it holds a secret: AWS's own ECS.8/CodeBuild.2
- * names (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA) and names with a
- * PASSWORD, PASSWD, SECRET, TOKEN or CREDENTIAL(S) part, or a PRIVATE_, API_, ACCESS_, SECRET_,
- * SIGNING_ or ENCRYPTION_KEY part. A bare KEY is not enough: Paved's own builds pass `RELEASE_KEY`
- * (a KeyValueStore key name), and names like `CACHE_KEY_PREFIX` are not secrets.
- */
-export function secretLikeName(name: string): boolean {
-    const upper = name.toUpperCase();
-    if (["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"].includes(upper)) return true;
-    const parts = upper.split(/[^A-Z0-9]+/).filter(Boolean);
-    if (parts.some((p) => ["PASSWORD", "PASSWD", "PWD", "SECRET", "SECRETS", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY"].includes(p))) return true;
-    return /(^|_)(PRIVATE|API|ACCESS|SECRET|SIGNING|ENCRYPTION)_KEY(_|$)/.test(upper);
-}

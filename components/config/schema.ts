@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
     appPathViolation,
+    plainEnvironmentViolation,
     resourceNameViolation,
     scheduleExpressionViolation,
     timeZoneViolation,
@@ -22,6 +23,16 @@ function rule<T>(check: (value: T) => string | undefined) {
 
 const nameField = z.string().superRefine(rule(resourceNameViolation));
 const stringMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names are letters, digits and _"), z.string());
+
+/** Plain-text environment variables, refusing names that look like secrets (ECS.8, CodeBuild.2). */
+function plainEnvironment(where: "job" | "build") {
+    return stringMap.superRefine((env, ctx) => {
+        for (const name of Object.keys(env)) {
+            const message = plainEnvironmentViolation(name, where);
+            if (message) ctx.addIssue({ code: "custom", path: [name], message });
+        }
+    });
+}
 
 export const ENVIRONMENT_KINDS = ["dev", "staging", "prod", "ephemeral"] as const;
 export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
@@ -90,7 +101,7 @@ export const appBuildSchema = z.strictObject({
         .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a relative directory such as "dist"')
         .default("dist"),
     nodeVersion: z.enum(["18", "20", "22"]).default("20"),
-    environment: stringMap.default({}),
+    environment: plainEnvironment("build").default({}),
     computeSize: z.enum(COMPUTE_SIZES).default("small"),
     /** CodeBuild allows 5 to 2160 minutes. */
     timeoutMinutes: z.number().int().min(5, "CodeBuild timeouts are 5-2160 minutes").max(2160, "CodeBuild timeouts are 5-2160 minutes").default(20),
@@ -159,7 +170,7 @@ export const jobSchema = z.strictObject({
     /** Container image, e.g. an ECR image URI with a tag. */
     image: z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/reports:1.4.2"'),
     command: z.array(z.string()).optional(),
-    environment: stringMap.default({}),
+    environment: plainEnvironment("job").default({}),
     secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names are environment variable names"), secretArn).default({}),
     /** CPU units (1024 = 1 vCPU): a hard limit. */
     cpu: z.number().int().positive().default(512),

@@ -67,6 +67,15 @@ describe("config", () => {
         assert.match(byPath["paved:jobs[1].memory"].message, /job "big": Fargate cpu 256 takes memory 512, 1024, 2048 MiB \(got 4096\)/);
     });
 
+    it("refuses plain-text environment variables that look like secrets", () => {
+        const found = problems(raw({ "paved:apps": [app("a", "/a", { build: { environment: { API_BASE: "/api", STRIPE_SECRET_KEY: "sk" } } })], "paved:jobs": [job("j", { environment: { DB_PASSWORD: "x", REGION: "eu" } })] }));
+        assert.deepStrictEqual(found.map((p) => [p.path, p.value]), [
+            ["paved:apps[0].build.environment.STRIPE_SECRET_KEY", "sk"],
+            ["paved:jobs[0].environment.DB_PASSWORD", "x"],
+        ]);
+        assert.match(found[1].message, /put it in `secrets`/);
+    });
+
     it("rejects unknown keys at every depth", () => {
         const found = problems(raw({ "paved:apps": [app("a", "/a", { build: { comand: "x" } })], "paved:cluster": { maxsize: 3 } }));
         assert.deepStrictEqual(found.map((p) => p.path).sort(), ["paved:apps[0].build.comand", "paved:cluster.maxsize"]);
