@@ -1,10 +1,8 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CAPACITIES, Capacity } from "../config/schema";
 import { instanceSize } from "../config/instance-types";
 import { show } from "../errors";
 import { ec2SizeViolation, fargateSizeViolation } from "../validation";
-import type { AwsLocation } from "./policies";
 import type { CapacityProviderStrategyItem } from "./state-machine";
 
 /**
@@ -38,13 +36,7 @@ export function capacityProviderStrategy(capacity: Capacity, ec2ProviderName: st
     return [{ capacityProvider: capacity === "ec2" ? ec2ProviderName : FARGATE_PROVIDERS[capacity], weight: 1 }];
 }
 
-/** Partition, region and account of the provider the component's resources go to. */
-export function awsLocation(parent: pulumi.Resource): pulumi.Output<AwsLocation> {
-    const opts = { parent };
-    return pulumi
-        .all([aws.getPartitionOutput({}, opts), aws.getRegionOutput({}, opts), aws.getCallerIdentityOutput({}, opts)])
-        .apply(([p, r, c]) => ({ partition: p.partition, region: r.region, accountId: c.accountId }));
-}
+export { awsLocation } from "../aws-location";
 
 export const ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com";
 

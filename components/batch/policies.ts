@@ -1,3 +1,4 @@
+import type { AwsLocation } from "../aws-location";
 /**
  * IAM policy documents of the batch components, as pure functions of ARNs, so tests can simulate
  * exactly what a role may do (test/batch/iam.test.ts) without deploying anything.
@@ -16,12 +17,6 @@ export interface PolicyDocument {
     Statement: PolicyStatement[];
 }
 
-/** Where a role's ARNs live. */
-export interface AwsLocation {
-    partition: string;
-    region: string;
-    accountId: string;
-}
 
 export function policy(statements: PolicyStatement[]): PolicyDocument {
     return { Version: "2012-10-17", Statement: statements };

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
@@ -144,7 +145,7 @@ export class BuildImage extends pulumi.ComponentResource {
         super("paved:frontend:BuildImage", name, {}, opts);
         const a = normalizeBuildImageArgs(name, args);
         const parent = { parent: this };
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const account = awsLocation(this).accountId;
 
         // Dated tags are immutable; only `latest` moves, so apps always pull the newest image.
         const repository = hardenedRepository(

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { releaseContract, resourceNames } from "../resource-names";
@@ -287,7 +288,7 @@ export class FrontendApp extends pulumi.ComponentResource {
         const a = normalizeFrontendAppArgs(args);
         const parent = { parent: this };
         const stateful = { parent: this, protect: a.protect };
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const account = awsLocation(this).accountId;
 
         const repository = hardenedRepository(
             `${name}-repository`,

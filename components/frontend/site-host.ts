@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
@@ -155,8 +156,9 @@ export class SiteHost extends pulumi.ComponentResource {
 
         const parent = { parent: this };
         const stateful = { parent: this, protect: a.protect };
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
-        const region = aws.getRegionOutput({}, parent).region;
+        const location = awsLocation(this);
+        const account = location.accountId;
+        const region = location.region;
 
         const bucket = new aws.s3.Bucket(
             `${name}-assets`,

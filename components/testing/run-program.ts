@@ -101,8 +101,12 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
 
     const rejections: unknown[] = [];
     active = rejections;
-    const stackTraceLimit = Error.stackTraceLimit;
-    if (!options.stackTraces) Error.stackTraceLimit = 0;
+    const { stackTraceLimit, prepareStackTrace } = Error;
+    if (!options.stackTraces) {
+        Error.stackTraceLimit = 0;
+        // Source-map support (ts-node) formats even empty stacks; V8's own formatting is enough.
+        (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+    }
     installRejectionHandler();
     const failure = () =>
         new Error(`${mocks.errors.length} problem${mocks.errors.length === 1 ? "" : "s"} under the AWS mocks:\n${mocks.errors.map((e) => `  - ${e}`).join("\n")}`);
@@ -129,6 +133,7 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
     } finally {
         active = undefined;
         Error.stackTraceLimit = stackTraceLimit;
+        Error.prepareStackTrace = prepareStackTrace;
     }
 }
 
