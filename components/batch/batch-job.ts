@@ -6,11 +6,11 @@ import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
 import { resourceNameViolation, scheduleExpressionViolation, timeZoneViolation } from "../validation";
-import { ClusterRef, ECS_TASKS_SERVICE, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined, taskSizeViolation } from "./common";
+import { taskIdentity } from "./task-identity";
+import { ClusterRef, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined, taskSizeViolation } from "./common";
 import {
     PolicyStatement,
     assumeRolePolicy,
-    executionRolePolicy,
     isSecretsManagerArn,
     isSsmParameterArn,
     policy,
@@ -312,33 +312,17 @@ export class BatchJob extends pulumi.ComponentResource {
         const cluster = args.cluster;
         const strategy = pulumi.output(cluster.ec2CapacityProviderName).apply((p) => capacityProviderStrategy(j.capacity, p));
 
-        const logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-logs`,
-            { name: resourceNames.jobLogGroup(j.namePrefix, j.job), retentionInDays: j.logRetentionDays, tags },
-            { parent: this, protect: args.protect ?? false },
-        );
-
-        const executionRole = new aws.iam.Role(
-            `${name}-execution`,
-            { assumeRolePolicy: JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE)), description: `ECS execution role of job ${j.job}`, tags },
-            { parent: this },
-        );
-        new aws.iam.RolePolicy(
-            `${name}-execution`,
-            {
-                role: executionRole.id,
-                policy: pulumi.all([loc, logGroup.name, args.image]).apply(([l, group, image]) =>
-                    JSON.stringify(executionRolePolicy({ loc: l, logGroupName: group, image, secretArns: Object.values(j.secrets), secretKmsKeyArns: j.secretKmsKeyArns })),
-                ),
-            },
-            { parent: this },
-        );
-
-        const taskRole = new aws.iam.Role(
-            `${name}-task`,
-            { assumeRolePolicy: JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE)), description: `Task role of job ${j.job}`, tags },
-            { parent: this },
-        );
+        const { logGroup, executionRole, taskRole } = taskIdentity(this, name, {
+            what: `job ${j.job}`,
+            logGroupName: resourceNames.jobLogGroup(j.namePrefix, j.job),
+            logRetentionDays: j.logRetentionDays,
+            image: args.image,
+            secretArns: Object.values(j.secrets),
+            secretKmsKeyArns: j.secretKmsKeyArns,
+            location: loc,
+            protect: args.protect ?? false,
+            tags,
+        });
 
         let queue: aws.sqs.Queue | undefined;
         let dlq: aws.sqs.Queue | undefined;

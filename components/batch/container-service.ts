@@ -6,8 +6,9 @@ import { defaultNamePrefix } from "../naming";
 import { resourceNames } from "../resource-names";
 import { appPathViolation, resourceNameViolation } from "../validation";
 import { TMP_VOLUME, containerDefinition } from "./batch-job";
-import { ClusterRef, ECS_TASKS_SERVICE, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, taskSizeViolation } from "./common";
-import { PolicyStatement, assumeRolePolicy, executionRolePolicy, isSecretsManagerArn, isSsmParameterArn, policy } from "./policies";
+import { taskIdentity } from "./task-identity";
+import { ClusterRef, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, taskSizeViolation } from "./common";
+import { PolicyStatement, isSecretsManagerArn, isSsmParameterArn, policy } from "./policies";
 import type { LoadBalancerRef } from "./service-load-balancer";
 
 export interface ContainerServiceRouting {
@@ -201,31 +202,17 @@ export class ContainerService extends pulumi.ComponentResource {
         const lb = args.loadBalancer;
         const fargate = s.capacity !== "ec2";
 
-        const logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-logs`,
-            { name: resourceNames.appServiceLogGroup(s.namePrefix, s.app), retentionInDays: s.logRetentionDays, tags },
-            { parent: this, protect: args.protect ?? false },
-        );
-        const executionRole = new aws.iam.Role(
-            `${name}-execution`,
-            { assumeRolePolicy: JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE)), description: `ECS execution role of service ${s.app}`, tags },
-            { parent: this },
-        );
-        new aws.iam.RolePolicy(
-            `${name}-execution`,
-            {
-                role: executionRole.id,
-                policy: pulumi.all([loc, logGroup.name, args.image]).apply(([l, group, image]) =>
-                    JSON.stringify(executionRolePolicy({ loc: l, logGroupName: group, image, secretArns: Object.values(s.secrets), secretKmsKeyArns: args.secretKmsKeyArns })),
-                ),
-            },
-            { parent: this },
-        );
-        const taskRole = new aws.iam.Role(
-            `${name}-task`,
-            { assumeRolePolicy: JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE)), description: `Task role of service ${s.app}`, tags },
-            { parent: this },
-        );
+        const { logGroup, executionRole, taskRole } = taskIdentity(this, name, {
+            what: `service ${s.app}`,
+            logGroupName: resourceNames.appServiceLogGroup(s.namePrefix, s.app),
+            logRetentionDays: s.logRetentionDays,
+            image: args.image,
+            secretArns: Object.values(s.secrets),
+            secretKmsKeyArns: args.secretKmsKeyArns,
+            location: loc,
+            protect: args.protect ?? false,
+            tags,
+        });
         if (args.taskPolicyStatements && args.taskPolicyStatements.length > 0) {
             new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: JSON.stringify(policy(args.taskPolicyStatements)) }, { parent: this });
         }
