@@ -4,20 +4,31 @@
  *   flat <plan.json>                         the same custom resources declared without components
  *
  * The flat program is what a hand-written program without components would be: every custom
- * resource declared at the top level, with the same inputs, and wired to the resources whose ids
- * or ARNs its inputs use (through `apply`, as `role.arn` would be), so both programs resolve the
- * same dependency graph.
+ * resource declared at the top level with its provider's own class (`new aws.iam.Role(...)`) and
+ * the same inputs, wired to the resources whose ids or ARNs its inputs use (through `apply`, as
+ * `role.arn` would be), so both programs resolve the same dependency graph.
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramResult, runProgram } from "../components/testing";
 import { benchConfig } from "./catalog";
 
-/** A resource of any type, declared directly: what a program without components would do. */
+/** A resource of a type no SDK class is found for, declared directly. */
 class RawResource extends pulumi.CustomResource {
     constructor(type: string, name: string, inputs: Record<string, unknown>) {
         super(type, name, inputs);
     }
+}
+
+type Declare = (name: string, inputs: Record<string, unknown>) => pulumi.CustomResource;
+
+/** The SDK class for a type token, e.g. "aws:iam/role:Role" → aws.iam.Role. */
+function declarer(type: string): Declare {
+    const [pkg, mod, cls] = type.split(":");
+    const sdk: Record<string, any> | undefined = pkg === "aws" ? require("@pulumi/aws") : pkg === "awsx" ? require("@pulumi/awsx") : undefined;
+    const ns = sdk && (mod === "index" ? sdk : sdk[mod.split("/")[0]]);
+    const Class = type === "pulumi:providers:aws" ? require("@pulumi/aws").Provider : ns?.[cls];
+    return Class ? (name, inputs) => new Class(name, inputs) : (name, inputs) => new RawResource(type, name, inputs);
 }
 
 interface FlatResource {
@@ -63,16 +74,18 @@ async function once(mode: string, a: string, b: string): Promise<ProgramResult> 
         return runProgram({ program: require("../index"), stack: "bench", project: "paved", config, configFile: undefined });
     }
     const flat: FlatResource[] = JSON.parse(fs.readFileSync(a, "utf8"));
+    const declarers = new Map<string, Declare>();
+    for (const r of flat) if (!declarers.has(r.type)) declarers.set(r.type, declarer(r.type));
     return runProgram({
         program: () => {
-            const declared: RawResource[] = [];
+            const declared: pulumi.CustomResource[] = [];
             for (const r of flat) {
                 const inputs: Record<string, unknown> = { ...r.inputs };
                 for (const [key, deps] of Object.entries(r.refs)) {
                     inputs[key] = pulumi.all(deps.map((d) => declared[d].id)).apply(() => r.inputs[key]);
                 }
                 // Logical names must be unique per type without parents: use the URN's tail.
-                declared.push(new RawResource(r.type, r.urn.split("::").slice(2).join("::").replace(/[$:]/g, "_"), inputs));
+                declared.push(declarers.get(r.type)!(r.urn.split("::").slice(2).join("::").replace(/[$:]/g, "_"), inputs));
             }
         },
         stack: "bench",
