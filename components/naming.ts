@@ -24,12 +24,9 @@ export interface NameRule {
     reservedPrefixes?: string[];
 }
 
-const alnumEnds = /^[A-Za-z0-9](.*[A-Za-z0-9])?$/s;
-
 export const nameRules = {
     s3Bucket: { label: "S3 bucket", min: 3, max: 63, char: /[a-z0-9-]/, pattern: /^[a-z0-9][a-z0-9-]*[a-z0-9]$/, separator: "-", lowercase: true, reservedPrefixes: ["xn--", "sthree-", "amzn-s3-demo-"] },
     iamRole: { label: "IAM role", min: 1, max: 64, char: /[\w+=,.@-]/, pattern: /^[\w+=,.@-]+$/, separator: "-" },
-    iamRolePrefix: { label: "IAM role name prefix", min: 1, max: 38, char: /[\w+=,.@-]/, pattern: /^[\w+=,.@-]+$/, separator: "-" },
     iamPolicy: { label: "IAM policy", min: 1, max: 128, char: /[\w+=,.@-]/, pattern: /^[\w+=,.@-]+$/, separator: "-" },
     ecrRepository: { label: "ECR repository", min: 2, max: 256, char: /[a-z0-9._/-]/, pattern: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, separator: "-", lowercase: true },
     codebuildProject: { label: "CodeBuild project", min: 2, max: 255, char: /[A-Za-z0-9_-]/, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/, separator: "-" },
@@ -90,9 +87,9 @@ export function physicalName(kind: NameKind, ...parts: string[]): string {
     const hash = stableHash(raw);
     const room = rule.max - HASH_LENGTH - 1;
     body = body.slice(0, room).replace(/[^A-Za-z0-9]+$/g, "");
-    const name = body.length > 0 ? `${body}${rule.separator}${hash}` : hash;
-    // Pad very short names (the hash alone always meets every minimum above 8).
-    return alnumEnds.test(name) ? name : `${name}0`;
+    // Alphanumeric at both ends (body is trimmed, the hash is hex) and at least 8 characters,
+    // which is above every service's minimum.
+    return body.length > 0 ? `${body}${rule.separator}${hash}` : hash;
 }
 
 /**
