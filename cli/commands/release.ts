@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { namePrefixOf } from "../env-config";
 import { AwsCommandDeps, checkNames, resolveDeps } from "../aws/command-deps";
 import { PointerChange, ReleaseStore, release, releaseListing, renderReleases, rollback } from "../aws/releases";
 
@@ -20,7 +19,7 @@ export function registerReleaseCommands(program: Command, deps: AwsCommandDeps =
         const outputs = await d.outputs(env);
         const clients = d.clients(config.region);
         const store: ReleaseStore = { s3: clients.s3, kvs: clients.kvs, bucket: outputs.site.bucket, keyValueStoreArn: outputs.site.keyValueStoreArn, clock: d.clock };
-        return { d, store, prefix: namePrefixOf(config) };
+        return { d, store };
     };
 
     program
