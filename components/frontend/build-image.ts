@@ -6,7 +6,7 @@ import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
 import { scheduleExpressionViolation, timeZoneViolation } from "../validation";
 import { buildImageBuildspec, NODE_VERSIONS } from "./buildspec";
-import { codeBuildSourceType, CodeBuildSourceType, LOG_RETENTION_DAYS } from "./frontend-app";
+import { codeBuildSourceType, CodeBuildSourceType, isCodeBuildSourceType, isRelativePath, LOG_RETENTION_DAYS } from "./frontend-app";
 import { serviceTrustPolicy } from "./policies";
 import { hardenedRepository } from "./repository";
 
@@ -91,13 +91,13 @@ export function normalizeBuildImageArgs(name: string, args: BuildImageArgs): Nor
     };
     const source = { branch: "main", lockfileDirectory: ".", ...args.source };
     const sourceType = codeBuildSourceType(source.repository);
-    if (!["GITHUB", "BITBUCKET", "GITLAB", "CODECOMMIT"].includes(sourceType)) fail("source.repository", source.repository, sourceType);
-    if (!/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/.test(source.lockfileDirectory) || source.lockfileDirectory.split("/").includes("..")) {
+    if (!isCodeBuildSourceType(sourceType)) return fail("source.repository", source.repository, sourceType);
+    if (!isRelativePath(source.lockfileDirectory)) {
         fail("source.lockfileDirectory", source.lockfileDirectory, 'must be a relative directory such as "." or "tools/build-image"');
     }
     const n: NormalizedBuildImageArgs = {
         source,
-        sourceType: sourceType as CodeBuildSourceType,
+        sourceType,
         schedule: args.schedule ?? "cron(0 3 ? * MON *)",
         scheduleTimezone: args.scheduleTimezone ?? "UTC",
         nodeVersions: args.nodeVersions ?? [...NODE_VERSIONS],

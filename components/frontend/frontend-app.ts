@@ -191,7 +191,17 @@ export function codeBuildSourceType(url: string): CodeBuildSourceType | string {
     return `host "${host}" is not one CodeBuild clones from: use github.com, bitbucket.org, gitlab.com or git-codecommit.<region>.amazonaws.com`;
 }
 
+/** Whether `type` (from `codeBuildSourceType`) is a source type rather than the reason there is none. */
+export function isCodeBuildSourceType(type: string): type is CodeBuildSourceType {
+    return ["GITHUB", "BITBUCKET", "GITLAB", "CODECOMMIT"].includes(type);
+}
+
 const RELATIVE_DIR = /^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/;
+
+/** A path relative to the repository (or app) root: "." or "a/b", no leading "/" and no "..". */
+export function isRelativePath(path: string): boolean {
+    return RELATIVE_DIR.test(path) && !path.split("/").includes("..");
+}
 
 /** Defaults and synchronous checks of `FrontendAppArgs`; throws `PavedError` naming the field, value and fix. */
 export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFrontendAppArgs {
@@ -206,9 +216,9 @@ export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFront
 
     const source = { branch: "main", directory: ".", ...args.source };
     const sourceType = codeBuildSourceType(source.repository);
-    if (!["GITHUB", "BITBUCKET", "GITLAB", "CODECOMMIT"].includes(sourceType)) fail("source.repository", source.repository, sourceType);
+    if (!isCodeBuildSourceType(sourceType)) return fail("source.repository", source.repository, sourceType);
     if (source.branch.length === 0 || /\s/.test(source.branch)) fail("source.branch", source.branch, "must be a branch name such as \"main\"");
-    if (!RELATIVE_DIR.test(source.directory) || source.directory.split("/").includes("..")) {
+    if (!isRelativePath(source.directory)) {
         fail("source.directory", source.directory, 'must be a relative directory such as "apps/catalog" (no leading "/" or "..")');
     }
 
@@ -223,7 +233,7 @@ export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFront
         ...args.build,
     };
     if (build.command.trim().length === 0) fail("build.command", build.command, 'must be a command such as "npm run build"');
-    if (!RELATIVE_DIR.test(build.outputDirectory) || build.outputDirectory === "." || build.outputDirectory.split("/").includes("..")) {
+    if (!isRelativePath(build.outputDirectory) || build.outputDirectory === ".") {
         fail("build.outputDirectory", build.outputDirectory, 'must be a relative directory such as "dist"');
     }
     if (!(NODE_VERSIONS as readonly string[]).includes(build.nodeVersion)) fail("build.nodeVersion", build.nodeVersion, `must be one of ${NODE_VERSIONS.map((v) => `"${v}"`).join(", ")}`);
@@ -238,7 +248,7 @@ export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFront
     let container: Required<FrontendAppContainer> | undefined;
     if (args.container) {
         container = { dockerfile: "Dockerfile", port: 8080, ...args.container };
-        if (!RELATIVE_DIR.test(container.dockerfile) || container.dockerfile.split("/").includes("..")) fail("container.dockerfile", container.dockerfile, 'must be a path relative to the app\'s directory, e.g. "Dockerfile"');
+        if (!isRelativePath(container.dockerfile)) fail("container.dockerfile", container.dockerfile, 'must be a path relative to the app\'s directory, e.g. "Dockerfile"');
         if (!Number.isInteger(container.port) || container.port < 1 || container.port > 65535) fail("container.port", container.port, "must be a port from 1 to 65535");
     }
 
@@ -246,7 +256,7 @@ export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFront
         name: args.name,
         path: args.path,
         source,
-        sourceType: sourceType as CodeBuildSourceType,
+        sourceType,
         build,
         container,
         webhook: args.webhook ?? false,
