@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CAPACITIES, Capacity } from "../config/schema";
-import { instanceSize } from "../config/instance-types";
+import { largestTaskLimits } from "../config/instance-types";
 import { show } from "../errors";
 import { ec2SizeViolation, fargateSizeViolation } from "../validation";
 import type { CapacityProviderStrategyItem } from "./state-machine";
@@ -65,10 +65,8 @@ export function taskSizeViolation(
     instanceTypes?: string[],
 ): { field: "cpu" | "memory"; value: number; message: string } | undefined {
     if (capacity === "ec2") {
-        const sizes = (instanceTypes ?? []).map((t) => instanceSize(t)).filter((s) => s !== undefined);
-        const maxMemory = sizes.length > 0 ? Math.max(...sizes.map((s) => s.taskMemoryMiB)) : undefined;
-        const maxCpu = sizes.length > 0 ? Math.max(...sizes.map((s) => s.vcpus * 1024)) : undefined;
-        const problem = ec2SizeViolation(cpu, memory, maxMemory, maxCpu);
+        const largest = largestTaskLimits(instanceTypes ?? []);
+        const problem = ec2SizeViolation(cpu, memory, largest?.memoryMiB, largest?.cpu);
         if (!problem) return undefined;
         const field = problem.startsWith("memory") ? "memory" : "cpu";
         return { field, value: field === "memory" ? memory : cpu, message: `invalid on EC2: ${problem}` };

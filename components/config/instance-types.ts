@@ -26,9 +26,16 @@ export function instanceSize(type: string): InstanceSize | undefined {
     if (!m || !(size in SIZES)) return undefined;
     const burstable = m[1] === "t";
     if (burstable && !["medium", "large", "xlarge", "2xlarge"].includes(size)) return undefined;
-    // t-family: medium is 2 vCPU / 4 GiB and every size has 2 vCPUs up to xlarge (4 from xlarge).
+    // t-family: 2 vCPUs up to large, then 4 (xlarge) and 8 (2xlarge); memory doubles from 4 GiB (medium).
     const vcpus = burstable ? (size === "2xlarge" ? 8 : size === "xlarge" ? 4 : 2) : SIZES[size];
     const memoryGiB = burstable ? { medium: 4, large: 8, xlarge: 16, "2xlarge": 32 }[size]! : SIZES[size] * RATIO[m[1]];
     if (!burstable && size === "medium") return undefined;
     return { vcpus, memoryGiB, taskMemoryMiB: memoryGiB * 1024 - RESERVED_MIB };
+}
+
+/** The largest hard limits one of `instanceTypes` can hold (CPU units, task memory), or undefined when none is known. */
+export function largestTaskLimits(instanceTypes: string[]): { cpu: number; memoryMiB: number } | undefined {
+    const sizes = instanceTypes.map((t) => instanceSize(t)).filter((s) => s !== undefined);
+    if (sizes.length === 0) return undefined;
+    return { cpu: Math.max(...sizes.map((s) => s.vcpus * 1024)), memoryMiB: Math.max(...sizes.map((s) => s.taskMemoryMiB)) };
 }

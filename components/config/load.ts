@@ -8,6 +8,7 @@ import { ec2SizeViolation, fargateSizeViolation, pathsOverlap } from "../validat
 import {
     AppConfig,
     BuildImageConfig,
+    CAPACITIES,
     ClusterConfig,
     EnvironmentKind,
     EphemeralConfig,
@@ -19,7 +20,7 @@ import {
     configKeys,
     jobSchema,
 } from "./schema";
-import { instanceSize } from "./instance-types";
+import { instanceSize, largestTaskLimits } from "./instance-types";
 
 /** The VPC Paved creates when no existing one is given. */
 export interface CreatedNetworkConfig {
@@ -179,15 +180,14 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         } catch (e) {
             problems.push({ path: "paved:catalog", value: catalogFile, message: `cannot read the catalog file: ${(e as Error).message.split("\n")[0]}` });
         }
-        if (doc !== undefined) {
-            for (const key of isRecord(doc) ? Object.keys(doc) : []) {
-                if (key !== "apps" && key !== "jobs") problems.push({ path: `${catalogFile}:${key}`, value: (doc as Record<string, unknown>)[key], message: "unknown key; a catalog file has apps and jobs" });
+        if (doc !== undefined && !isRecord(doc)) {
+            problems.push({ path: "paved:catalog", value: catalogFile, message: "the catalog file must be a mapping with apps and jobs lists" });
+        } else if (isRecord(doc)) {
+            for (const key of Object.keys(doc)) {
+                if (key !== "apps" && key !== "jobs") problems.push({ path: `${catalogFile}:${key}`, value: doc[key], message: "unknown key; a catalog file has apps and jobs" });
             }
-            if (!isRecord(doc)) problems.push({ path: "paved:catalog", value: catalogFile, message: "the catalog file must be a mapping with apps and jobs lists" });
-            if (isRecord(doc)) {
-                collect(doc.apps, `${catalogFile}:apps`, apps, problems);
-                collect(doc.jobs, `${catalogFile}:jobs`, jobs, problems);
-            }
+            collect(doc.apps, `${catalogFile}:apps`, apps, problems);
+            collect(doc.jobs, `${catalogFile}:jobs`, jobs, problems);
         }
     }
     collect(values["paved:apps"], "paved:apps", apps, problems);
@@ -332,17 +332,15 @@ function checkAppPaths(apps: Parsed<AppConfig>[], problems: Problem[]): void {
 }
 
 function checkJobSizes(jobs: Parsed<JobConfig>[], cluster: ClusterConfig, problems: Problem[]): void {
-    const largest = cluster.instanceTypes.map(instanceSize).filter((s) => s !== undefined);
-    const maxMemory = largest.length ? Math.max(...largest.map((s) => s!.taskMemoryMiB)) : undefined;
-    const maxCpu = largest.length ? Math.max(...largest.map((s) => s!.vcpus * 1024)) : undefined;
+    const largest = largestTaskLimits(cluster.instanceTypes);
     for (const { raw, where } of jobs) {
         // Sizes are checked whenever they are readable, with the schema's defaults.
         const job = { name: String(raw.name), cpu: raw.cpu ?? 512, memory: raw.memory ?? 1024, capacity: raw.capacity ?? "ec2", schedule: raw.schedule, queue: raw.queue };
-        if (typeof job.cpu !== "number" || typeof job.memory !== "number" || !["ec2", "fargate", "fargateSpot"].includes(job.capacity as string)) continue;
+        if (typeof job.cpu !== "number" || typeof job.memory !== "number" || !(CAPACITIES as readonly unknown[]).includes(job.capacity)) continue;
         if (job.schedule && job.queue) {
             problems.push({ path: `${where}.queue`, value: job.queue, message: "a job has one trigger: keep schedule or queue, not both (neither means on demand)" });
         }
-        const problem = job.capacity === "ec2" ? ec2SizeViolation(job.cpu, job.memory, maxMemory, maxCpu) : fargateSizeViolation(job.cpu, job.memory);
+        const problem = job.capacity === "ec2" ? ec2SizeViolation(job.cpu, job.memory, largest?.memoryMiB, largest?.cpu) : fargateSizeViolation(job.cpu, job.memory);
         if (problem) {
             const field = /^(Fargate )?cpu (must|\d+ does not fit)/.test(problem) ? "cpu" : "memory";
             problems.push({ path: `${where}.${field}`, value: { cpu: job.cpu, memory: job.memory, capacity: job.capacity }, message: `job "${job.name}": ${problem}` });

@@ -10,7 +10,7 @@ import {
 /**
  * The schema of a stack's `paved:` config keys. One zod schema per key, so every error names the
  * key it came from. Defaults live here; cross-field rules (duplicates, overlaps, sizes that depend
- * on capacity) live in `validate.ts`.
+ * on capacity) live in `load.ts`.
  */
 
 /** A zod refinement from one of the shared rules in `validation.ts`. */
