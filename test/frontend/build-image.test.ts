@@ -63,7 +63,7 @@ describe("BuildImage", () => {
         assert.strictEqual(i.environment.privilegedMode, true);
         assert.deepStrictEqual(i.environment.environmentVariables, [{ name: "REPOSITORY_URI", value: outputs.repositoryUrl, type: "PLAINTEXT" }]);
         const policy = JSON.parse(one(resources, "aws:iam/rolePolicy:RolePolicy", "build-image-build").inputs.policy);
-        assert.strictEqual(policy.Statement[0].Resource, one(resources, "aws:ecr/repository:Repository", "build-image-repository").outputs.arn);
+        assert.strictEqual(policy.Statement[0].Resource, "arn:aws:ecr:eu-west-1:123456789012:repository/paved-dev/build-image");
     });
 
     it("rebuilds weekly through EventBridge Scheduler with a role that can only start this project", async () => {
@@ -73,7 +73,7 @@ describe("BuildImage", () => {
         assert.strictEqual(s.scheduleExpressionTimezone, "UTC");
         assert.strictEqual(s.target.arn, "arn:aws:scheduler:::aws-sdk:codebuild:startBuild");
         assert.deepStrictEqual(JSON.parse(s.target.input), { ProjectName: "paved-dev-build-image" });
-        assert.strictEqual(s.target.roleArn, one(resources, "aws:iam/role:Role", "build-image-schedule").outputs.arn);
+        assert.strictEqual(s.target.roleArn, "arn:aws:iam::123456789012:role/paved-dev-build-image-schedule");
         const policy = JSON.parse(one(resources, "aws:iam/rolePolicy:RolePolicy", "build-image-schedule").inputs.policy);
         assert.deepStrictEqual(policy.Statement, [{ Effect: "Allow", Action: "codebuild:StartBuild", Resource: "arn:aws:codebuild:eu-west-1:123456789012:project/paved-dev-build-image" }]);
         const trust = JSON.parse(one(resources, "aws:iam/role:Role", "build-image-schedule").inputs.assumeRolePolicy);

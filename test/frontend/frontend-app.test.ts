@@ -77,7 +77,7 @@ describe("FrontendApp", () => {
         assert.strictEqual(i.environment.privilegedMode, false);
         assert.strictEqual(i.environment.computeType, "BUILD_GENERAL1_SMALL");
         assert.strictEqual(i.buildTimeout, 20);
-        assert.strictEqual(i.serviceRole, one(resources, T.role, "catalog-build").outputs.arn);
+        assert.strictEqual(i.serviceRole, "arn:aws:iam::123456789012:role/paved-dev-app-build-catalog");
         assert.deepStrictEqual(i.logsConfig.cloudwatchLogs, { status: "ENABLED", groupName: "/paved/paved-dev/apps/catalog/build" });
         const env = Object.fromEntries(i.environment.environmentVariables.map((v: any) => [v.name, v.value]));
         assert.deepStrictEqual(env, {
@@ -196,9 +196,9 @@ describe("FrontendApp args", () => {
     });
 
     it("does not mutate the caller's args", () => {
-        const args: FrontendAppArgs = JSON.parse(JSON.stringify({ ...BASE, build: { command: "make" } }));
+        const args: FrontendAppArgs = JSON.parse(JSON.stringify({ ...BASE, build: { command: "make" }, container: {}, namePrefix: "paved-dev" }));
         const copy = JSON.parse(JSON.stringify(args));
-        normalizeFrontendAppArgs({ ...args, namePrefix: "paved-dev" });
+        normalizeFrontendAppArgs(args);
         assert.deepStrictEqual(args, copy);
     });
 });

@@ -6,17 +6,16 @@ import { runProgram } from "../../components/testing";
 import { one, REGION } from "./fixtures";
 
 async function site(args: SiteHostArgs = {}) {
-    let host!: SiteHost;
     const result = await runProgram({
         stack: "dev",
         project: "paved",
         config: { "aws:region": REGION },
         program: () => {
-            host = new SiteHost("site", args);
+            const host = new SiteHost("site", args);
             return { url: host.url, bucketName: host.bucketName, keyValueStoreArn: host.keyValueStoreArn, functionArn: host.functionArn, distributionArn: host.distributionArn };
         },
     });
-    return { host, resources: result.resources, outputs: result.outputs as Record<string, string> };
+    return { resources: result.resources, outputs: result.outputs as Record<string, string> };
 }
 
 const T = {
@@ -126,6 +125,7 @@ describe("SiteHost", () => {
         );
         assert.strictEqual(cdn.origins.length, 1);
         assert.strictEqual(cdn.origins[0].domainName, "paved-dev-assets-123456789012-eu-west-1.s3.eu-west-1.amazonaws.com");
+        assert.ok(oac.id, "the OAC has an id");
         assert.strictEqual(cdn.origins[0].originAccessControlId, oac.id);
         assert.strictEqual(cdn.httpVersion, "http2and3");
         assert.strictEqual(cdn.isIpv6Enabled, true);
@@ -134,11 +134,13 @@ describe("SiteHost", () => {
         assert.deepStrictEqual(cdn.viewerCertificate, { cloudfrontDefaultCertificate: true });
         assert.strictEqual(cdn.loggingConfig, undefined);
         const behaviors = [cdn.defaultCacheBehavior, ...cdn.orderedCacheBehaviors];
+        const headersId = one(resources, T.headers, "site-security-headers").id;
+        assert.ok(headersId && outputs.functionArn, "the headers policy and the function have ids");
         for (const b of behaviors) {
             assert.strictEqual(b.viewerProtocolPolicy, "redirect-to-https");
             assert.strictEqual(b.compress, true);
             assert.deepStrictEqual(b.functionAssociations, [{ eventType: "viewer-request", functionArn: outputs.functionArn }]);
-            assert.strictEqual(b.responseHeadersPolicyId, one(resources, T.headers, "site-security-headers").id);
+            assert.strictEqual(b.responseHeadersPolicyId, headersId);
         }
         assert.deepStrictEqual(cdn.orderedCacheBehaviors.map((b: any) => b.pathPattern), ASSET_PATH_PATTERNS);
         assert.ok(behaviors.length <= 75, "within CloudFront's cache behavior quota");
@@ -151,6 +153,7 @@ describe("SiteHost", () => {
         const html = one(resources, T.cache, "site-html-cache");
         assert.deepStrictEqual([assets.inputs.minTtl, assets.inputs.defaultTtl, assets.inputs.maxTtl], [0, ONE_YEAR_SECONDS, ONE_YEAR_SECONDS]);
         assert.deepStrictEqual([html.inputs.minTtl, html.inputs.defaultTtl], [0, 0]);
+        assert.ok(assets.id && html.id && assets.id !== html.id, "two distinct cache policies");
         const cdn = one(resources, T.cdn, "site-cdn").inputs;
         assert.strictEqual(cdn.defaultCacheBehavior.cachePolicyId, html.id);
         assert.ok(cdn.orderedCacheBehaviors.every((b: any) => b.cachePolicyId === assets.id));
@@ -185,7 +188,7 @@ describe("SiteHost", () => {
         assert.deepStrictEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
         assert.deepStrictEqual(one(resources, T.lifecycle, "site-access-logs").inputs.rules[0].expiration, { days: 90 });
         const cdn = one(resources, T.cdn, "site-cdn").inputs;
-        assert.strictEqual(cdn.loggingConfig.bucket, logs.outputs.bucketDomainName);
+        assert.strictEqual(cdn.loggingConfig.bucket, "paved-dev-access-logs-123456789012-eu-west-1.s3.amazonaws.com");
     });
 
     it("protects stateful resources in prod and force-destroys in dev", async () => {
