@@ -36,11 +36,21 @@ describe("policy pack over committed environments", () => {
 
     it("would see a violation in a planned environment (the evaluation is live)", async () => {
         const plan = plans.get("dev") ?? (await planEnvironment("dev"));
-        // Without the provider's default tags, every taggable resource lacks the required tags
-        // unless it tags itself.
-        const untagged = plan.resources.filter((r) => r.custom && TAGGABLE_TYPES.includes(r.type) && !r.inputs.tags?.["paved:environment"]);
-        const violations = evaluatePolicies(plan.resources, { defaultTags: {} }).filter((v) => v.rule === "required-tags");
-        assert.deepStrictEqual(violations.map((v) => v.urn).sort(), untagged.map((r) => r.urn).sort());
+        // The environment's own aws provider carries the default tags (passing `defaultTags: {}`
+        // alone changes nothing), and the planned resources record them: strip both, and every
+        // taggable resource lacks the required tags.
+        const withoutTags = ({ tags: _tags, tagsAll: _tagsAll, ...rest }: Record<string, any>) => rest;
+        const stripped = plan.resources.map((r) =>
+            r.type === "pulumi:providers:aws"
+                ? { ...r, inputs: { ...r.inputs, defaultTags: undefined } }
+                : TAGGABLE_TYPES.includes(r.type)
+                  ? { ...r, inputs: withoutTags(r.inputs), outputs: withoutTags(r.outputs) }
+                  : r,
+        );
+        const taggable = plan.resources.filter((r) => r.custom && TAGGABLE_TYPES.includes(r.type)).map((r) => r.urn).sort();
+        assert.ok(taggable.length > 0, "the dev plan has taggable resources");
+        const violations = evaluatePolicies(stripped, { defaultTags: {} }).filter((v) => v.rule === "required-tags");
+        assert.deepStrictEqual(violations.map((v) => v.urn).sort(), taggable);
         const withLogGroupForever = plan.resources.map((r) => (r.type === T.logGroup ? { ...r, inputs: { ...r.inputs, retentionInDays: undefined } } : r));
         const forever = evaluatePolicies(withLogGroupForever, { defaultTags: environmentTags("dev") }).filter((v) => v.rule === "log-group-retention");
         assert.strictEqual(forever.length, plan.resources.filter((r) => r.type === T.logGroup).length);

@@ -10,9 +10,7 @@ import { secretLikeName } from "../../policy/documents";
 const ACCOUNT = "123456789012";
 const TAGS = requiredTags({ environment: "dev", team: "platform", costCenter: "cc-1001" });
 
-let seq = 0;
 function res(type: string, name: string, props: Record<string, any>, dependencies: string[] = []): ResourceView {
-    seq++;
     return { type, name, urn: `urn:pulumi:test::paved::${type}::${name}`, props, dependencies };
 }
 
@@ -22,11 +20,16 @@ function rule(name: string): Rule {
     return found;
 }
 
+/** The resources of a stack that rule `name` looks at. */
+function inScope(name: string, resources: ResourceView[]): ResourceView[] {
+    const r = rule(name);
+    return resources.filter((x) => r.resourceTypes.length === 0 || r.resourceTypes.includes(x.type));
+}
+
 /** Violations of one rule over a stack: what the pack would report. */
 function check(name: string, resources: ResourceView[], defaultTags: Record<string, string> = TAGS): string[] {
-    const r = rule(name);
     const stack: StackView = { resources, defaultTags };
-    return resources.filter((x) => r.resourceTypes.length === 0 || r.resourceTypes.includes(x.type)).flatMap((x) => r.validate(x, stack));
+    return inScope(name, resources).flatMap((x) => rule(name).validate(x, stack));
 }
 
 // --- builders of compliant resources, mutated per failing case ---
@@ -532,6 +535,8 @@ describe("policy rules", () => {
         describe(c.rule, () => {
             it("passes a compliant stack", () => {
                 const { resources, defaultTags } = c.pass();
+                // A compliant stack the rule never looks at would pass whatever the rule does.
+                assert.ok(inScope(c.rule, resources).length > 0, `no resource of the compliant stack is in scope of ${c.rule}`);
                 assert.deepStrictEqual(check(c.rule, resources, defaultTags), []);
             });
             for (const f of c.fail) {
