@@ -1,10 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { instanceSize } from "../config/instance-types";
-import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
-import { ClusterRef, awsLocation, stripUndefined } from "./common";
+import { ClusterRef, argChecks, awsLocation, stripUndefined } from "./common";
 import { assumeRolePolicy, instanceRolePolicy } from "./policies";
 
 export type { ClusterRef } from "./common";
@@ -83,26 +82,20 @@ export function normalizeBatchClusterArgs(name: string, args: Omit<BatchClusterA
         ...stripUndefined(args),
         tags: { ...(args.tags ?? {}) },
     };
-    const fail = (field: string, value: unknown, rule: string) => {
-        throw new PavedError(`BatchCluster "${name}": args.${field} ${show(value)} ${rule}`);
-    };
-    const whole = (field: keyof NormalizedBatchClusterArgs, min: number, max: number) => {
-        const v = n[field] as number;
-        if (!Number.isInteger(v) || v < min || v > max) fail(field, v, `must be a whole number from ${min} to ${max}`);
-    };
+    const { fail, whole } = argChecks("BatchCluster", name);
     if (n.instanceTypes.length === 0) fail("instanceTypes", n.instanceTypes, `needs at least one instance type, e.g. ["m6i.large"]`);
     n.instanceTypes.forEach((t, i) => {
         if (!instanceSize(t)) fail(`instanceTypes[${i}]`, t, `is not a supported instance type: use an m, c, r or t family type of generation 5-8, e.g. "m6i.large"`);
     });
     if (new Set(n.instanceTypes).size !== n.instanceTypes.length) fail("instanceTypes", n.instanceTypes, "lists an instance type twice");
-    whole("minSize", 0, 1000);
-    whole("maxSize", 1, 1000);
+    whole("minSize", n.minSize, 0, 1000);
+    whole("maxSize", n.maxSize, 1, 1000);
     if (n.minSize > n.maxSize) fail("minSize", n.minSize, `must not exceed args.maxSize ${n.maxSize}`);
-    whole("onDemandBaseCapacity", 0, 1000);
+    whole("onDemandBaseCapacity", n.onDemandBaseCapacity, 0, 1000);
     if (n.onDemandBaseCapacity > n.maxSize) fail("onDemandBaseCapacity", n.onDemandBaseCapacity, `must not exceed args.maxSize ${n.maxSize}`);
-    whole("spotPercentage", 0, 100);
-    whole("targetCapacity", 1, 100);
-    whole("rootVolumeSizeGiB", 30, 16384);
+    whole("spotPercentage", n.spotPercentage, 0, 100);
+    whole("targetCapacity", n.targetCapacity, 1, 100);
+    whole("rootVolumeSizeGiB", n.rootVolumeSizeGiB, 30, 16384);
     return n;
 }
 

@@ -2,20 +2,18 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Capacity } from "../config/schema";
 import type { RunTaskOutputs } from "../environment/outputs";
-import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
 import { resourceNameViolation, scheduleExpressionViolation, timeZoneViolation } from "../validation";
 import { taskIdentity } from "./task-identity";
-import { ClusterRef, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined, taskSizeViolation } from "./common";
+import { ClusterRef, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined, taskSizeViolation } from "./common";
 import {
     PolicyStatement,
     assumeRolePolicy,
-    isSecretsManagerArn,
-    isSsmParameterArn,
     policy,
     queueConsumerStatements,
     schedulerRolePolicy,
+    secretArnViolation,
     stateMachineRolePolicy,
 } from "./policies";
 import { backlogMetricQueries, backlogSteps } from "./queue-scaling";
@@ -161,12 +159,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function normalizeBatchJobArgs(componentName: string, args: Omit<BatchJobArgs, "cluster" | "image">, instanceTypes?: string[]): NormalizedBatchJob {
     const job = args.name ?? componentName;
-    const fail = (field: string, value: unknown, rule: string): never => {
-        throw new PavedError(`BatchJob "${job}": args.${field} ${show(value)} ${rule}`);
-    };
-    const whole = (field: string, v: number, min: number, max: number) => {
-        if (!Number.isInteger(v) || v < min || v > max) fail(field, v, `must be a whole number from ${min} to ${max}`);
-    };
+    const { fail, whole } = argChecks("BatchJob", job);
     const nameProblem = resourceNameViolation(job);
     if (nameProblem) fail("name", job, nameProblem);
 
@@ -190,7 +183,8 @@ export function normalizeBatchJobArgs(componentName: string, args: Omit<BatchJob
     for (const key of Object.keys(environment)) if (!ENV_NAME.test(key)) fail(`environment.${key}`, key, "must be an environment variable name: letters, digits and _, not starting with a digit");
     for (const [key, arn] of Object.entries(secrets)) {
         if (!ENV_NAME.test(key)) fail(`secrets.${key}`, key, "must be an environment variable name: letters, digits and _, not starting with a digit");
-        if (!isSsmParameterArn(arn) && !isSecretsManagerArn(arn)) fail(`secrets.${key}`, arn, "must be the ARN of an SSM parameter or a Secrets Manager secret");
+        const arnProblem = secretArnViolation(arn);
+        if (arnProblem) fail(`secrets.${key}`, arn, arnProblem);
         if (key in environment) fail(`secrets.${key}`, key, "is also set in args.environment; set it in one place");
     }
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CAPACITIES, Capacity } from "../config/schema";
 import { largestTaskLimits } from "../config/instance-types";
-import { show } from "../errors";
+import { PavedError, show } from "../errors";
 import { ec2SizeViolation, fargateSizeViolation } from "../validation";
 import type { CapacityProviderStrategyItem } from "./state-machine";
 
@@ -45,6 +45,20 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 export function logRetentionViolation(days: unknown): string | undefined {
     return typeof days === "number" && LOG_RETENTION_DAYS.includes(days) ? undefined : `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`;
+}
+
+/**
+ * The throwers of a component's normalize step: `fail` names the component, the field, the value
+ * and the rule; `whole` checks a whole number in a range.
+ */
+export function argChecks(component: string, name: string) {
+    const fail = (field: string, value: unknown, rule: string): never => {
+        throw new PavedError(`${component} "${name}": args.${field} ${show(value)} ${rule}`);
+    };
+    const whole = (field: string, value: number, min: number, max: number): void => {
+        if (!Number.isInteger(value) || value < min || value > max) fail(field, value, `must be a whole number from ${min} to ${max}`);
+    };
+    return { fail, whole };
 }
 
 /** `o` without its undefined fields, so spreading it over defaults keeps the defaults. */

@@ -1,14 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Capacity } from "../config/schema";
-import { PavedError, show } from "../errors";
 import { defaultNamePrefix } from "../naming";
 import { resourceNames } from "../resource-names";
 import { appPathViolation, resourceNameViolation } from "../validation";
 import { TMP_VOLUME, containerDefinition } from "./batch-job";
 import { taskIdentity } from "./task-identity";
-import { ClusterRef, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, taskSizeViolation } from "./common";
-import { PolicyStatement, isSecretsManagerArn, isSsmParameterArn, policy } from "./policies";
+import { ClusterRef, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, taskSizeViolation } from "./common";
+import { PolicyStatement, policy, secretArnViolation } from "./policies";
 import type { LoadBalancerRef } from "./service-load-balancer";
 
 export interface ContainerServiceRouting {
@@ -50,7 +49,7 @@ export interface ContainerServiceArgs {
     desiredCount?: number;
     /**
      * Autoscaling maximum.
-     * @default 4
+     * @default the larger of 4 and `desiredCount`
      */
     maxCount?: number;
     /**
@@ -79,7 +78,7 @@ export interface ContainerServiceArgs {
     /** @default `<project>-<stack>` */
     namePrefix?: string;
     /**
-     * Protect the log groups from deletion (prod keeps its logs through a `pulumi destroy`).
+     * Protect the log group from deletion (prod keeps its logs through a `pulumi destroy`).
      * @default false
      */
     protect?: boolean;
@@ -109,12 +108,7 @@ export interface NormalizedContainerService {
 /** Applies defaults and validates; errors are `PavedError`s naming the service, field and value. */
 export function normalizeContainerServiceArgs(componentName: string, args: Omit<ContainerServiceArgs, "cluster" | "image" | "loadBalancer">, instanceTypes?: string[]): NormalizedContainerService {
     const app = args.name ?? componentName;
-    const fail = (field: string, value: unknown, rule: string): never => {
-        throw new PavedError(`ContainerService "${app}": args.${field} ${show(value)} ${rule}`);
-    };
-    const whole = (field: string, v: number, min: number, max: number) => {
-        if (!Number.isInteger(v) || v < min || v > max) fail(field, v, `must be a whole number from ${min} to ${max}`);
-    };
+    const { fail, whole } = argChecks("ContainerService", app);
     const nameProblem = resourceNameViolation(app);
     if (nameProblem) fail("name", app, nameProblem);
     const capacity = args.capacity ?? "fargate";
@@ -139,7 +133,8 @@ export function normalizeContainerServiceArgs(componentName: string, args: Omit<
     const retentionProblem = logRetentionViolation(logRetentionDays);
     if (retentionProblem) fail("logRetentionDays", logRetentionDays, retentionProblem);
     for (const [key, arn] of Object.entries(args.secrets ?? {})) {
-        if (!isSsmParameterArn(arn) && !isSecretsManagerArn(arn)) fail(`secrets.${key}`, arn, "must be the ARN of an SSM parameter or a Secrets Manager secret");
+        const arnProblem = secretArnViolation(arn);
+        if (arnProblem) fail(`secrets.${key}`, arn, arnProblem);
     }
 
     const r = args.routing;

@@ -95,6 +95,11 @@ export function isSsmParameterArn(arn: string): boolean {
     return /^arn:[a-z-]+:ssm:[a-z0-9-]+:\d{12}:parameter\//.test(arn);
 }
 
+/** Why `valueFrom` cannot name a container secret, or undefined. */
+export function secretArnViolation(valueFrom: string): string | undefined {
+    return isSsmParameterArn(valueFrom) || isSecretsManagerArn(valueFrom) ? undefined : "must be the ARN of an SSM parameter or a Secrets Manager secret";
+}
+
 export interface ExecutionRoleInputs {
     loc: AwsLocation;
     logGroupName: string;
