@@ -94,9 +94,9 @@ export class Environment extends pulumi.ComponentResource {
         const base = ephemeral ? this.baseStack(config, child) : undefined;
         let vpcId: pulumi.Output<string>;
         let privateSubnetIds: pulumi.Output<string[]>;
+        let publicSubnetIds: pulumi.Output<string[]>;
         if (base) {
-            vpcId = base.vpcId;
-            privateSubnetIds = base.privateSubnetIds;
+            ({ vpcId, privateSubnetIds, publicSubnetIds } = base);
         } else {
             const network = new Network(
                 "network",
@@ -109,8 +109,7 @@ export class Environment extends pulumi.ComponentResource {
                 child,
             );
             this.network = network;
-            vpcId = network.vpcId;
-            privateSubnetIds = network.privateSubnetIds;
+            ({ vpcId, privateSubnetIds, publicSubnetIds } = network);
         }
 
         this.site = new SiteHost(
@@ -255,7 +254,7 @@ export class Environment extends pulumi.ComponentResource {
             }
         }
 
-        this.outputs = this.collectOutputs(config, prefix, cluster, vpcId, privateSubnetIds, base);
+        this.outputs = this.collectOutputs(config, cluster, buildImage, { vpcId, privateSubnetIds, publicSubnetIds });
         this.registerOutputs({ outputs: this.outputs });
     }
 
@@ -286,11 +285,9 @@ export class Environment extends pulumi.ComponentResource {
 
     private collectOutputs(
         config: PavedConfig,
-        prefix: string,
         cluster: ClusterRef,
-        vpcId: pulumi.Output<string>,
-        privateSubnetIds: pulumi.Output<string[]>,
-        base?: BaseStack,
+        buildImage: BuildImageReference,
+        network: { vpcId: pulumi.Output<string>; privateSubnetIds: pulumi.Output<string[]>; publicSubnetIds: pulumi.Output<string[]> },
     ): pulumi.Output<EnvironmentOutputs> {
         const apps: Record<string, pulumi.Output<AppOutputs>> = {};
         for (const [name, app] of Object.entries(this.apps)) {
@@ -321,7 +318,6 @@ export class Environment extends pulumi.ComponentResource {
                 containerName,
             }));
         }
-        const publicSubnetIds = base ? base.publicSubnetIds : this.network!.publicSubnetIds;
         return pulumi
             .output({
                 site: pulumi.all({ url: this.site.url, distributionId: this.site.distributionId, bucket: this.site.bucketName, keyValueStoreArn: this.site.keyValueStoreArn }),
@@ -332,16 +328,16 @@ export class Environment extends pulumi.ComponentResource {
                 clusterArn: pulumi.output(cluster.clusterArn),
                 ec2CapacityProviderName: pulumi.output(cluster.ec2CapacityProviderName),
                 taskSecurityGroupId: pulumi.output(cluster.taskSecurityGroupId),
-                buildImage: pulumi.all({ repositoryUrl: pulumi.output(this.buildImage?.repositoryUrl ?? base!.buildImage.repositoryUrl), repositoryArn: pulumi.output(this.buildImage?.repositoryArn ?? base!.buildImage.repositoryArn) }),
-                vpcId,
-                privateSubnetIds,
-                publicSubnetIds,
+                buildImage: pulumi.all({ repositoryUrl: buildImage.repositoryUrl, repositoryArn: buildImage.repositoryArn }),
+                vpcId: network.vpcId,
+                privateSubnetIds: network.privateSubnetIds,
+                publicSubnetIds: network.publicSubnetIds,
             })
             .apply((o) => ({
                 environment: config.name,
                 kind: config.kind,
                 region: config.region,
-                namePrefix: prefix,
+                namePrefix: this.namePrefix,
                 ...o,
                 ...(config.ephemeral ? { expiresAt: config.ephemeral.expiresAt, release: config.ephemeral.release, baseStack: config.ephemeral.baseStack } : {}),
             })) as unknown as pulumi.Output<EnvironmentOutputs>;
