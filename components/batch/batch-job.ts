@@ -5,7 +5,7 @@ import type { RunTaskOutputs } from "../environment/outputs";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
 import { resourceNameViolation, scheduleExpressionViolation, timeZoneViolation } from "../validation";
-import { taskIdentity } from "./task-identity";
+import { taskDefinition, taskIdentity } from "./task-identity";
 import { ClusterRef, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined, taskSizeViolation } from "./common";
 import {
     PolicyStatement,
@@ -20,6 +20,8 @@ import { backlogMetricQueries, backlogSteps } from "./queue-scaling";
 import { jobStateMachineDefinition } from "./state-machine";
 
 export type { PolicyStatement } from "./policies";
+export { TMP_VOLUME, containerDefinition } from "./task-identity";
+export type { ContainerDefinitionInputs } from "./task-identity";
 
 export interface BatchJobScheduleArgs {
     /** `cron(min hour day-of-month month day-of-week year)` or `rate(<n> <unit>)`, as EventBridge Scheduler takes them. */
@@ -230,49 +232,6 @@ export function normalizeBatchJobArgs(componentName: string, args: Omit<BatchJob
     };
 }
 
-export interface ContainerDefinitionInputs {
-    name: string;
-    image: string;
-    command?: string[];
-    environment: Record<string, string>;
-    secrets: Record<string, string>;
-    logGroupName: string;
-    region: string;
-    streamPrefix: string;
-    readonlyRootFilesystem: boolean;
-    /** EC2 tasks: container-level hard limits. Fargate tasks set them on the task. */
-    hardLimits?: { cpu: number; memory: number };
-    portMappings?: { containerPort: number; protocol: "tcp" }[];
-}
-
-/** The volume every Paved container gets at /tmp, so a read-only root filesystem stays practical. */
-export const TMP_VOLUME = "tmp";
-
-/** One container definition of a Paved task (a job's or a service's). */
-export function containerDefinition(c: ContainerDefinitionInputs): Record<string, unknown> {
-    const sorted = (o: Record<string, string>) => Object.keys(o).sort();
-    return {
-        name: c.name,
-        image: c.image,
-        essential: true,
-        ...(c.command ? { command: c.command } : {}),
-        ...(c.hardLimits ? { cpu: c.hardLimits.cpu, memory: c.hardLimits.memory } : {}),
-        ...(c.portMappings ? { portMappings: c.portMappings } : {}),
-        environment: sorted(c.environment).map((name) => ({ name, value: c.environment[name] })),
-        secrets: sorted(c.secrets).map((name) => ({ name, valueFrom: c.secrets[name] })),
-        readonlyRootFilesystem: c.readonlyRootFilesystem,
-        privileged: false,
-        mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],
-        // An init process forwards SIGTERM and reaps zombies, so stops are clean.
-        linuxParameters: { initProcessEnabled: true },
-        stopTimeout: 120,
-        logConfiguration: {
-            logDriver: "awslogs",
-            options: { "awslogs-group": c.logGroupName, "awslogs-region": c.region, "awslogs-stream-prefix": c.streamPrefix },
-        },
-    };
-}
-
 /**
  * One batch job: its own task definition with hard CPU and memory limits, its own execution and
  * task roles and log group, and its trigger: a schedule (EventBridge Scheduler → Step Functions
@@ -306,7 +265,7 @@ export class BatchJob extends pulumi.ComponentResource {
         const cluster = args.cluster;
         const strategy = pulumi.output(cluster.ec2CapacityProviderName).apply((p) => capacityProviderStrategy(j.capacity, p));
 
-        const { logGroup, executionRole, taskRole } = taskIdentity(this, name, {
+        const identity = taskIdentity(this, name, {
             what: `job ${j.job}`,
             logGroupName: resourceNames.jobLogGroup(j.namePrefix, j.job),
             logRetentionDays: j.logRetentionDays,
@@ -317,6 +276,7 @@ export class BatchJob extends pulumi.ComponentResource {
             protect: args.protect ?? false,
             tags,
         });
+        const { logGroup, executionRole, taskRole } = identity;
 
         let queue: aws.sqs.Queue | undefined;
         let dlq: aws.sqs.Queue | undefined;
@@ -351,37 +311,18 @@ export class BatchJob extends pulumi.ComponentResource {
         const environment: pulumi.Output<Record<string, string>> = queue
             ? queue.url.apply((url): Record<string, string> => ({ ...j.environment, [QUEUE_URL_ENV]: url }))
             : pulumi.output(j.environment as Record<string, string>);
-        const fargate = j.capacity !== "ec2";
-        const taskDefinition = new aws.ecs.TaskDefinition(
-            `${name}-task`,
-            {
-                family,
-                networkMode: "awsvpc",
-                requiresCompatibilities: [fargate ? "FARGATE" : "EC2"],
-                ...(fargate ? { cpu: String(j.cpu), memory: String(j.memory) } : {}),
-                executionRoleArn: executionRole.arn,
-                taskRoleArn: taskRole.arn,
-                volumes: [{ name: TMP_VOLUME }],
-                containerDefinitions: pulumi.all([args.image, logGroup.name, loc, environment]).apply(([image, group, l, env]) =>
-                    JSON.stringify([
-                        containerDefinition({
-                            name: j.job,
-                            image,
-                            command: j.command,
-                            environment: env,
-                            secrets: j.secrets,
-                            logGroupName: group,
-                            region: l.region,
-                            streamPrefix: "job",
-                            readonlyRootFilesystem: j.readonlyRootFilesystem,
-                            hardLimits: fargate ? undefined : { cpu: j.cpu, memory: j.memory },
-                        }),
-                    ]),
-                ),
-                tags,
-            },
-            { parent: this },
-        );
+        const taskDef = taskDefinition(this, name, {
+            family,
+            capacity: j.capacity,
+            cpu: j.cpu,
+            memory: j.memory,
+            identity,
+            location: loc,
+            image: args.image,
+            environment,
+            container: { name: j.job, command: j.command, secrets: j.secrets, streamPrefix: "job", readonlyRootFilesystem: j.readonlyRootFilesystem },
+            tags,
+        });
 
         const subnets = pulumi.output(cluster.privateSubnetIds);
         const securityGroups = pulumi.output(cluster.taskSecurityGroupId).apply((sg) => [sg]);
@@ -426,7 +367,7 @@ export class BatchJob extends pulumi.ComponentResource {
                     type: "STANDARD",
                     roleArn: machineRole.arn,
                     definition: pulumi
-                        .all([cluster.clusterArn, taskDefinition.arn, strategy, subnets, securityGroups, topic.arn])
+                        .all([cluster.clusterArn, taskDef.arn, strategy, subnets, securityGroups, topic.arn])
                         .apply(([clusterArn, taskDefinitionArn, st, sn, sg, topicArn]) =>
                             JSON.stringify(
                                 jobStateMachineDefinition({
@@ -492,7 +433,7 @@ export class BatchJob extends pulumi.ComponentResource {
                 {
                     name: serviceName,
                     cluster: cluster.clusterArn,
-                    taskDefinition: taskDefinition.arn,
+                    taskDefinition: taskDef.arn,
                     // Scaling owns the count: zero until there is a backlog.
                     desiredCount: 0,
                     capacityProviderStrategies: strategy,
@@ -571,13 +512,13 @@ export class BatchJob extends pulumi.ComponentResource {
 
         this.jobName = j.job;
         this.trigger = j.trigger;
-        this.taskDefinitionArn = taskDefinition.arn;
-        this.taskDefinitionFamily = taskDefinition.family;
+        this.taskDefinitionArn = taskDef.arn;
+        this.taskDefinitionFamily = taskDef.family;
         this.containerName = pulumi.output(j.job);
         this.logGroupName = logGroup.name;
         this.executionRoleArn = executionRole.arn;
         this.taskRoleArn = taskRole.arn;
-        this.runTask = pulumi.all([cluster.clusterName, taskDefinition.family, subnets, securityGroups, strategy]).apply(([c, f, sn, sg, st]) => ({
+        this.runTask = pulumi.all([cluster.clusterName, taskDef.family, subnets, securityGroups, strategy]).apply(([c, f, sn, sg, st]) => ({
             cluster: c,
             taskDefinitionFamily: f,
             containerName: j.job,

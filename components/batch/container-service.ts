@@ -4,8 +4,7 @@ import type { Capacity } from "../config/schema";
 import { defaultNamePrefix } from "../naming";
 import { resourceNames } from "../resource-names";
 import { appPathViolation, resourceNameViolation } from "../validation";
-import { TMP_VOLUME, containerDefinition } from "./batch-job";
-import { taskIdentity } from "./task-identity";
+import { taskDefinition, taskIdentity } from "./task-identity";
 import { ClusterRef, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, taskSizeViolation } from "./common";
 import { PolicyStatement, policy, secretArnViolation } from "./policies";
 import type { LoadBalancerRef } from "./service-load-balancer";
@@ -195,9 +194,8 @@ export class ContainerService extends pulumi.ComponentResource {
         const loc = awsLocation(this);
         const cluster = args.cluster;
         const lb = args.loadBalancer;
-        const fargate = s.capacity !== "ec2";
 
-        const { logGroup, executionRole, taskRole } = taskIdentity(this, name, {
+        const identity = taskIdentity(this, name, {
             what: `service ${s.app}`,
             logGroupName: resourceNames.appServiceLogGroup(s.namePrefix, s.app),
             logRetentionDays: s.logRetentionDays,
@@ -208,41 +206,30 @@ export class ContainerService extends pulumi.ComponentResource {
             protect: args.protect ?? false,
             tags,
         });
+        const { logGroup, taskRole } = identity;
         if (args.taskPolicyStatements && args.taskPolicyStatements.length > 0) {
             new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: JSON.stringify(policy(args.taskPolicyStatements)) }, { parent: this });
         }
 
-        const taskDefinition = new aws.ecs.TaskDefinition(
-            `${name}-task`,
-            {
-                family: resourceNames.appServiceFamily(s.namePrefix, s.app),
-                networkMode: "awsvpc",
-                requiresCompatibilities: [fargate ? "FARGATE" : "EC2"],
-                ...(fargate ? { cpu: String(s.cpu), memory: String(s.memory) } : {}),
-                executionRoleArn: executionRole.arn,
-                taskRoleArn: taskRole.arn,
-                volumes: [{ name: TMP_VOLUME }],
-                containerDefinitions: pulumi.all([args.image, logGroup.name, loc]).apply(([image, group, l]) =>
-                    JSON.stringify([
-                        containerDefinition({
-                            name: s.app,
-                            image,
-                            command: args.command,
-                            environment: s.environment,
-                            secrets: s.secrets,
-                            logGroupName: group,
-                            region: l.region,
-                            streamPrefix: "service",
-                            readonlyRootFilesystem: s.readonlyRootFilesystem,
-                            hardLimits: fargate ? undefined : { cpu: s.cpu, memory: s.memory },
-                            portMappings: [{ containerPort: s.port, protocol: "tcp" }],
-                        }),
-                    ]),
-                ),
-                tags,
+        const taskDef = taskDefinition(this, name, {
+            family: resourceNames.appServiceFamily(s.namePrefix, s.app),
+            capacity: s.capacity,
+            cpu: s.cpu,
+            memory: s.memory,
+            identity,
+            location: loc,
+            image: args.image,
+            environment: s.environment,
+            container: {
+                name: s.app,
+                command: args.command,
+                secrets: s.secrets,
+                streamPrefix: "service",
+                readonlyRootFilesystem: s.readonlyRootFilesystem,
+                portMappings: [{ containerPort: s.port, protocol: "tcp" }],
             },
-            { parent: this },
-        );
+            tags,
+        });
 
         const targetGroup = new aws.lb.TargetGroup(
             `${name}-tg`,
@@ -280,7 +267,7 @@ export class ContainerService extends pulumi.ComponentResource {
             {
                 name: resourceNames.appService(s.namePrefix, s.app),
                 cluster: cluster.clusterArn,
-                taskDefinition: taskDefinition.arn,
+                taskDefinition: taskDef.arn,
                 desiredCount: s.desiredCount,
                 capacityProviderStrategies: pulumi.output(cluster.ec2CapacityProviderName).apply((p) => capacityProviderStrategy(s.capacity, p)),
                 networkConfiguration: { subnets: cluster.privateSubnetIds, securityGroups: [sg.id], assignPublicIp: false },
@@ -331,8 +318,8 @@ export class ContainerService extends pulumi.ComponentResource {
         this.appName = s.app;
         this.clusterName = pulumi.output(cluster.clusterName);
         this.serviceName = service.name;
-        this.taskDefinitionArn = taskDefinition.arn;
-        this.taskDefinitionFamily = taskDefinition.family;
+        this.taskDefinitionArn = taskDef.arn;
+        this.taskDefinitionFamily = taskDef.family;
         this.containerName = pulumi.output(s.app);
         this.targetGroupArn = targetGroup.arn;
         this.logGroupName = logGroup.name;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsLocation } from "../aws-location";
+import type { Capacity } from "../config/schema";
 import { ECS_TASKS_SERVICE } from "./common";
 import { assumeRolePolicy, executionRolePolicy } from "./policies";
 
@@ -52,4 +53,92 @@ export function taskIdentity(parent: pulumi.Resource, name: string, args: TaskId
         { parent },
     );
     return { logGroup, executionRole, taskRole };
+}
+
+export interface ContainerDefinitionInputs {
+    name: string;
+    image: string;
+    command?: string[];
+    environment: Record<string, string>;
+    secrets: Record<string, string>;
+    logGroupName: string;
+    region: string;
+    streamPrefix: string;
+    readonlyRootFilesystem: boolean;
+    /** EC2 tasks: container-level hard limits. Fargate tasks set them on the task. */
+    hardLimits?: { cpu: number; memory: number };
+    portMappings?: { containerPort: number; protocol: "tcp" }[];
+}
+
+/** The volume every Paved container gets at /tmp, so a read-only root filesystem stays practical. */
+export const TMP_VOLUME = "tmp";
+
+/** One container definition of a Paved task (a job's or a service's). */
+export function containerDefinition(c: ContainerDefinitionInputs): Record<string, unknown> {
+    const sorted = (o: Record<string, string>) => Object.keys(o).sort();
+    return {
+        name: c.name,
+        image: c.image,
+        essential: true,
+        ...(c.command ? { command: c.command } : {}),
+        ...(c.hardLimits ? { cpu: c.hardLimits.cpu, memory: c.hardLimits.memory } : {}),
+        ...(c.portMappings ? { portMappings: c.portMappings } : {}),
+        environment: sorted(c.environment).map((name) => ({ name, value: c.environment[name] })),
+        secrets: sorted(c.secrets).map((name) => ({ name, valueFrom: c.secrets[name] })),
+        readonlyRootFilesystem: c.readonlyRootFilesystem,
+        privileged: false,
+        mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],
+        // An init process forwards SIGTERM and reaps zombies, so stops are clean.
+        linuxParameters: { initProcessEnabled: true },
+        stopTimeout: 120,
+        logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": c.logGroupName, "awslogs-region": c.region, "awslogs-stream-prefix": c.streamPrefix },
+        },
+    };
+}
+
+export interface TaskDefinitionInputs {
+    family: string;
+    capacity: Capacity;
+    /** Hard limits: on the task on Fargate, on the container on EC2. */
+    cpu: number;
+    memory: number;
+    identity: TaskIdentity;
+    location: pulumi.Output<AwsLocation>;
+    image: pulumi.Input<string>;
+    environment: pulumi.Input<Record<string, string>>;
+    container: Omit<ContainerDefinitionInputs, "image" | "environment" | "logGroupName" | "region" | "hardLimits">;
+    tags: Record<string, string>;
+}
+
+/** The one-container awsvpc task definition of a job or service, as `${name}-task` under `parent`. */
+export function taskDefinition(parent: pulumi.Resource, name: string, t: TaskDefinitionInputs): aws.ecs.TaskDefinition {
+    const fargate = t.capacity !== "ec2";
+    return new aws.ecs.TaskDefinition(
+        `${name}-task`,
+        {
+            family: t.family,
+            networkMode: "awsvpc",
+            requiresCompatibilities: [fargate ? "FARGATE" : "EC2"],
+            ...(fargate ? { cpu: String(t.cpu), memory: String(t.memory) } : {}),
+            executionRoleArn: t.identity.executionRole.arn,
+            taskRoleArn: t.identity.taskRole.arn,
+            volumes: [{ name: TMP_VOLUME }],
+            containerDefinitions: pulumi.all([t.image, t.identity.logGroup.name, t.location, t.environment]).apply(([image, group, loc, environment]) =>
+                JSON.stringify([
+                    containerDefinition({
+                        ...t.container,
+                        image,
+                        environment,
+                        logGroupName: group,
+                        region: loc.region,
+                        hardLimits: fargate ? undefined : { cpu: t.cpu, memory: t.memory },
+                    }),
+                ]),
+            ),
+            tags: t.tags,
+        },
+        { parent },
+    );
 }
