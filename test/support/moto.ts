@@ -44,28 +44,39 @@ async function answers(url: string): Promise<boolean> {
     }
 }
 
+/** Spawns `cmd`, resolving with the child once it runs or with the error when it cannot start. */
+function launch(cmd: string, args: string[]): Promise<ChildProcess | Error> {
+    return new Promise((resolve) => {
+        const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: process.env });
+        child.once("spawn", () => resolve(child));
+        // Kept attached: a later 'error' (a failed kill) must not crash the test process.
+        child.on("error", (e) => resolve(e));
+    });
+}
+
 /**
  * Starts `moto_server -H 127.0.0.1 -p <free port>` (falling back to `python3 -m moto.server`)
- * and waits until it answers. Call `stop()` in `after()`.
+ * and waits until it answers. Call `stop()` in `after()`; should the test process exit without
+ * it, the server is killed on the way out rather than left running.
  */
 export async function startMoto(timeoutMs = 20_000): Promise<MotoServer> {
     useFakeAwsEnv();
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const launch = (cmd: string, args: string[]) => spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: process.env });
-    let child: ChildProcess = launch("moto_server", ["-H", "127.0.0.1", "-p", String(port)]);
+    let launched = await launch("moto_server", ["-H", "127.0.0.1", "-p", String(port)]);
+    if (launched instanceof Error) launched = await launch("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]);
+    if (launched instanceof Error) throw new Error(`cannot start moto_server or python3 -m moto.server: ${launched.message}`);
+    const child = launched;
+    const killOnExit = () => child.kill();
+    process.once("exit", killOnExit);
     let stderr = "";
-    const failed = new Promise<Error>((resolve) => {
-        child.on("error", (e) => resolve(e));
-    });
-    const first = await Promise.race([failed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))]);
-    if (first) child = launch("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]);
     child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
 
     const deadline = Date.now() + timeoutMs;
     while (!(await answers(`${endpoint}/moto-api/data.json`))) {
         if (child.exitCode !== null || Date.now() > deadline) {
             child.kill();
+            process.off("exit", killOnExit);
             throw new Error(`moto_server did not start on ${endpoint}: ${stderr}`);
         }
         await new Promise((r) => setTimeout(r, 100));
@@ -79,8 +90,9 @@ export async function startMoto(timeoutMs = 20_000): Promise<MotoServer> {
             await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
         },
         stop() {
+            process.off("exit", killOnExit);
             return new Promise<void>((resolve) => {
-                if (child.exitCode !== null) return resolve();
+                if (child.exitCode !== null || child.signalCode !== null) return resolve();
                 child.once("exit", () => resolve());
                 process.kill(pid, "SIGTERM");
             });
