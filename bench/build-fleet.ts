@@ -18,7 +18,11 @@ export interface FleetBenchCase {
 
 export interface FleetBenchRow extends FleetBenchCase {
     slowestBuildS: number;
-    /** Lower bound for any schedule under the cap: max(slowest build, greedy list-schedule makespan). */
+    /**
+     * The fleet's schedule with zero detection delay: builds started in order on `cap` slots the
+     * moment one frees (never below the slowest build). Not a lower bound for every schedule:
+     * another start order can finish sooner.
+     */
     idealS: number;
     makespanS: number;
     overheadS: number;

@@ -43,23 +43,28 @@ export interface PlanBenchRow {
  */
 export function planBench(sizes = [50, 200, 1000], runs = 3): PlanBenchRow[] {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-bench-"));
-    return sizes.map((apps) => {
-        const jobs = Math.max(15, Math.round(apps / 4));
-        const file = path.join(dir, `plan-${apps}.json`);
-        const components = measure(["components", String(apps), String(jobs), file], runs);
-        const flat = measure(["flat", file], runs);
-        return {
-            apps,
-            jobs,
-            resources: components.resources,
-            coldSeconds: components.coldSeconds,
-            seconds: components.seconds,
-            peakMiB: components.peakMiB,
-            flatResources: flat.resources,
-            flatSeconds: flat.seconds,
-            flatPeakMiB: flat.peakMiB,
-        };
-    });
+    try {
+        return sizes.map((apps) => {
+            const jobs = Math.max(15, Math.round(apps / 4));
+            const file = path.join(dir, `plan-${apps}.json`);
+            const components = measure(["components", String(apps), String(jobs), file], runs);
+            const flat = measure(["flat", file], runs);
+            return {
+                apps,
+                jobs,
+                resources: components.resources,
+                coldSeconds: components.coldSeconds,
+                seconds: components.seconds,
+                peakMiB: components.peakMiB,
+                flatResources: flat.resources,
+                flatSeconds: flat.seconds,
+                flatPeakMiB: flat.peakMiB,
+            };
+        });
+    } finally {
+        // The flat programs' inputs (one JSON plan per size) are only needed while measuring.
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 export function planTable(rows: PlanBenchRow[]): string {
