@@ -278,9 +278,10 @@ export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFront
 /**
  * One frontend app: a CodeBuild project that builds it in the shared build image, uploads a
  * release to `s3://<bucket>/<app>/<release>/` and moves the app's release pointer; an ECR
- * repository (for apps that also ship an image); a log group; a least-privilege build role; and
- * the app's route in the site's KeyValueStore. The release pointer itself is written only by
- * builds and the CLI, never by Pulumi, so `pulumi up` cannot roll an app back.
+ * repository (every app gets one; builds push to it only with `container`); a log group; a
+ * least-privilege build role; and the app's route in the site's KeyValueStore. The release
+ * pointer itself is written only by builds and the CLI, never by Pulumi, so `pulumi up` cannot
+ * roll an app back.
  */
 export class FrontendApp extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;

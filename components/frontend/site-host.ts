@@ -87,7 +87,7 @@ interface NormalizedSiteHostArgs {
     tags?: Record<string, string>;
 }
 
-function positiveInteger(name: string, field: string, value: number): void {
+function positiveDays(name: string, field: string, value: number): void {
     if (!Number.isInteger(value) || value < 1) throw new PavedError(`SiteHost "${name}": args.${field} ${show(value)} must be a whole number of days, at least 1`);
 }
 
@@ -107,8 +107,8 @@ export function normalizeSiteHostArgs(name: string, args: SiteHostArgs): Normali
     if (n.protect && n.forceDestroy) {
         throw new PavedError(`SiteHost "${name}": args.protect and args.forceDestroy exclude each other; protect prod, force-destroy dev and ephemeral environments`);
     }
-    positiveInteger(name, "noncurrentVersionDays", n.noncurrentVersionDays);
-    positiveInteger(name, "accessLogRetentionDays", n.accessLogRetentionDays);
+    positiveDays(name, "noncurrentVersionDays", n.noncurrentVersionDays);
+    positiveDays(name, "accessLogRetentionDays", n.accessLogRetentionDays);
     if (!["PriceClass_100", "PriceClass_200", "PriceClass_All"].includes(n.priceClass)) {
         throw new PavedError(`SiteHost "${name}": args.priceClass ${show(n.priceClass)} must be "PriceClass_100", "PriceClass_200" or "PriceClass_All"`);
     }
@@ -250,10 +250,7 @@ export class SiteHost extends pulumi.ComponentResource {
             parent,
         );
 
-        let logBucket: aws.s3.Bucket | undefined;
-        if (a.accessLogs) {
-            logBucket = this.logBucket(name, a, account, region);
-        }
+        const logBucket = a.accessLogs ? this.logBucket(name, a, account, region) : undefined;
 
         const origin = "assets";
         const behavior = {
