@@ -192,3 +192,10 @@ export function plainEnvironmentViolation(name: string, where: "job" | "build"):
         ? "looks like a secret: put it in `secrets` (an SSM parameter or Secrets Manager ARN), not in plain-text `environment`"
         : "looks like a secret: build environment variables are plain text in the CodeBuild project and end up in the bundle; keep secrets out of frontend builds";
 }
+
+/** Retention periods CloudWatch Logs accepts (0 = never expire, which Paved does not allow). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export function logRetentionViolation(days: unknown): string | undefined {
+    return typeof days === "number" && LOG_RETENTION_DAYS.includes(days) ? undefined : `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`;
+}

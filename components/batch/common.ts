@@ -40,12 +40,7 @@ export { awsLocation } from "../aws-location";
 
 export const ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com";
 
-/** Retention periods CloudWatch Logs accepts (0 = never expire, which Paved does not allow). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-export function logRetentionViolation(days: unknown): string | undefined {
-    return typeof days === "number" && LOG_RETENTION_DAYS.includes(days) ? undefined : `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`;
-}
+export { logRetentionViolation } from "../validation";
 
 /**
  * The throwers of a component's normalize step: `fail` names the component, the field, the value
@@ -61,10 +56,7 @@ export function argChecks(component: string, name: string) {
     return { fail, whole };
 }
 
-/** `o` without its undefined fields, so spreading it over defaults keeps the defaults. */
-export function stripUndefined<T extends object>(o: T): Partial<T> {
-    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
+export { stripUndefined } from "../args";
 
 const FARGATE_CPUS = [256, 512, 1024, 2048, 4096, 8192, 16384];
 

@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { stripUndefined } from "../args";
 import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
-import { scheduleExpressionViolation, timeZoneViolation } from "../validation";
+import { logRetentionViolation, scheduleExpressionViolation, timeZoneViolation } from "../validation";
 import { buildImageBuildspec, NODE_VERSIONS } from "./buildspec";
-import { codeBuildSourceType, CodeBuildSourceType, isCodeBuildSourceType, isRelativePath, LOG_RETENTION_DAYS } from "./frontend-app";
+import { codeBuildSourceType, CodeBuildSourceType, isCodeBuildSourceType, isRelativePath } from "./frontend-app";
 import { serviceTrustPolicy } from "./policies";
 import { hardenedRepository } from "./repository";
 
@@ -89,7 +90,7 @@ export function normalizeBuildImageArgs(name: string, args: BuildImageArgs): Nor
     const fail = (field: string, value: unknown, message: string): never => {
         throw new PavedError(`BuildImage "${name}": args.${field} ${show(value)} ${message}`);
     };
-    const source = { branch: "main", lockfileDirectory: ".", ...args.source };
+    const source = { branch: "main", lockfileDirectory: ".", ...stripUndefined(args.source) } as Required<BuildImageSource>;
     const sourceType = codeBuildSourceType(source.repository);
     if (!isCodeBuildSourceType(sourceType)) return fail("source.repository", source.repository, sourceType);
     if (!isRelativePath(source.lockfileDirectory)) {
@@ -114,7 +115,8 @@ export function normalizeBuildImageArgs(name: string, args: BuildImageArgs): Nor
     if (zoneProblem) fail("scheduleTimezone", n.scheduleTimezone, zoneProblem);
     if (n.nodeVersions.length === 0 || n.nodeVersions.some((v) => !/^[1-9]\d*$/.test(v))) fail("nodeVersions", n.nodeVersions, 'must list Node.js major versions such as ["20", "22"]');
     if (!Number.isInteger(n.keepImages) || n.keepImages < 1) fail("keepImages", n.keepImages, "must be a whole number, at least 1");
-    if (!LOG_RETENTION_DAYS.includes(n.logRetentionDays)) fail("logRetentionDays", n.logRetentionDays, `must be one of CloudWatch's periods: ${LOG_RETENTION_DAYS.join(", ")}`);
+    const retentionProblem = logRetentionViolation(n.logRetentionDays);
+    if (retentionProblem) fail("logRetentionDays", n.logRetentionDays, retentionProblem);
     if (!Number.isInteger(n.timeoutMinutes) || n.timeoutMinutes < 5 || n.timeoutMinutes > 2160) fail("timeoutMinutes", n.timeoutMinutes, "must be a whole number of minutes from 5 to 2160 (CodeBuild's range)");
     if (n.protect && n.forceDelete) fail("forceDelete", true, "excludes args.protect");
     return n;

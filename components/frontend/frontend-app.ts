@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { stripUndefined } from "../args";
 import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { releaseContract, resourceNames } from "../resource-names";
-import { appPathViolation, resourceNameViolation } from "../validation";
+import { appPathViolation, logRetentionViolation, plainEnvironmentViolation, resourceNameViolation } from "../validation";
 import { APP_BUILD_VARIABLES, appBuildspec, DEFAULT_IMMUTABLE_PATTERNS, NODE_VERSIONS, NodeVersion } from "./buildspec";
 import { appBuildPolicy, serviceTrustPolicy } from "./policies";
 import { hardenedRepository } from "./repository";
@@ -177,7 +178,7 @@ export interface NormalizedFrontendAppArgs {
 export type CodeBuildSourceType = "GITHUB" | "BITBUCKET" | "GITLAB" | "CODECOMMIT";
 
 /** CloudWatch Logs' accepted retention periods, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export { LOG_RETENTION_DAYS } from "../validation";
 
 /** The CodeBuild source type of an HTTPS clone URL, or why there is none. */
 export function codeBuildSourceType(url: string): CodeBuildSourceType | string {
@@ -214,7 +215,7 @@ export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFront
     const pathProblem = appPathViolation(args.path);
     if (pathProblem) fail("path", args.path, pathProblem);
 
-    const source = { branch: "main", directory: ".", ...args.source };
+    const source = { branch: "main", directory: ".", ...stripUndefined(args.source) } as Required<FrontendAppSource>;
     const sourceType = codeBuildSourceType(source.repository);
     if (!isCodeBuildSourceType(sourceType)) return fail("source.repository", source.repository, sourceType);
     if (source.branch.length === 0 || /\s/.test(source.branch)) fail("source.branch", source.branch, "must be a branch name such as \"main\"");
@@ -230,7 +231,7 @@ export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFront
         computeSize: "small" as AppComputeSize,
         timeoutMinutes: 20,
         immutablePatterns: DEFAULT_IMMUTABLE_PATTERNS,
-        ...args.build,
+        ...stripUndefined(args.build),
     };
     if (build.command.trim().length === 0) fail("build.command", build.command, 'must be a command such as "npm run build"');
     if (!isRelativePath(build.outputDirectory) || build.outputDirectory === ".") {
@@ -242,12 +243,14 @@ export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFront
     for (const key of Object.keys(build.environment)) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) fail(`build.environment`, key, "is not an environment variable name: use letters, digits and _");
         if ((APP_BUILD_VARIABLES as readonly string[]).includes(key) || key.startsWith("CODEBUILD_")) fail(`build.environment`, key, "is set by Paved or CodeBuild; choose another name");
+        const secretProblem = plainEnvironmentViolation(key, "build");
+        if (secretProblem) fail("build.environment", key, secretProblem);
     }
     if (build.immutablePatterns.some((p) => p.length === 0 || p.includes("'"))) fail("build.immutablePatterns", build.immutablePatterns, "must be non-empty globs without quotes, e.g. \"assets/*\"");
 
     let container: Required<FrontendAppContainer> | undefined;
     if (args.container) {
-        container = { dockerfile: "Dockerfile", port: 8080, ...args.container };
+        container = { dockerfile: "Dockerfile", port: 8080, ...stripUndefined(args.container) };
         if (!isRelativePath(container.dockerfile)) fail("container.dockerfile", container.dockerfile, 'must be a path relative to the app\'s directory, e.g. "Dockerfile"');
         if (!Number.isInteger(container.port) || container.port < 1 || container.port > 65535) fail("container.port", container.port, "must be a port from 1 to 65535");
     }
@@ -267,7 +270,8 @@ export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFront
         protect: args.protect ?? false,
         forceDelete: args.forceDelete ?? false,
     };
-    if (!LOG_RETENTION_DAYS.includes(n.logRetentionDays)) fail("logRetentionDays", n.logRetentionDays, `must be one of CloudWatch's periods: ${LOG_RETENTION_DAYS.join(", ")}`);
+    const retentionProblem = logRetentionViolation(n.logRetentionDays);
+    if (retentionProblem) fail("logRetentionDays", n.logRetentionDays, retentionProblem);
     if (!Number.isInteger(n.keepImages) || n.keepImages < 1) fail("keepImages", n.keepImages, "must be a whole number, at least 1");
     if (!Number.isInteger(n.untaggedImageDays) || n.untaggedImageDays < 1) fail("untaggedImageDays", n.untaggedImageDays, "must be a whole number of days, at least 1");
     if (n.namePrefix.length === 0) fail("namePrefix", n.namePrefix, 'must not be empty; omit it for "<project>-<stack>"');

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { stripUndefined } from "../args";
 import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
@@ -100,7 +101,7 @@ export function normalizeSiteHostArgs(name: string, args: SiteHostArgs): Normali
         noncurrentVersionDays: 30,
         protect: false,
         forceDestroy: false,
-        ...args,
+        ...stripUndefined(args),
         namePrefix: args.namePrefix ?? defaultNamePrefix(),
     };
     if (n.namePrefix.length === 0) throw new PavedError(`SiteHost "${name}": args.namePrefix must not be empty; omit it for "<project>-<stack>"`);

@@ -179,7 +179,8 @@ describe("FrontendApp args", () => {
         [{ build: { timeoutMinutes: 3 } }, /args\.build\.timeoutMinutes 3 must be a whole number of minutes from 5 to 2160/],
         [{ build: { nodeVersion: "16" as any } }, /args\.build\.nodeVersion "16" must be one of "18", "20", "22"/],
         [{ build: { environment: { BUCKET: "x" } } }, /args\.build\.environment "BUCKET" is set by Paved or CodeBuild/],
-        [{ logRetentionDays: 10 }, /args\.logRetentionDays 10 must be one of CloudWatch's periods/],
+        [{ logRetentionDays: 10 }, /args\.logRetentionDays 10 must be one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30/],
+        [{ build: { environment: { NPM_TOKEN: "x" } } }, /args\.build\.environment "NPM_TOKEN" looks like a secret/],
         [{ protect: true, forceDelete: true }, /args\.forceDelete true excludes args\.protect/],
     ];
     for (const [overrides, message] of cases) {
@@ -193,6 +194,13 @@ describe("FrontendApp args", () => {
         assert.strictEqual(codeBuildSourceType("https://bitbucket.org/acme/web.git"), "BITBUCKET");
         assert.strictEqual(codeBuildSourceType("https://gitlab.com/acme/web.git"), "GITLAB");
         assert.strictEqual(codeBuildSourceType("https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/web"), "CODECOMMIT");
+    });
+
+    it("keeps the defaults for fields passed as undefined", () => {
+        const n = normalizeFrontendAppArgs({ ...BASE, source: { ...BASE.source, branch: undefined }, build: { command: undefined, timeoutMinutes: undefined } });
+        assert.strictEqual(n.source.branch, "main");
+        assert.strictEqual(n.build.command, "npm run build");
+        assert.strictEqual(n.build.timeoutMinutes, 20);
     });
 
     it("does not mutate the caller's args", () => {
