@@ -302,7 +302,7 @@ export class BatchJob extends pulumi.ComponentResource {
         }
 
         const taskStatements: pulumi.Output<PolicyStatement[]> = queue
-            ? queue.arn.apply((arn) => [...queueConsumerStatements(arn), ...j.taskPolicyStatements])
+            ? pulumi.all([queue.arn, loc, cluster.clusterName]).apply(([arn, l, c]) => [...queueConsumerStatements(arn, l, c), ...j.taskPolicyStatements])
             : pulumi.output(j.taskPolicyStatements);
         if (queue || j.taskPolicyStatements.length > 0) {
             new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: taskStatements.apply((s) => JSON.stringify(policy(s))) }, { parent: this });

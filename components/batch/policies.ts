@@ -145,14 +145,24 @@ export function executionRolePolicy(inp: ExecutionRoleInputs): PolicyDocument {
     return policy(statements);
 }
 
-/** A queue worker's task role: consume its own queue, nothing else. */
-export function queueConsumerStatements(queueArn: string): PolicyStatement[] {
+/**
+ * A queue worker's task role: consume its own queue, and protect its own task from scale-in while
+ * it works on a message (the ECS agent's task-protection endpoint calls these APIs with the task
+ * role), so shrinking the worker count never stops a busy worker.
+ */
+export function queueConsumerStatements(queueArn: string, loc: AwsLocation, clusterName: string): PolicyStatement[] {
     return [
         {
             Sid: "ConsumeOwnQueue",
             Effect: "Allow",
             Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
             Resource: queueArn,
+        },
+        {
+            Sid: "ScaleInProtection",
+            Effect: "Allow",
+            Action: ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"],
+            Resource: `arn:${loc.partition}:ecs:${loc.region}:${loc.accountId}:task/${clusterName}/*`,
         },
     ];
 }

@@ -254,6 +254,17 @@ describe("BatchJob", () => {
             assert.deepStrictEqual(c.environment, [{ name: QUEUE_URL_ENV, value: q.outputs.url }]);
         });
 
+        it("lets workers consume their queue and protect their own task from scale-in while busy", () => {
+            const q = one(result.resources, "aws:sqs/queue:Queue", "thumbnails-queue");
+            const statements = JSON.parse(one(result.resources, "aws:iam/rolePolicy:RolePolicy", "thumbnails-task").inputs.policy).Statement;
+            assert.deepStrictEqual(statements.map((st: { Resource: string }) => st.Resource), [
+                q.outputs.arn,
+                "arn:aws:ecs:eu-west-1:123456789012:task/paved-test/*",
+            ]);
+            assert.deepStrictEqual(statements[1].Action, ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]);
+            assert.match(q.outputs.arn, /^arn:aws:sqs:eu-west-1:123456789012:paved-test-thumbnails$/);
+        });
+
         it("runs workers as a service starting at zero, on the job's capacity, without public IPs", () => {
             const svc = one(result.resources, "aws:ecs/service:Service", "thumbnails-workers");
             assert.strictEqual(svc.inputs.name, "paved-test-workers-thumbnails");
