@@ -4,7 +4,7 @@ import {
     GetKeyCommand,
     PutKeyCommand,
 } from "@aws-sdk/client-cloudfront-keyvaluestore";
-import { HeadObjectCommand, ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
 import { PavedError, show } from "../../components/errors";
 import { releaseContract } from "../../components/resource-names";
 import { releaseIdViolation } from "../../components/validation";
@@ -166,6 +166,58 @@ export async function rollback(store: ReleaseStore, app: string): Promise<Pointe
         if (target === undefined) throw new PavedError(`${app} has no uploaded release older than its current release ${current} to roll back to`);
         return target;
     });
+}
+
+export interface PruneResult {
+    app: string;
+    current?: string;
+    kept: string[];
+    /** Releases whose objects were (or, in a dry run, would be) deleted. */
+    pruned: string[];
+    /** Objects deleted. */
+    objects: number;
+}
+
+/** Keys under one prefix, page by page. */
+async function keysUnder(store: ReleaseStore, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+        const page: ListObjectsV2CommandOutput = await store.s3.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: store.pageSize }));
+        for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+}
+
+/**
+ * Deletes an app's old releases: keeps the one being served, every release newer than it (built,
+ * not yet released), and the `keep` newest overall (rollback targets); deletes the objects of the
+ * rest, 1,000 keys per DeleteObjects call. Versioning keeps the deleted objects as noncurrent
+ * versions until the bucket's lifecycle expires them. Refuses to run when the app has no current
+ * release, and stops if the pointer moves while it works.
+ */
+export async function pruneReleases(store: ReleaseStore, app: string, keep: number, dryRun = false): Promise<PruneResult> {
+    if (!Number.isInteger(keep) || keep < 1) throw new PavedError(`--keep ${show(keep)} must be a whole number of releases, at least 1`);
+    const { releases, current } = await releaseListing(store, app);
+    if (current === undefined) throw new PavedError(`${app} has no current release (no ${releaseContract.releaseKey(app)}); nothing is pruned without one`);
+    const kept = releases.filter((id, i) => i < keep || id >= current);
+    const pruned = releases.filter((id) => !kept.includes(id));
+    let objects = 0;
+    if (!dryRun) {
+        for (const id of pruned) {
+            // The pointer may have moved since the listing: never delete what is being served.
+            if ((await currentRelease(store, app)) !== current) throw new Error(`the release pointer of ${app} moved while pruning; ${objects} objects deleted, run prune again`);
+            const keys = await keysUnder(store, releaseContract.releasePrefix(app, id));
+            for (let i = 0; i < keys.length; i += 1000) {
+                const batch = keys.slice(i, i + 1000);
+                const out = await store.s3.send(new DeleteObjectsCommand({ Bucket: store.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+                if (out.Errors && out.Errors.length > 0) throw new Error(`deleting ${id} of ${app}: ${out.Errors.length} objects failed, first ${out.Errors[0].Key}: ${out.Errors[0].Code}`);
+                objects += batch.length;
+            }
+        }
+    }
+    return { app, current, kept, pruned, objects };
 }
 
 /** The `paved releases` listing: newest first, the current one marked. */

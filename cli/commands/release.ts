@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { AwsCommandDeps, checkNames, resolveDeps } from "../aws/command-deps";
-import { PointerChange, ReleaseStore, release, releaseListing, renderReleases, rollback } from "../aws/releases";
+import { PointerChange, ReleaseStore, pruneReleases, release, releaseListing, renderReleases, rollback } from "../aws/releases";
 
 function describeChange(c: PointerChange): string {
     if (c.unchanged) return `${c.app} already serves ${c.current}; nothing changed`;
@@ -9,7 +9,8 @@ function describeChange(c: PointerChange): string {
 
 /**
  * `paved releases <env> <app>`, `paved release <env> <app> <release-id>` and
- * `paved rollback <env> <app>`: list an app's releases and move its release pointer.
+ * `paved rollback <env> <app>`: list an app's releases and move its release pointer;
+ * `paved prune-releases <env> <app>`: delete old ones.
  */
 export function registerReleaseCommands(program: Command, deps: AwsCommandDeps = {}): Command {
     const storeFor = async (env: string, app: string) => {
@@ -51,6 +52,20 @@ export function registerReleaseCommands(program: Command, deps: AwsCommandDeps =
         .action(async (env: string, app: string) => {
             const { d, store } = await storeFor(env, app);
             d.print(describeChange(await rollback(store, app)));
+        });
+
+    program
+        .command("prune-releases")
+        .description("delete an app's old releases from the bucket: keeps the current one, newer ones and the --keep newest")
+        .argument("<env>", "environment (stack) name")
+        .argument("<app>", "app name")
+        .option("--keep <n>", "newest releases to keep as rollback targets", "10")
+        .option("--dry-run", "only say what would be deleted")
+        .action(async (env: string, app: string, opts: { keep: string; dryRun?: boolean }) => {
+            const { d, store } = await storeFor(env, app);
+            const r = await pruneReleases(store, app, Number(opts.keep), Boolean(opts.dryRun));
+            const verb = opts.dryRun ? "would delete" : "deleted";
+            d.print(`${app}: serving ${r.current}; keeping ${r.kept.length} release${r.kept.length === 1 ? "" : "s"}; ${verb} ${r.pruned.length}${r.pruned.length ? `: ${r.pruned.join(", ")}` : ""}${opts.dryRun ? "" : ` (${r.objects} objects)`}`);
         });
 
     return program;

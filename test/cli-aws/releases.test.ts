@@ -3,7 +3,7 @@ import { DescribeKeyValueStoreCommand, PutKeyCommand } from "@aws-sdk/client-clo
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { s3Client } from "../../cli/aws/clients";
 import { FakeClock } from "../../cli/aws/clock";
-import { listReleases, release, releaseListing, renderReleases, rollback, ReleaseStore } from "../../cli/aws/releases";
+import { listReleases, pruneReleases, release, releaseListing, renderReleases, rollback, ReleaseStore } from "../../cli/aws/releases";
 import { PavedError } from "../../components/errors";
 import { MOTO_CREDENTIALS, MotoServer, startMoto } from "../support/moto";
 import { KVS_ARN, SimulatedKeyValueStore } from "./kvs-sim";
@@ -130,5 +130,30 @@ describe("cli/aws releases (S3 on moto, KeyValueStore mocked)", function () {
         const change = await rollback(store(kvs), "catalog");
         assert.deepStrictEqual(change, { app: "catalog", previous: R3, current: R2, attempts: 2, unchanged: false });
         assert.strictEqual(kvs.values.get("release:catalog"), R2);
+    });
+
+    it("prune deletes releases older than the current one beyond --keep, and nothing else", async () => {
+        const app = "pruned";
+        const ids = ["20240101000000-0000001", "20240102000000-0000002", "20240103000000-0000003", "20240104000000-0000004", "20240105000000-0000005"];
+        for (const id of ids) {
+            for (let k = 0; k < 3; k++) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${app}/${id}/assets/f${k}.js`, Body: "x" }));
+            await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${app}/${id}/index.html`, Body: "x" }));
+        }
+        const kvs = new SimulatedKeyValueStore();
+        await assert.rejects(pruneReleases(store(kvs), app, 2), /has no current release/);
+        kvs.values.set(`release:${app}`, ids[2]); // serving the third; the two newer ones are built, not released
+        const dry = await pruneReleases(store(kvs), app, 1, true);
+        assert.deepStrictEqual(dry.pruned, [ids[1], ids[0]]);
+        assert.strictEqual(dry.objects, 0);
+        assert.deepStrictEqual(await listReleases(store(kvs), app), [...ids].reverse(), "a dry run deletes nothing");
+
+        const result = await pruneReleases(store(kvs), app, 4);
+        assert.deepStrictEqual(result.kept, [ids[4], ids[3], ids[2], ids[1]]);
+        assert.deepStrictEqual(result.pruned, [ids[0]]);
+        assert.strictEqual(result.objects, 4);
+        assert.deepStrictEqual(await listReleases(store(kvs), app), [ids[4], ids[3], ids[2], ids[1]]);
+        const left = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${app}/${ids[0]}/` }));
+        assert.strictEqual(left.KeyCount, 0);
+        await assert.rejects(pruneReleases(store(kvs), app, 0), /--keep 0 must be a whole number of releases, at least 1/);
     });
 });
