@@ -199,3 +199,29 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export function logRetentionViolation(days: unknown): string | undefined {
     return typeof days === "number" && LOG_RETENTION_DAYS.includes(days) ? undefined : `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`;
 }
+
+/** Where CodeBuild clones an app's source from. */
+export type CodeBuildSourceType = "GITHUB" | "BITBUCKET" | "GITLAB" | "CODECOMMIT";
+
+/** The CodeBuild source type of an HTTPS clone URL, or why there is none. */
+export function codeBuildSourceType(url: string): CodeBuildSourceType | string {
+    const m = /^https:\/\/([^/\s]+)\/\S+$/.exec(url);
+    if (!m) return `must be an https clone URL, e.g. "https://github.com/acme/web.git"`;
+    const host = m[1].toLowerCase();
+    if (host === "github.com") return "GITHUB";
+    if (host === "bitbucket.org") return "BITBUCKET";
+    if (host === "gitlab.com") return "GITLAB";
+    if (/^git-codecommit\.[a-z0-9-]+\.amazonaws\.com$/.test(host)) return "CODECOMMIT";
+    return `host "${host}" is not one CodeBuild clones from: use github.com, bitbucket.org, gitlab.com or git-codecommit.<region>.amazonaws.com`;
+}
+
+/** Whether `type` (from `codeBuildSourceType`) is a source type rather than the reason there is none. */
+export function isCodeBuildSourceType(type: string): type is CodeBuildSourceType {
+    return ["GITHUB", "BITBUCKET", "GITLAB", "CODECOMMIT"].includes(type);
+}
+
+/** Why `url` is not a repository CodeBuild can clone, or undefined. */
+export function repositoryViolation(url: string): string | undefined {
+    const type = codeBuildSourceType(url);
+    return isCodeBuildSourceType(type) ? undefined : type;
+}

@@ -204,6 +204,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     checkUnique(parsedApps, "app", problems);
     checkUnique(parsedJobs, "job", problems);
     checkAppPaths(parsedApps, problems);
+    checkServiceSizes(parsedApps, problems);
     if (cluster) checkJobSizes(parsedJobs, cluster, problems);
     if (cluster) checkCluster(cluster, problems);
 
@@ -327,6 +328,19 @@ function checkAppPaths(apps: Parsed<AppConfig>[], problems: Problem[]): void {
                 const how = a === b ? "duplicates" : "overlaps";
                 problems.push({ path: `${paths[i].where}.path`, value: a, message: `${how} the path of app "${String(paths[j].raw.name)}" (${b}); give each app its own path, none under another` });
             }
+        }
+    }
+}
+
+/** Container services run on Fargate: their cpu/memory must be one of its combinations. */
+function checkServiceSizes(apps: Parsed<AppConfig>[], problems: Problem[]): void {
+    for (const { value, where } of apps) {
+        const service = value?.container?.service;
+        if (!service) continue;
+        const problem = fargateSizeViolation(service.cpu, service.memory);
+        if (problem) {
+            const field = /^Fargate cpu must/.test(problem) ? "cpu" : "memory";
+            problems.push({ path: `${where}.container.service.${field}`, value: { cpu: service.cpu, memory: service.memory }, message: `app "${value.name}": ${problem}` });
         }
     }
 }

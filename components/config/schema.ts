@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
     appPathViolation,
     plainEnvironmentViolation,
+    repositoryViolation,
     resourceNameViolation,
     scheduleExpressionViolation,
     timeZoneViolation,
@@ -82,8 +83,8 @@ export const siteSchema = z.strictObject({
 });
 
 export const appSourceSchema = z.strictObject({
-    /** HTTPS clone URL of the repository. */
-    repository: z.string().regex(/^https:\/\/[^\s]+$/, 'must be an https clone URL, e.g. "https://github.com/acme/web.git"'),
+    /** HTTPS clone URL of the repository, on a host CodeBuild clones from. */
+    repository: z.string().superRefine(rule(repositoryViolation)),
     branch: z.string().min(1).default("main"),
     /** Sub-directory of a monorepo that holds the app; "." for the repository root. */
     directory: z

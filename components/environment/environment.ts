@@ -1,17 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BatchCluster } from "../batch/batch-cluster";
-import { BatchJob } from "../batch/batch-job";
+import { BatchCluster, BatchClusterArgs, normalizeBatchClusterArgs } from "../batch/batch-cluster";
+import { BatchJob, BatchJobArgs, normalizeBatchJobArgs } from "../batch/batch-job";
 import type { ClusterRef } from "../batch/common";
-import { ContainerService } from "../batch/container-service";
+import { ContainerService, ContainerServiceArgs, normalizeContainerServiceArgs } from "../batch/container-service";
 import { ServiceLoadBalancer } from "../batch/service-load-balancer";
 import { AppConfig, EnvironmentKind, PavedConfig } from "../config";
 import { PavedError } from "../errors";
-import { BuildImage } from "../frontend/build-image";
-import { BuildImageReference, FrontendApp } from "../frontend/frontend-app";
-import { SiteHost } from "../frontend/site-host";
+import { BuildImage, BuildImageArgs, normalizeBuildImageArgs } from "../frontend/build-image";
+import { BuildImageReference, FrontendApp, FrontendAppArgs, normalizeFrontendAppArgs } from "../frontend/frontend-app";
+import { SiteHost, SiteHostArgs, normalizeSiteHostArgs } from "../frontend/site-host";
 import { stableHash } from "../naming";
-import { Network } from "../network/network";
+import { Network, NetworkArgs } from "../network/network";
 import type { AppOutputs, EnvironmentOutputs, JobOutputs, ServiceOutputs } from "./outputs";
 
 /** Tag keys every taggable resource of an environment carries. */
@@ -27,6 +27,160 @@ export const TAG_KEYS = {
 
 /** Days logs are kept, by environment kind. */
 export const ENVIRONMENT_LOG_RETENTION_DAYS: Record<EnvironmentKind, number> = { dev: 14, ephemeral: 7, staging: 30, prod: 365 };
+
+/** The args of every child of an environment, less the references only its resources supply. */
+export interface EnvironmentChildArgs {
+    baseTags: Record<string, string>;
+    network: NetworkArgs;
+    site: SiteHostArgs;
+    buildImage: BuildImageArgs;
+    apps: Record<string, Omit<FrontendAppArgs, "site" | "buildImage">>;
+    cluster: Omit<BatchClusterArgs, "vpcId" | "privateSubnetIds">;
+    jobs: Record<string, Omit<BatchJobArgs, "cluster" | "image">>;
+    services: Record<string, Omit<ContainerServiceArgs, "cluster" | "image" | "loadBalancer">>;
+}
+
+/** What an environment passes each child, derived from its config (pure: no resources). */
+export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs {
+    const prefix = `${config.project}-${config.name}`;
+    const protect = config.protect;
+    const logRetentionDays = ENVIRONMENT_LOG_RETENTION_DAYS[config.kind];
+    const baseTags: Record<string, string> = {
+        [TAG_KEYS.environment]: config.name,
+        [TAG_KEYS.team]: config.tags.team,
+        [TAG_KEYS.costCenter]: config.tags.costCenter,
+        ...(config.ephemeral ? { [TAG_KEYS.expiresAt]: config.ephemeral.expiresAt, [TAG_KEYS.release]: config.ephemeral.release } : {}),
+    };
+    const ownerTags = (kind: "app" | "job", entry: { name: string; team?: string; costCenter?: string }) => ({
+        ...baseTags,
+        [TAG_KEYS[kind]]: entry.name,
+        [TAG_KEYS.team]: entry.team ?? config.tags.team,
+        [TAG_KEYS.costCenter]: entry.costCenter ?? config.tags.costCenter,
+    });
+    const out: EnvironmentChildArgs = {
+        baseTags,
+        network: { ...(config.network.existing ? { existing: config.network.existing } : config.network.create), flowLogRetentionDays: logRetentionDays, protect, tags: baseTags },
+        site: {
+            namePrefix: prefix,
+            domain: config.site.domain && config.site.certificateArn ? { names: [config.site.domain], certificateArn: config.site.certificateArn } : undefined,
+            accessLogs: config.site.accessLogs,
+            accessLogRetentionDays: logRetentionDays,
+            priceClass: config.site.priceClass,
+            protect,
+            forceDestroy: !protect,
+            tags: baseTags,
+        },
+        buildImage: {
+            source: { repository: config.buildImage.repository, branch: config.buildImage.branch, lockfileDirectory: config.buildImage.lockfileDirectory },
+            schedule: config.buildImage.schedule,
+            logRetentionDays,
+            namePrefix: prefix,
+            protect,
+            forceDelete: !protect,
+            tags: baseTags,
+        },
+        apps: {},
+        cluster: {
+            instanceTypes: config.cluster.instanceTypes,
+            minSize: config.cluster.minSize,
+            maxSize: config.cluster.maxSize,
+            onDemandBaseCapacity: config.cluster.onDemandBaseCapacity,
+            spotPercentage: config.cluster.spotPercentage,
+            targetCapacity: config.cluster.targetCapacity,
+            namePrefix: prefix,
+            protect,
+            tags: baseTags,
+        },
+        jobs: {},
+        services: {},
+    };
+    for (const app of config.apps) {
+        out.apps[app.name] = {
+            name: app.name,
+            path: app.path,
+            source: app.source,
+            build: app.build,
+            container: app.container ? { dockerfile: app.container.dockerfile, port: app.container.port } : undefined,
+            webhook: app.webhook,
+            logRetentionDays,
+            namePrefix: prefix,
+            protect,
+            forceDelete: !protect,
+            tags: ownerTags("app", app),
+        };
+        const service = app.container?.service;
+        if (service) {
+            out.services[app.name] = {
+                name: app.name,
+                imageManagedExternally: true,
+                port: app.container!.port,
+                cpu: service.cpu,
+                memory: service.memory,
+                desiredCount: service.desiredCount,
+                maxCount: service.maxCount,
+                healthCheckPath: service.healthCheckPath,
+                routing: { pathPrefix: app.path, priority: servicePriority(app) },
+                logRetentionDays,
+                namePrefix: prefix,
+                protect,
+                tags: ownerTags("app", app),
+            };
+        }
+    }
+    for (const job of config.jobs) {
+        out.jobs[job.name] = {
+            name: job.name,
+            command: job.command,
+            environment: job.environment,
+            secrets: job.secrets,
+            cpu: job.cpu,
+            memory: job.memory,
+            capacity: job.capacity,
+            timeoutMinutes: job.timeoutMinutes,
+            schedule: job.schedule,
+            queue: job.queue,
+            logRetentionDays,
+            namePrefix: prefix,
+            protect,
+            tags: ownerTags("job", job),
+        };
+    }
+    return out;
+}
+
+/**
+ * Runs every child's own argument checks (the same functions the components run) and throws one
+ * `PavedError` listing every failure, before the environment registers anything.
+ */
+export function preflight(name: string, config: PavedConfig, a: EnvironmentChildArgs): void {
+    const failures: string[] = [];
+    const check = (fn: () => unknown) => {
+        try {
+            fn();
+        } catch (e) {
+            if (!(e instanceof PavedError)) throw e;
+            failures.push(e.message);
+        }
+    };
+    const instanceTypes = config.cluster.instanceTypes;
+    check(() => normalizeSiteHostArgs("site", a.site));
+    if (config.kind !== "ephemeral") {
+        check(() => normalizeBuildImageArgs("build-image", a.buildImage));
+        check(() => normalizeBatchClusterArgs("cluster", a.cluster));
+    }
+    for (const args of Object.values(a.apps)) check(() => normalizeFrontendAppArgs(args));
+    for (const [job, args] of Object.entries(a.jobs)) check(() => normalizeBatchJobArgs(`job-${job}`, args, instanceTypes));
+    const priorities = new Map<number, string>();
+    for (const [app, args] of Object.entries(a.services)) {
+        check(() => normalizeContainerServiceArgs(`svc-${app}`, args, instanceTypes));
+        const clash = priorities.get(args.routing.priority);
+        if (clash) failures.push(`apps "${clash}" and "${app}" share load balancer rule priority ${args.routing.priority}; rename one of them`);
+        priorities.set(args.routing.priority, app);
+    }
+    if (failures.length > 0) {
+        throw new PavedError(`Environment "${name}": ${failures.length} problem${failures.length === 1 ? "" : "s"} found before creating anything:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
+    }
+}
 
 /** The base stack's outputs an ephemeral environment borrows (see `EnvironmentOutputs`). */
 interface BaseStack {
@@ -72,24 +226,15 @@ export class Environment extends pulumi.ComponentResource {
         const ephemeral = config.kind === "ephemeral";
         if (ephemeral && !config.ephemeral) throw new PavedError(`Environment "${name}": an ephemeral environment needs config.ephemeral (baseStack, release, expiresAt)`);
 
-        const baseTags: Record<string, string> = {
-            [TAG_KEYS.environment]: config.name,
-            [TAG_KEYS.team]: config.tags.team,
-            [TAG_KEYS.costCenter]: config.tags.costCenter,
-            ...(config.ephemeral ? { [TAG_KEYS.expiresAt]: config.ephemeral.expiresAt, [TAG_KEYS.release]: config.ephemeral.release } : {}),
-        };
+        const a = environmentChildArgs(config);
+        // Every child's args are checked before any resource is registered, so a bad entry fails
+        // the whole program up front instead of after half the environment was sent to the engine.
+        preflight(name, config, a);
+
         // Default tags reach every taggable resource in the environment; app and job tags are
         // added per component. Auto Scaling groups are the exception (the cluster tags them).
-        const provider = new aws.Provider(`${name}-aws`, { region: config.region as aws.Region, defaultTags: { tags: baseTags } }, { parent: this });
+        const provider = new aws.Provider(`${name}-aws`, { region: config.region as aws.Region, defaultTags: { tags: a.baseTags } }, { parent: this });
         const child = { parent: this, providers: { aws: provider } };
-        const protect = config.protect;
-        const logRetentionDays = ENVIRONMENT_LOG_RETENTION_DAYS[config.kind];
-        const ownerTags = (kind: "app" | "job", entry: { name: string; team?: string; costCenter?: string }) => ({
-            ...baseTags,
-            [TAG_KEYS[kind]]: entry.name,
-            [TAG_KEYS.team]: entry.team ?? config.tags.team,
-            [TAG_KEYS.costCenter]: entry.costCenter ?? config.tags.costCenter,
-        });
 
         const base = ephemeral ? this.baseStack(config, child) : undefined;
         let vpcId: pulumi.Output<string>;
@@ -98,157 +243,46 @@ export class Environment extends pulumi.ComponentResource {
         if (base) {
             ({ vpcId, privateSubnetIds, publicSubnetIds } = base);
         } else {
-            const network = new Network(
-                "network",
-                {
-                    ...(config.network.existing ? { existing: config.network.existing } : config.network.create),
-                    flowLogRetentionDays: logRetentionDays,
-                    protect,
-                    tags: baseTags,
-                },
-                child,
-            );
+            const network = new Network("network", a.network, child);
             this.network = network;
             ({ vpcId, privateSubnetIds, publicSubnetIds } = network);
         }
 
-        this.site = new SiteHost(
-            "site",
-            {
-                namePrefix: prefix,
-                domain: config.site.domain && config.site.certificateArn ? { names: [config.site.domain], certificateArn: config.site.certificateArn } : undefined,
-                accessLogs: config.site.accessLogs,
-                accessLogRetentionDays: logRetentionDays,
-                priceClass: config.site.priceClass,
-                protect,
-                forceDestroy: !protect,
-                tags: baseTags,
-            },
-            child,
-        );
+        this.site = new SiteHost("site", a.site, child);
 
         let buildImage: BuildImageReference;
         if (base) {
             buildImage = base.buildImage;
         } else {
-            this.buildImage = new BuildImage(
-                "build-image",
-                {
-                    source: { repository: config.buildImage.repository, branch: config.buildImage.branch, lockfileDirectory: config.buildImage.lockfileDirectory },
-                    schedule: config.buildImage.schedule,
-                    logRetentionDays,
-                    namePrefix: prefix,
-                    protect,
-                    forceDelete: !protect,
-                    tags: baseTags,
-                },
-                child,
-            );
+            this.buildImage = new BuildImage("build-image", a.buildImage, child);
             buildImage = { repositoryUrl: this.buildImage.repositoryUrl, repositoryArn: this.buildImage.repositoryArn, tag: this.buildImage.tag };
         }
 
         for (const app of config.apps) {
-            this.apps[app.name] = new FrontendApp(
-                `app-${app.name}`,
-                {
-                    name: app.name,
-                    path: app.path,
-                    site: this.site,
-                    source: app.source,
-                    build: app.build,
-                    container: app.container ? { dockerfile: app.container.dockerfile, port: app.container.port } : undefined,
-                    webhook: app.webhook,
-                    buildImage,
-                    logRetentionDays,
-                    namePrefix: prefix,
-                    protect,
-                    forceDelete: !protect,
-                    tags: ownerTags("app", app),
-                },
-                child,
-            );
+            this.apps[app.name] = new FrontendApp(`app-${app.name}`, { ...a.apps[app.name], site: this.site, buildImage }, child);
         }
 
         let cluster: ClusterRef;
         if (base) {
             cluster = base.cluster;
         } else {
-            this.cluster = new BatchCluster(
-                "cluster",
-                {
-                    vpcId,
-                    privateSubnetIds,
-                    instanceTypes: config.cluster.instanceTypes,
-                    minSize: config.cluster.minSize,
-                    maxSize: config.cluster.maxSize,
-                    onDemandBaseCapacity: config.cluster.onDemandBaseCapacity,
-                    spotPercentage: config.cluster.spotPercentage,
-                    targetCapacity: config.cluster.targetCapacity,
-                    namePrefix: prefix,
-                    protect,
-                    tags: baseTags,
-                },
-                child,
-            );
+            this.cluster = new BatchCluster("cluster", { ...a.cluster, vpcId, privateSubnetIds }, child);
             cluster = this.cluster;
         }
 
         for (const job of config.jobs) {
-            this.jobs[job.name] = new BatchJob(
-                `job-${job.name}`,
-                {
-                    name: job.name,
-                    cluster,
-                    image: job.image,
-                    command: job.command,
-                    environment: job.environment,
-                    secrets: job.secrets,
-                    cpu: job.cpu,
-                    memory: job.memory,
-                    capacity: job.capacity,
-                    timeoutMinutes: job.timeoutMinutes,
-                    schedule: job.schedule,
-                    queue: job.queue,
-                    logRetentionDays,
-                    namePrefix: prefix,
-                    protect,
-                    tags: ownerTags("job", job),
-                },
-                child,
-            );
+            this.jobs[job.name] = new BatchJob(`job-${job.name}`, { ...a.jobs[job.name], cluster, image: job.image }, child);
         }
 
-        const withServices = config.apps.filter((a) => a.container?.service);
-        if (withServices.length > 0) {
+        const services = Object.entries(a.services);
+        if (services.length > 0) {
             // Internal: CloudFront serves the apps; the services answer inside the VPC.
-            this.loadBalancer = new ServiceLoadBalancer("services-lb", { vpcId, subnetIds: privateSubnetIds, protect, tags: baseTags }, child);
-            const priorities = new Map<number, string>();
-            for (const app of withServices) {
-                const service = app.container!.service!;
-                const priority = servicePriority(app);
-                const clash = priorities.get(priority);
-                if (clash) throw new PavedError(`Environment "${name}": apps "${clash}" and "${app.name}" share load balancer rule priority ${priority}; rename one of them`);
-                priorities.set(priority, app.name);
-                this.services[app.name] = new ContainerService(
-                    `svc-${app.name}`,
-                    {
-                        name: app.name,
-                        cluster,
-                        image: pulumi.interpolate`${this.apps[app.name].repositoryUrl}:${service.initialImageTag}`,
-                        imageManagedExternally: true,
-                        port: app.container!.port,
-                        cpu: service.cpu,
-                        memory: service.memory,
-                        desiredCount: service.desiredCount,
-                        maxCount: service.maxCount,
-                        healthCheckPath: service.healthCheckPath,
-                        loadBalancer: this.loadBalancer,
-                        routing: { pathPrefix: app.path, priority },
-                        logRetentionDays,
-                        namePrefix: prefix,
-                        protect,
-                        tags: ownerTags("app", app),
-                    },
+            this.loadBalancer = new ServiceLoadBalancer("services-lb", { vpcId, subnetIds: privateSubnetIds, protect: config.protect, tags: a.baseTags }, child);
+            for (const [app, args] of services) {
+                const tag = config.apps.find((x) => x.name === app)!.container!.service!.initialImageTag;
+                this.services[app] = new ContainerService(
+                    `svc-${app}`,
+                    { ...args, cluster, image: pulumi.interpolate`${this.apps[app].repositoryUrl}:${tag}`, loadBalancer: this.loadBalancer },
                     child,
                 );
             }

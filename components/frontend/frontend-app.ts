@@ -5,7 +5,7 @@ import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { releaseContract, resourceNames } from "../resource-names";
-import { appPathViolation, logRetentionViolation, plainEnvironmentViolation, resourceNameViolation } from "../validation";
+import { CodeBuildSourceType, appPathViolation, codeBuildSourceType, isCodeBuildSourceType, logRetentionViolation, plainEnvironmentViolation, resourceNameViolation } from "../validation";
 import { APP_BUILD_VARIABLES, appBuildspec, DEFAULT_IMMUTABLE_PATTERNS, NODE_VERSIONS, NodeVersion } from "./buildspec";
 import { appBuildPolicy, serviceTrustPolicy } from "./policies";
 import { hardenedRepository } from "./repository";
@@ -175,27 +175,12 @@ export interface NormalizedFrontendAppArgs {
     forceDelete: boolean;
 }
 
-export type CodeBuildSourceType = "GITHUB" | "BITBUCKET" | "GITLAB" | "CODECOMMIT";
+export type { CodeBuildSourceType } from "../validation";
 
 /** CloudWatch Logs' accepted retention periods, in days. */
 export { LOG_RETENTION_DAYS } from "../validation";
 
-/** The CodeBuild source type of an HTTPS clone URL, or why there is none. */
-export function codeBuildSourceType(url: string): CodeBuildSourceType | string {
-    const m = /^https:\/\/([^/\s]+)\/\S+$/.exec(url);
-    if (!m) return `must be an https clone URL, e.g. "https://github.com/acme/web.git"`;
-    const host = m[1].toLowerCase();
-    if (host === "github.com") return "GITHUB";
-    if (host === "bitbucket.org") return "BITBUCKET";
-    if (host === "gitlab.com") return "GITLAB";
-    if (/^git-codecommit\.[a-z0-9-]+\.amazonaws\.com$/.test(host)) return "CODECOMMIT";
-    return `host "${host}" is not one CodeBuild clones from: use github.com, bitbucket.org, gitlab.com or git-codecommit.<region>.amazonaws.com`;
-}
-
-/** Whether `type` (from `codeBuildSourceType`) is a source type rather than the reason there is none. */
-export function isCodeBuildSourceType(type: string): type is CodeBuildSourceType {
-    return ["GITHUB", "BITBUCKET", "GITLAB", "CODECOMMIT"].includes(type);
-}
+export { codeBuildSourceType, isCodeBuildSourceType };
 
 const RELATIVE_DIR = /^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/;
 
@@ -205,7 +190,7 @@ export function isRelativePath(path: string): boolean {
 }
 
 /** Defaults and synchronous checks of `FrontendAppArgs`; throws `PavedError` naming the field, value and fix. */
-export function normalizeFrontendAppArgs(args: FrontendAppArgs): NormalizedFrontendAppArgs {
+export function normalizeFrontendAppArgs(args: Omit<FrontendAppArgs, "site" | "buildImage">): NormalizedFrontendAppArgs {
     const where = `FrontendApp "${args.name}"`;
     const fail = (field: string, value: unknown, message: string): never => {
         throw new PavedError(`${where}: args.${field} ${show(value)} ${message}`);

@@ -2,8 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_DIR, planEnvironment } from "../../cli/plan";
-import { TAG_KEYS } from "../../components/environment/environment";
-import { ProgramResult, RecordedResource, taggableTypes } from "../../components/testing";
+import { loadEnvironmentConfig } from "../../cli/env-config";
+import { Environment, TAG_KEYS } from "../../components/environment/environment";
+import { ProgramResult, RecordedResource, runProgram, taggableTypes } from "../../components/testing";
 
 /**
  * The whole program under the harness for every committed stack config (and an ephemeral copy as
@@ -170,6 +171,34 @@ describe("environments", function () {
         assert.strictEqual(o.kind, "ephemeral");
         const provider = ofType(r, "pulumi:providers:aws")[0];
         assert.strictEqual(JSON.parse(provider.inputs.defaultTags).tags[TAG_KEYS.expiresAt], "2026-11-29T12:00:00Z");
+    });
+
+    it("checks every child's args before registering anything, and lists every failure", async () => {
+        const config = loadEnvironmentConfig("dev");
+        // Args the schema would refuse, as a team calling Environment directly could pass them.
+        config.apps[3] = { ...config.apps[3], source: { ...config.apps[3].source, repository: "https://git.example.com/acme/web.git" } };
+        config.jobs[0] = { ...config.jobs[0], capacity: "fargate", cpu: 300 };
+        let error: Error | undefined;
+        const result = await runProgram({
+            stack: "dev",
+            config: { "aws:region": "eu-west-1" },
+            program: () => {
+                try {
+                    new Environment("dev", config);
+                } catch (e) {
+                    error = e as Error;
+                }
+            },
+        });
+        assert.ok(error, "the environment refused its args");
+        assert.match(error.message, /^Environment "dev": 2 problems found before creating anything:/);
+        assert.match(error.message, /FrontendApp "product": args.source.repository "https:\/\/git.example.com\/acme\/web.git" host "git.example.com" is not one CodeBuild clones from/);
+        assert.match(error.message, /BatchJob "nightly-report": args.cpu 300 invalid on fargate/);
+        assert.deepStrictEqual(
+            result.resources.map((r) => r.type),
+            ["pulumi:pulumi:Stack", "paved:environment:Environment"],
+            "no provider, network, site or app was registered",
+        );
     });
 
     it("dev has one NAT gateway, prod one per availability zone", async () => {

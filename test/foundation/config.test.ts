@@ -76,6 +76,20 @@ describe("config", () => {
         assert.match(found[1].message, /put it in `secrets`/);
     });
 
+    it("refuses repositories CodeBuild cannot clone and service sizes Fargate does not run", () => {
+        const found = problems(
+            raw({
+                "paved:apps": [
+                    app("a", "/a", { source: { repository: "https://git.example.com/acme/a.git" } }),
+                    app("b", "/b", { container: { service: { cpu: 256, memory: 4096 } } }),
+                ],
+            }),
+        );
+        assert.deepStrictEqual(found.map((p) => p.path), ["paved:apps[0].source.repository", "paved:apps[1].container.service.memory"]);
+        assert.match(found[0].message, /host "git.example.com" is not one CodeBuild clones from: use github.com/);
+        assert.match(found[1].message, /app "b": Fargate cpu 256 takes memory 512, 1024, 2048 MiB \(got 4096\)/);
+    });
+
     it("rejects unknown keys at every depth", () => {
         const found = problems(raw({ "paved:apps": [app("a", "/a", { build: { comand: "x" } })], "paved:cluster": { maxsize: 3 } }));
         assert.deepStrictEqual(found.map((p) => p.path).sort(), ["paved:apps[0].build.comand", "paved:cluster.maxsize"]);
@@ -96,7 +110,7 @@ describe("config", () => {
     });
 
     it("names the catalog file in errors from it, and overrides of unknown entries", () => {
-        const found = problems(raw({ "paved:catalog": "catalog.yaml", "paved:overrides": { apps: { ghost: { webhook: true } } } }, "dev", { "/project/catalog.yaml": "apps:\n  - { name: a, path: /A, source: { repository: 'https://x/y.git' } }\n" }));
+        const found = problems(raw({ "paved:catalog": "catalog.yaml", "paved:overrides": { apps: { ghost: { webhook: true } } } }, "dev", { "/project/catalog.yaml": "apps:\n  - { name: a, path: /A, source: { repository: 'https://github.com/x/y.git' } }\n" }));
         assert.deepStrictEqual(found.map((p) => p.path).sort(), ["catalog.yaml:apps[0].path", "paved:overrides.apps.ghost"]);
     });
 
