@@ -85,8 +85,8 @@ export interface StagingCreated {
 /** Creates (or, for a release that already has one, extends and updates) the ephemeral stack of `release`, then deploys it. */
 export async function createStaging(release: string, options: StagingCreateOptions, ctx: CommandContext): Promise<StagingCreated> {
     const ttlHours = options.ttlHours ?? 72;
-    if (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > 24 * 90) {
-        throw new PavedError(`--ttl-hours ${options.ttlHours}: must be a number of hours from 1 to 2160 (90 days)`);
+    if (!Number.isInteger(ttlHours) || ttlHours < 1 || ttlHours > 24 * 90) {
+        throw new PavedError(`--ttl-hours ${options.ttlHours}: must be a whole number of hours from 1 to 2160 (90 days)`);
     }
     const base = options.base ?? "staging";
     const stack = stagingStackName(release);

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { PavedError } from "../errors";
+import { PavedError, show } from "../errors";
+import { logRetentionViolation } from "../validation";
 
 export interface ExistingNetworkArgs {
     vpcId: pulumi.Input<string>;
@@ -64,6 +65,9 @@ export class Network extends pulumi.ComponentResource {
         if (!Number.isInteger(azs) || azs < 2 || azs > 6) {
             throw new PavedError(`Network "${name}": args.availabilityZones ${azs} must be a whole number from 2 to 6 (a load balancer needs two zones)`);
         }
+
+        const retentionProblem = args.flowLogRetentionDays === undefined ? undefined : logRetentionViolation(args.flowLogRetentionDays);
+        if (retentionProblem) throw new PavedError(`Network "${name}": args.flowLogRetentionDays ${show(args.flowLogRetentionDays)} ${retentionProblem}`);
 
         if (args.existing) {
             this.vpcId = pulumi.output(args.existing.vpcId);

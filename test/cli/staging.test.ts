@@ -96,6 +96,8 @@ describe("cli: paved staging", () => {
                 ["staging", "create", "r1", "--base", "qa"],
                 ["staging", "create", "r1", "--ttl-hours", "0"],
                 ["staging", "create", "r1", "--ttl-hours", "many"],
+                ["staging", "create", "r1", "--ttl-hours", "0.5"],
+                ["staging", "create", "r1", "--ttl-hours", "2161"],
                 ["staging", "create", "bad/id"],
             ]) {
                 const { code, stderr } = await runMain(argv, ctx);
