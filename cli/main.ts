@@ -23,8 +23,7 @@ Exit codes:
      not installed, no secrets passphrase, refused destroy of a protected environment`;
 
 /**
- * `paved`: the platform's command line. Exit codes: 0 success; 1 the operation failed (a build,
- * a deploy, a job); 2 usage or environment problem (bad config, missing Pulumi CLI).
+ * `paved`: the platform's command line (exit codes: `EXIT_CODES_HELP`).
  * `context` supplies the stack backend and I/O of the stack commands (tests pass fakes).
  */
 export function buildProgram(context: () => CommandContext = lazyDefaultContext(), aws?: AwsCommandDeps): Command {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AwsMocksOptions, ProgramResult, RecordedResource, runProgram } from "../components/testing";
+import { AwsMocksOptions, ProgramResult, RecordedResource, readStackConfigFile, runProgram } from "../components/testing";
 
 /** The repository root: where Pulumi.yaml and the stack configs live. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -54,10 +54,10 @@ export async function planEnvironment(env: string, options: PlanOptions = {}): P
 
 /** Every StackReference an environment may make, answered with plausible base-stack outputs. */
 function stackReferencesFor(configFile: string): Record<string, Record<string, unknown>> {
-    const text = fs.readFileSync(configFile, "utf8");
-    const base = /baseStack:\s*["']?([^"'\s]+)/.exec(text)?.[1];
-    const region = /aws:region:\s*["']?([a-z0-9-]+)/.exec(text)?.[1] ?? "us-east-1";
-    return base ? { [base]: baseStackOutputs(region) } : {};
+    const values = readStackConfigFile(configFile, "paved");
+    const base = (values["paved:ephemeral"] as { baseStack?: unknown } | undefined)?.baseStack;
+    const region = typeof values["aws:region"] === "string" ? values["aws:region"] : "us-east-1";
+    return typeof base === "string" ? { [base]: baseStackOutputs(region) } : {};
 }
 
 /** The resource tree: each component, then its children, with type and logical name. */

@@ -6,7 +6,7 @@ import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
 import { resourceNameViolation, scheduleExpressionViolation, timeZoneViolation } from "../validation";
 import { taskDefinition, taskIdentity } from "./task-identity";
-import { ClusterRef, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined, taskSizeViolation } from "./common";
+import { TaskArgs, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined, taskSizeViolation } from "./common";
 import {
     PolicyStatement,
     assumeRolePolicy,
@@ -20,6 +20,7 @@ import { backlogMetricQueries, backlogSteps } from "./queue-scaling";
 import { jobStateMachineDefinition } from "./state-machine";
 
 export type { PolicyStatement } from "./policies";
+export type { TaskArgs } from "./common";
 export { TMP_VOLUME, containerDefinition } from "./task-identity";
 export type { ContainerDefinitionInputs } from "./task-identity";
 
@@ -63,24 +64,7 @@ export interface BatchJobQueueArgs {
     scaleInAfterMinutes?: number;
 }
 
-export interface BatchJobArgs {
-    /**
-     * The job's name: lowercase letters, digits and hyphens. Part of its physical names.
-     * @default the component's name
-     */
-    name?: string;
-    /** The cluster to run on: a `BatchCluster`, or the same fields from another stack. */
-    cluster: ClusterRef;
-    /** Container image; an image in ECR gets pull rights on exactly its repository. */
-    image: pulumi.Input<string>;
-    /** Command (overrides the image's CMD). */
-    command?: string[];
-    /** Plain environment variables. */
-    environment?: Record<string, string>;
-    /** Environment variables read from SSM Parameter Store or Secrets Manager, by ARN. */
-    secrets?: Record<string, string>;
-    /** Customer-managed KMS keys the secrets are encrypted with. AWS-managed keys need nothing. */
-    secretKmsKeyArns?: string[];
+export interface BatchJobArgs extends TaskArgs {
     /**
      * CPU units (1024 = 1 vCPU), a hard limit.
      * @default 512
@@ -105,29 +89,6 @@ export interface BatchJobArgs {
     schedule?: BatchJobScheduleArgs;
     /** Run workers that drain an SQS queue, scaled with its backlog, down to zero. */
     queue?: BatchJobQueueArgs;
-    /**
-     * Days to keep the job's logs.
-     * @default 30
-     */
-    logRetentionDays?: number;
-    /**
-     * Mount the root filesystem read-only (a writable /tmp is always mounted). Opt out for images that write elsewhere.
-     * @default true
-     */
-    readonlyRootFilesystem?: boolean;
-    /** Extra permissions for the job's own task role (its code's AWS access). */
-    taskPolicyStatements?: PolicyStatement[];
-    /**
-     * Prefix of the job's physical names.
-     * @default `<project>-<stack>`
-     */
-    namePrefix?: string;
-    /**
-     * Protect the log groups from deletion (prod keeps its logs through a `pulumi destroy`).
-     * @default false
-     */
-    protect?: boolean;
-    tags?: Record<string, string>;
 }
 
 export interface NormalizedBatchJob {

@@ -3,6 +3,7 @@ import { CAPACITIES, Capacity } from "../config/schema";
 import { largestTaskLimits } from "../config/instance-types";
 import { PavedError, show } from "../errors";
 import { ec2SizeViolation, fargateSizeViolation } from "../validation";
+import type { PolicyStatement } from "./policies";
 import type { CapacityProviderStrategyItem } from "./state-machine";
 
 /**
@@ -19,6 +20,59 @@ export interface ClusterRef {
     privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** EC2 instance types of the cluster, when known: a task's hard limits must fit one of them. */
     instanceTypes?: string[];
+}
+
+/**
+ * What every ECS workload of Paved's takes: a job's or a service's container, its limits, its
+ * own roles and logs. `BatchJobArgs` and `ContainerServiceArgs` extend it with their own defaults.
+ */
+export interface TaskArgs {
+    /**
+     * The workload's name: lowercase letters, digits and hyphens. Part of its physical names.
+     * @default the component's name
+     */
+    name?: string;
+    /** The cluster to run on: a `BatchCluster`, or the same fields from another stack. */
+    cluster: ClusterRef;
+    /** Container image; an image in ECR gets pull rights on exactly its repository. */
+    image: pulumi.Input<string>;
+    /** Command (overrides the image's CMD). */
+    command?: string[];
+    /** Plain environment variables. */
+    environment?: Record<string, string>;
+    /** Environment variables read from SSM Parameter Store or Secrets Manager, by ARN. */
+    secrets?: Record<string, string>;
+    /** Customer-managed KMS keys the secrets are encrypted with. AWS-managed keys need nothing. */
+    secretKmsKeyArns?: string[];
+    /** CPU units (1024 = 1 vCPU), a hard limit. */
+    cpu?: number;
+    /** Memory in MiB, a hard limit: the container is killed past it. */
+    memory?: number;
+    /** Where the tasks run: the cluster's EC2 capacity provider, Fargate, or Fargate Spot. */
+    capacity?: Capacity;
+    /**
+     * Days to keep the logs.
+     * @default 30
+     */
+    logRetentionDays?: number;
+    /**
+     * Mount the root filesystem read-only (a writable /tmp is always mounted). Opt out for images that write elsewhere.
+     * @default true
+     */
+    readonlyRootFilesystem?: boolean;
+    /** Extra permissions for the workload's own task role (its code's AWS access). */
+    taskPolicyStatements?: PolicyStatement[];
+    /**
+     * Prefix of the physical names.
+     * @default `<project>-<stack>`
+     */
+    namePrefix?: string;
+    /**
+     * Protect the log groups from deletion (prod keeps its logs through a `pulumi destroy`).
+     * @default false
+     */
+    protect?: boolean;
+    tags?: Record<string, string>;
 }
 
 /** The ECS names of the Fargate capacity providers. */

@@ -5,8 +5,8 @@ import { defaultNamePrefix } from "../naming";
 import { resourceNames } from "../resource-names";
 import { appPathViolation, resourceNameViolation } from "../validation";
 import { taskDefinition, taskIdentity } from "./task-identity";
-import { ClusterRef, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, taskSizeViolation } from "./common";
-import { PolicyStatement, policy, secretArnViolation } from "./policies";
+import { TaskArgs, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, taskSizeViolation } from "./common";
+import { policy, secretArnViolation } from "./policies";
 import type { LoadBalancerRef } from "./service-load-balancer";
 
 export interface ContainerServiceRouting {
@@ -18,13 +18,7 @@ export interface ContainerServiceRouting {
     priority: number;
 }
 
-export interface ContainerServiceArgs {
-    /**
-     * The app's name: lowercase letters, digits and hyphens. Part of its physical names.
-     * @default the component's name
-     */
-    name?: string;
-    cluster: ClusterRef;
+export interface ContainerServiceArgs extends TaskArgs {
     /** Container image. A new image is a new task definition revision, rolled out by ECS. */
     image: pulumi.Input<string>;
     /**
@@ -32,11 +26,6 @@ export interface ContainerServiceArgs {
      * @default 8080
      */
     port?: number;
-    command?: string[];
-    environment?: Record<string, string>;
-    /** Environment variables from SSM Parameter Store or Secrets Manager, by ARN. */
-    secrets?: Record<string, string>;
-    secretKmsKeyArns?: string[];
     /** @default 256 */
     cpu?: number;
     /** @default 512 */
@@ -62,26 +51,12 @@ export interface ContainerServiceArgs {
     routing: ContainerServiceRouting;
     /** @default "fargate" */
     capacity?: Capacity;
-    /** @default 30 */
-    logRetentionDays?: number;
-    /** @default true */
-    readonlyRootFilesystem?: boolean;
     /**
      * Rollouts of new images belong to `paved deploy-service` (like an app's release pointer):
      * Pulumi creates the service with `image` and never moves it back to that image afterwards.
      * @default false
      */
     imageManagedExternally?: boolean;
-    /** Permissions of the service's own task role. */
-    taskPolicyStatements?: PolicyStatement[];
-    /** @default `<project>-<stack>` */
-    namePrefix?: string;
-    /**
-     * Protect the log group from deletion (prod keeps its logs through a `pulumi destroy`).
-     * @default false
-     */
-    protect?: boolean;
-    tags?: Record<string, string>;
 }
 
 export interface NormalizedContainerService {

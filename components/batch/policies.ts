@@ -1,4 +1,5 @@
 import type { AwsLocation } from "../aws-location";
+import { ECS_TASKS_SERVICE } from "./common";
 /**
  * IAM policy documents of the batch components, as pure functions of ARNs, so tests can simulate
  * exactly what a role may do (test/batch/iam.test.ts) without deploying anything.
@@ -198,7 +199,7 @@ export function stateMachineRolePolicy(inp: StateMachineRoleInputs): PolicyDocum
             Effect: "Allow",
             Action: "iam:PassRole",
             Resource: unique(inp.passRoleArns),
-            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+            Condition: { StringEquals: { "iam:PassedToService": ECS_TASKS_SERVICE } },
         },
         {
             // `.sync` waits on ECS task events through this Step Functions-managed rule.

@@ -45,6 +45,8 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
     const prefix = `${config.project}-${config.name}`;
     const protect = config.protect;
     const logRetentionDays = ENVIRONMENT_LOG_RETENTION_DAYS[config.kind];
+    // What every child that names, protects and logs takes alike.
+    const common = { namePrefix: prefix, protect, logRetentionDays };
     const baseTags: Record<string, string> = {
         [TAG_KEYS.environment]: config.name,
         [TAG_KEYS.team]: config.tags.team,
@@ -73,9 +75,7 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
         buildImage: {
             source: { repository: config.buildImage.repository, branch: config.buildImage.branch, lockfileDirectory: config.buildImage.lockfileDirectory },
             schedule: config.buildImage.schedule,
-            logRetentionDays,
-            namePrefix: prefix,
-            protect,
+            ...common,
             forceDelete: !protect,
             tags: baseTags,
         },
@@ -102,9 +102,7 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
             build: app.build,
             container: app.container ? { dockerfile: app.container.dockerfile, port: app.container.port } : undefined,
             webhook: app.webhook,
-            logRetentionDays,
-            namePrefix: prefix,
-            protect,
+            ...common,
             forceDelete: !protect,
             tags: ownerTags("app", app),
         };
@@ -120,9 +118,7 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
                 maxCount: service.maxCount,
                 healthCheckPath: service.healthCheckPath,
                 routing: { pathPrefix: app.path, priority: servicePriority(app) },
-                logRetentionDays,
-                namePrefix: prefix,
-                protect,
+                ...common,
                 tags: ownerTags("app", app),
             };
         }
@@ -139,9 +135,7 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
             timeoutMinutes: job.timeoutMinutes,
             schedule: job.schedule,
             queue: job.queue,
-            logRetentionDays,
-            namePrefix: prefix,
-            protect,
+            ...common,
             tags: ownerTags("job", job),
         };
     }

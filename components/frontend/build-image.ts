@@ -9,7 +9,7 @@ import { logRetentionViolation, scheduleExpressionViolation, timeZoneViolation }
 import { buildImageBuildspec, NODE_VERSIONS } from "./buildspec";
 import { codeBuildSourceType, CodeBuildSourceType, isCodeBuildSourceType, isRelativePath } from "./frontend-app";
 import { serviceTrustPolicy } from "./policies";
-import { hardenedRepository } from "./repository";
+import { RepositoryOwnerArgs, hardenedRepository } from "./repository";
 
 export interface BuildImageSource {
     /** HTTPS clone URL of the repository holding the lockfile the cache is warmed from. */
@@ -25,7 +25,7 @@ export interface BuildImageSource {
     lockfileDirectory?: string;
 }
 
-export interface BuildImageArgs {
+export interface BuildImageArgs extends RepositoryOwnerArgs {
     source: BuildImageSource;
     /**
      * When to rebuild (EventBridge Scheduler expression).
@@ -47,28 +47,9 @@ export interface BuildImageArgs {
      */
     keepImages?: number;
     /**
-     * @default 30
-     */
-    logRetentionDays?: number;
-    /**
      * @default 60
      */
     timeoutMinutes?: number;
-    kmsKeyArn?: pulumi.Input<string>;
-    /**
-     * @default `<project>-<stack>`
-     */
-    namePrefix?: string;
-    /**
-     * @default false
-     */
-    protect?: boolean;
-    /**
-     * Let `pulumi destroy` delete the repository with its images. Excludes `protect`.
-     * @default false
-     */
-    forceDelete?: boolean;
-    tags?: Record<string, string>;
 }
 
 interface NormalizedBuildImageArgs {

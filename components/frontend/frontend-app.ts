@@ -8,7 +8,7 @@ import { releaseContract, resourceNames } from "../resource-names";
 import { CodeBuildSourceType, appPathViolation, codeBuildSourceType, isCodeBuildSourceType, logRetentionViolation, plainEnvironmentViolation, resourceNameViolation } from "../validation";
 import { APP_BUILD_VARIABLES, appBuildspec, DEFAULT_IMMUTABLE_PATTERNS, NODE_VERSIONS, NodeVersion } from "./buildspec";
 import { appBuildPolicy, serviceTrustPolicy } from "./policies";
-import { hardenedRepository } from "./repository";
+import { RepositoryOwnerArgs, hardenedRepository } from "./repository";
 
 /** App build sizes and the CodeBuild compute types they map to. */
 export const COMPUTE_TYPES = {
@@ -109,7 +109,7 @@ export interface FrontendAppContainer {
     port?: number;
 }
 
-export interface FrontendAppArgs {
+export interface FrontendAppArgs extends RepositoryOwnerArgs {
     /** App name: its S3 prefix and part of its resources' names. */
     name: string;
     /** URL path the app is served under: "/" or e.g. "/catalog". */
@@ -126,10 +126,6 @@ export interface FrontendAppArgs {
     webhook?: boolean;
     buildImage: BuildImageReference;
     /**
-     * @default 30
-     */
-    logRetentionDays?: number;
-    /**
      * Tagged images kept in the app's repository.
      * @default 30
      */
@@ -139,23 +135,6 @@ export interface FrontendAppArgs {
      * @default 7
      */
     untaggedImageDays?: number;
-    /** KMS key for the app's repository; AES256 when absent. */
-    kmsKeyArn?: pulumi.Input<string>;
-    /**
-     * @default `<project>-<stack>`
-     */
-    namePrefix?: string;
-    /**
-     * Protect the repository and log group from deletion (prod).
-     * @default false
-     */
-    protect?: boolean;
-    /**
-     * Let `pulumi destroy` delete the repository with its images (dev, ephemeral). Excludes `protect`.
-     * @default false
-     */
-    forceDelete?: boolean;
-    tags?: Record<string, string>;
 }
 
 /** `FrontendAppArgs` with every default applied. */
@@ -177,8 +156,7 @@ export interface NormalizedFrontendAppArgs {
 
 export type { CodeBuildSourceType } from "../validation";
 
-/** CloudWatch Logs' accepted retention periods, in days. */
-export { LOG_RETENTION_DAYS } from "../validation";
+export type { RepositoryOwnerArgs } from "./repository";
 
 export { codeBuildSourceType, isCodeBuildSourceType };
 

@@ -2,6 +2,36 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
+ * Args of a component that owns an ECR repository and a log group (FrontendApp, BuildImage):
+ * where its names start, its encryption, and how it behaves on `pulumi destroy`.
+ */
+export interface RepositoryOwnerArgs {
+    /**
+     * Days to keep the build logs.
+     * @default 30
+     */
+    logRetentionDays?: number;
+    /** KMS key for the repository; AES256 when absent. */
+    kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Prefix of the physical names.
+     * @default `<project>-<stack>`
+     */
+    namePrefix?: string;
+    /**
+     * Protect the repository and log group from deletion (prod).
+     * @default false
+     */
+    protect?: boolean;
+    /**
+     * Let `pulumi destroy` delete the repository with its images (dev, ephemeral). Excludes `protect`.
+     * @default false
+     */
+    forceDelete?: boolean;
+    tags?: Record<string, string>;
+}
+
+/**
  * ECR lifecycle rules: untagged images (left behind by failed or superseded pushes) expire after
  * `untaggedDays`; of the tagged ones the newest `keepTagged` stay. Count-based expiry can remove
  * an image a running task still uses, so keep enough history for a rollback window.

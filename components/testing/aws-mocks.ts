@@ -282,11 +282,12 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             const service = type.slice(4).split("/")[0];
             return done(phys, { arn: `arn:aws:${service}:${r}:${a}:${logical}/${phys}` });
         }
-        return done(args_id(type, logical, urn), {});
+        return done(nonAwsId(type, logical, urn), {});
     }
 }
 
-function args_id(type: string, logical: string, urn: string): string | undefined {
+/** Providers get an id (resources reference them as `urn::id`); components get none. */
+function nonAwsId(type: string, logical: string, urn: string): string | undefined {
     return type.startsWith("pulumi:providers:") ? `${logical}-${hex(urn, 8)}` : undefined;
 }
 
