@@ -4,9 +4,9 @@ import type { Capacity } from "../config/schema";
 import type { RunTaskOutputs } from "../environment/outputs";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
-import { resourceNameViolation, scheduleExpressionViolation, timeZoneViolation } from "../validation";
+import { scheduleExpressionViolation, timeZoneViolation } from "../validation";
 import { taskDefinition, taskIdentity } from "./task-identity";
-import { TaskArgs, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, stripUndefined, taskSizeViolation } from "./common";
+import { TaskArgs, awsLocation, capacityProviderStrategy, logRetentionViolation, normalizeTaskBasics, stripUndefined } from "./common";
 import {
     PolicyStatement,
     assumeRolePolicy,
@@ -121,19 +121,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * field and the value. `instanceTypes` (the cluster's, when known) bounds EC2 hard limits.
  */
 export function normalizeBatchJobArgs(componentName: string, args: Omit<BatchJobArgs, "cluster" | "image">, instanceTypes?: string[]): NormalizedBatchJob {
-    const job = args.name ?? componentName;
-    const { fail, whole } = argChecks("BatchJob", job);
-    const nameProblem = resourceNameViolation(job);
-    if (nameProblem) fail("name", job, nameProblem);
-
-    const capacity = args.capacity ?? "ec2";
-    const capacityProblem = capacityViolation(capacity);
-    if (capacityProblem) fail("capacity", capacity, capacityProblem);
-
-    const cpu = args.cpu ?? 512;
-    const memory = args.memory ?? 1024;
-    const size = taskSizeViolation(capacity, cpu, memory, instanceTypes);
-    if (size) fail(size.field, size.value, size.message);
+    const { name: job, capacity, cpu, memory, fail, whole } = normalizeTaskBasics("BatchJob", componentName, args, { capacity: "ec2", cpu: 512, memory: 1024 }, instanceTypes);
 
     const timeoutMinutes = args.timeoutMinutes ?? 60;
     whole("timeoutMinutes", timeoutMinutes, 1, 10080);

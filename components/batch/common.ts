@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CAPACITIES, Capacity } from "../config/schema";
 import { largestTaskLimits } from "../config/instance-types";
 import { PavedError, show } from "../errors";
-import { ec2SizeViolation, fargateSizeViolation } from "../validation";
+import { ec2SizeViolation, fargateSizeViolation, resourceNameViolation } from "../validation";
 import type { PolicyStatement } from "./policies";
 import type { CapacityProviderStrategyItem } from "./state-machine";
 
@@ -111,6 +111,31 @@ export function argChecks(component: string, name: string) {
 }
 
 export { stripUndefined } from "../args";
+
+/**
+ * The checks every task workload starts with, in order: its name, its capacity, and whether its
+ * hard limits fit that capacity. Returns the defaulted values and the component's error helpers.
+ */
+export function normalizeTaskBasics(
+    component: string,
+    componentName: string,
+    args: Pick<TaskArgs, "name" | "capacity" | "cpu" | "memory">,
+    defaults: { capacity: Capacity; cpu: number; memory: number },
+    instanceTypes?: string[],
+) {
+    const name = args.name ?? componentName;
+    const checks = argChecks(component, name);
+    const nameProblem = resourceNameViolation(name);
+    if (nameProblem) checks.fail("name", name, nameProblem);
+    const capacity = args.capacity ?? defaults.capacity;
+    const capacityProblem = capacityViolation(capacity);
+    if (capacityProblem) checks.fail("capacity", capacity, capacityProblem);
+    const cpu = args.cpu ?? defaults.cpu;
+    const memory = args.memory ?? defaults.memory;
+    const size = taskSizeViolation(capacity, cpu, memory, instanceTypes);
+    if (size) checks.fail(size.field, size.value, size.message);
+    return { name, capacity, cpu, memory, ...checks };
+}
 
 const FARGATE_CPUS = [256, 512, 1024, 2048, 4096, 8192, 16384];
 

@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Capacity } from "../config/schema";
 import { defaultNamePrefix } from "../naming";
 import { resourceNames } from "../resource-names";
-import { appPathViolation, resourceNameViolation } from "../validation";
+import { appPathViolation } from "../validation";
 import { taskDefinition, taskIdentity } from "./task-identity";
-import { TaskArgs, argChecks, awsLocation, capacityProviderStrategy, capacityViolation, logRetentionViolation, taskSizeViolation } from "./common";
+import { TaskArgs, awsLocation, capacityProviderStrategy, logRetentionViolation, normalizeTaskBasics } from "./common";
 import { policy, secretArnViolation } from "./policies";
 import type { LoadBalancerRef } from "./service-load-balancer";
 
@@ -81,17 +81,7 @@ export interface NormalizedContainerService {
 
 /** Applies defaults and validates; errors are `PavedError`s naming the service, field and value. */
 export function normalizeContainerServiceArgs(componentName: string, args: Omit<ContainerServiceArgs, "cluster" | "image" | "loadBalancer">, instanceTypes?: string[]): NormalizedContainerService {
-    const app = args.name ?? componentName;
-    const { fail, whole } = argChecks("ContainerService", app);
-    const nameProblem = resourceNameViolation(app);
-    if (nameProblem) fail("name", app, nameProblem);
-    const capacity = args.capacity ?? "fargate";
-    const capacityProblem = capacityViolation(capacity);
-    if (capacityProblem) fail("capacity", capacity, capacityProblem);
-    const cpu = args.cpu ?? 256;
-    const memory = args.memory ?? 512;
-    const size = taskSizeViolation(capacity, cpu, memory, instanceTypes);
-    if (size) fail(size.field, size.value, size.message);
+    const { name: app, capacity, cpu, memory, fail, whole } = normalizeTaskBasics("ContainerService", componentName, args, { capacity: "fargate", cpu: 256, memory: 512 }, instanceTypes);
     const port = args.port ?? 8080;
     whole("port", port, 1, 65535);
     const desiredCount = args.desiredCount ?? 2;
