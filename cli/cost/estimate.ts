@@ -56,6 +56,7 @@ const POLLS_PER_WORKER_HOUR = 180;
 const MB_PER_GB = 1024;
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const dollars = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 function regionPrices(prices: Prices, region: string): RegionPrices {
     const p = prices.regions[region];
@@ -196,7 +197,7 @@ export function estimate(environment: string, inv: Inventory, a: Assumptions, pr
         (buildsPerMonth * a.logs.buildMb) / MB_PER_GB + (runs * a.logs.jobRunMb) / MB_PER_GB + inv.services.length * a.logs.serviceGbPerMonth + (inv.networkManaged ? a.logs.flowLogsGbPerMonth : 0);
     add("logs", "CloudWatch Logs ingestion", ingestGb, "GB", p.logsIngestGb, `${inv.logGroups} log groups: builds, job runs (a queue worker-hour counts as a run), services${inv.networkManaged ? ", VPC flow logs" : ""}`);
     add("logs", "CloudWatch Logs storage", (ingestGb * inv.logRetentionDays) / DAYS_PER_MONTH, "GB-month", p.logsStorageGbMonth, `${inv.logRetentionDays}-day retention, uncompressed (AWS bills compressed bytes: less)`);
-    add("logs", "CloudWatch alarms", inv.alarms, "alarm", p.alarmMonth);
+    add("logs", "CloudWatch alarms", inv.alarms, "alarm-month", p.alarmMonth);
 
     const total = round(items.reduce((s, i) => s + i.monthly, 0));
     return {
@@ -242,9 +243,9 @@ function compareBuilds(builds: ReturnType<typeof appBuilds>, a: Assumptions, p: 
         serversMonthly,
         breakEvenBuildsPerDay: codebuildMonthly > 0 ? round((buildsPerDay * serversMonthly) / codebuildMonthly, 0) : Infinity,
         formula: [
-            `CodeBuild      = sum over apps of builds/day x minutes x price/min x ${round(DAYS_PER_MONTH, 2)} days = $${round(codebuildMonthly).toFixed(2)}`,
+            `CodeBuild      = sum over apps of builds/day x minutes x price/min x ${round(DAYS_PER_MONTH, 2)} days = ${dollars(round(codebuildMonthly))}`,
             `build servers  = N x ${HOURS_PER_MONTH} h x hourly price, N = ${builds.length} apps building at once (full rebuild ${fullRebuildMinutes} min), ` +
-                `one server per app of its build size (${servers.map((s) => `${s.count} x ${s.serverType} for ${s.computeType}`).join(", ")}) = $${serversMonthly.toFixed(2)}`,
+                `one server per app of its build size (${servers.map((s) => `${s.count} x ${s.serverType} for ${s.computeType}`).join(", ")}) = ${dollars(serversMonthly)}`,
             `break-even     = ${round(buildsPerDay, 1)} builds/day x servers / CodeBuild = ${codebuildMonthly > 0 ? round((buildsPerDay * serversMonthly) / codebuildMonthly, 0) : "∞"} builds a day`,
         ],
     };

@@ -29,7 +29,7 @@ export function renderEstimate(e: Estimate, assumptionsFile?: string): string {
     const c = e.comparison;
     const lines = [
         `paved cost ${e.environment}: a monthly estimate in USD, ${e.region} prices as of ${e.prices.asOf}`,
-        `Prices are a snapshot: ${e.prices.note}`,
+        `Prices: ${e.prices.note}`,
         "",
         `Assumptions (${assumptionsFile ? `defaults with ${assumptionsFile} over them` : "defaults; override any with --assumptions <file>"}):`,
         ...flatten(e.assumptions, "", []),
@@ -47,7 +47,8 @@ export function renderEstimate(e: Estimate, assumptionsFile?: string): string {
         "",
         `Builds: CodeBuild vs always-on build servers reaching the same full rebuild (${c.apps} apps at once, ${num(c.buildsPerDay)} builds a day):`,
         ...c.formula.map((f) => `  ${f}`),
-        `  CodeBuild ${usd(c.codebuildMonthly)} vs servers ${usd(c.serversMonthly)} a month (servers: EC2 on-demand only; their disks, images and upkeep not counted)`,
+        `  CodeBuild ${usd(c.codebuildMonthly)} vs servers ${usd(c.serversMonthly)} a month (servers: EC2 on-demand only; their disks, images and upkeep not counted;`,
+        `  CodeBuild reaches the same full rebuild only if the account's concurrent-build quota is at least ${c.apps})`,
     );
     return lines.join("\n");
 }

@@ -129,7 +129,8 @@ export interface FrontendAppArgs extends RepositoryOwnerArgs {
     /** Also build and push a container image (tagged with the commit SHA). Needs privileged builds. */
     container?: FrontendAppContainer;
     /**
-     * Start a build on every push to the branch.
+     * Start a build on every push to the branch that changes the app's `source.directory` or a
+     * path it watches (every push for an app at the repository root). Not for CodeCommit.
      * @default false
      */
     webhook?: boolean;

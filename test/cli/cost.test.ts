@@ -209,7 +209,7 @@ describe("paved cost", () => {
         const config = path.join(dir, "Pulumi.small.yaml");
         await program.parseAsync(["cost", "small", "--config", config, "--assumptions", path.join(dir, "usage.yaml"), "--prices", path.join(dir, "prices.json")], { from: "user" });
         const text = out.join("\n");
-        assert.match(text, /^paved cost small: a monthly estimate in USD, eu-west-1 prices as of \d{4}-\d{2}-\d{2}\nPrices are a snapshot: /);
+        assert.match(text, /^paved cost small: a monthly estimate in USD, eu-west-1 prices as of \d{4}-\d{2}-\d{2}\nPrices: A snapshot of AWS list prices/);
         assert.match(text, /\n  builds\.perAppPerDay = 10\n/);
         assert.match(text, /\nnetwork +NAT gateway hours +730 h +\$0\.05\/h +\$36\.50\n/);
         assert.match(text, /\n +total +\$214\.08\n/);
