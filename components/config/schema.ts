@@ -103,7 +103,8 @@ export const appSourceSchema = z.strictObject({
      */
     watch: z.array(z.string().superRefine(rule(watchGlobViolation))).default([]),
 }).superRefine((source, ctx) => {
-    if (source.watch.length > 0 && source.directory === ".") ctx.addIssue({ code: "custom", path: ["watch"], message: WATCH_AT_ROOT });
+    // Refinements may run on an entry with other problems: read the fields defensively.
+    if (Array.isArray(source.watch) && source.watch.length > 0 && source.directory === ".") ctx.addIssue({ code: "custom", path: ["watch"], message: WATCH_AT_ROOT });
 });
 
 export const appBuildSchema = z.strictObject({
@@ -152,7 +153,9 @@ export const appSchema = z.strictObject({
     /** Start a build on every push to the branch that changes the app's directory or what it watches. */
     webhook: z.boolean().default(false),
 }).superRefine((app, ctx) => {
-    const type = codeBuildSourceType(app.source.repository);
+    const repository = app.source?.repository;
+    if (typeof repository !== "string") return;
+    const type = codeBuildSourceType(repository);
     if (app.webhook && isCodeBuildSourceType(type) && !WEBHOOK_SOURCE_TYPES.includes(type)) ctx.addIssue({ code: "custom", path: ["webhook"], message: NO_WEBHOOKS });
 });
 
