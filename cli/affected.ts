@@ -224,8 +224,8 @@ export function affectedApps(input: AffectedInput): AffectedResult {
                 const files = changedIn.get(name);
                 if (name === start.name || !files) continue;
                 const dir = byName.get(name)!.dir;
-                const path = through ? ` through ${byName.get(through)!.dir}` : "";
-                reasons.push(`depends on ${dir}${path} (changed ${some(files)})`);
+                const route = through ? ` through ${byName.get(through)!.dir}` : "";
+                reasons.push(`depends on ${dir}${route} (changed ${some(files)})`);
             }
         }
         if (reasons.length > 0) result.affected.push({ app: app.name, reasons });
