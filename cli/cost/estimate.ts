@@ -92,6 +92,13 @@ function taskHours(job: JobInfo, a: Assumptions): number {
     return (runs * runMinutes(job, a)) / 60;
 }
 
+/** Share of the month a job keeps at least one instance up: its runs plus the scale-in delay after each. */
+function busyShare(job: JobInfo, a: Assumptions): number {
+    const tail = a.cluster.scaleInMinutes / 60;
+    const hours = job.trigger === "queue" ? (a.jobs.queueWorkerHoursPerDay > 0 ? (a.jobs.queueWorkerHoursPerDay + tail) * DAYS_PER_MONTH : 0) : taskHours(job, a) + (job.trigger === "schedule" ? job.runsPerMonth! : a.jobs.onDemandRunsPerMonth) * tail;
+    return Math.min(1, hours / HOURS_PER_MONTH);
+}
+
 export function estimate(environment: string, inv: Inventory, a: Assumptions, prices: Prices): Estimate {
     const p = regionPrices(prices, inv.region);
     const where = `regions.${inv.region}`;
@@ -151,7 +158,12 @@ export function estimate(environment: string, inv: Inventory, a: Assumptions, pr
         const type = c.instanceTypes[0];
         const size = instanceSize(type);
         const target = c.targetCapacity / 100;
-        const needed = size ? Math.max(vcpuHours / (size.vcpus * HOURS_PER_MONTH * target), gibHours / ((size.taskMemoryMiB / 1024) * HOURS_PER_MONTH * target)) : 0;
+        // Packed load: the jobs' vCPU- and GiB-hours on instances filled to the target capacity.
+        const packed = size ? Math.max(vcpuHours / (size.vcpus * HOURS_PER_MONTH * target), gibHours / ((size.taskMemoryMiB / 1024) * HOURS_PER_MONTH * target)) : 0;
+        // Timing: at least one instance is up while any EC2 job runs or within scaleInMinutes after;
+        // each job is busy a share of the month, independently of the others.
+        const idle = ec2Jobs.reduce((product, j) => product * (1 - busyShare(j, a)), 1);
+        const needed = Math.max(packed, 1 - idle);
         const average = a.cluster.averageInstances ?? Math.min(c.maxSize, Math.max(c.minSize, needed));
         const hourly = lookup(p.ec2Hour, type, `${where}.ec2Hour`);
         const split = (n: number) => {
@@ -164,9 +176,14 @@ export function estimate(environment: string, inv: Inventory, a: Assumptions, pr
             return (s.onDemand * hourly + s.spot * hourly * p.ec2SpotFactor) * HOURS_PER_MONTH + n * c.volumeGiB * p.ebsGp3GbMonth;
         };
         const s = split(average);
-        const how = a.cluster.averageInstances !== undefined ? "assumed" : `EC2 jobs need ${round(vcpuHours, 1)} vCPU-h and ${round(gibHours, 1)} GiB-h at ${c.targetCapacity}% target`;
-        add("cluster", `EC2 on-demand ${type}`, s.onDemand * HOURS_PER_MONTH, "h", hourly, `average ${round(average, 2)} instances (${how}); range ${c.minSize}-${c.maxSize}`);
-        add("cluster", `EC2 Spot ${type}`, s.spot * HOURS_PER_MONTH, "h", round(hourly * p.ec2SpotFactor, 6), `${100 - c.onDemandPercentageAboveBase}% Spot above ${c.onDemandBaseCapacity} on-demand; Spot at ${p.ec2SpotFactor} x on-demand`);
+        const how =
+            a.cluster.averageInstances !== undefined
+                ? "assumed"
+                : `EC2 jobs: ${round(vcpuHours, 1)} vCPU-h and ${round(gibHours, 1)} GiB-h packed at ${c.targetCapacity}% = ${round(packed, 3)}; some job running or scaling in ${round((1 - idle) * 100, 1)}% of the time`;
+        const sizing = `average ${round(average, 2)} instances (${how}); range ${c.minSize}-${c.maxSize}`;
+        const mix = `${100 - c.onDemandPercentageAboveBase}% Spot above ${c.onDemandBaseCapacity} on-demand; Spot at ${p.ec2SpotFactor} x on-demand`;
+        add("cluster", `EC2 on-demand ${type}`, s.onDemand * HOURS_PER_MONTH, "h", hourly, sizing);
+        add("cluster", `EC2 Spot ${type}`, s.spot * HOURS_PER_MONTH, "h", round(hourly * p.ec2SpotFactor, 6), s.onDemand > 0 ? mix : `${sizing}; ${mix}`);
         add("cluster", "EBS gp3 root volumes", average * c.volumeGiB, "GB-month", p.ebsGp3GbMonth, `${c.volumeGiB} GiB per instance`);
         clusterRange = { minInstances: c.minSize, maxInstances: c.maxSize, atMin: round(monthlyAt(c.minSize)), atMax: round(monthlyAt(c.maxSize)) };
     }

@@ -65,8 +65,10 @@ export const assumptionsSchema = z.strictObject({
         .prefault({}),
     cluster: z
         .strictObject({
-            /** Average running instances; default: what the EC2 jobs' vCPU and memory hours need, within minSize-maxSize. */
+            /** Average running instances; default: from the EC2 jobs' load and timing, within minSize-maxSize. */
             averageInstances: count("instances").optional(),
+            /** Minutes an instance stays up after its last task ends (ECS managed scaling scales in slowly). */
+            scaleInMinutes: count("minutes").default(15),
         })
         .prefault({}),
     jobs: z

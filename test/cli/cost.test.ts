@@ -143,13 +143,17 @@ describe("paved cost", () => {
         assert.match(c.formula[1], /N = 2 apps building at once \(full rebuild 8 min\).*1 x c5\.large for BUILD_GENERAL1_SMALL, 1 x c5\.xlarge for BUILD_GENERAL1_MEDIUM\) = \$219\.00/);
     });
 
-    it("sizes the cluster from the EC2 jobs' load unless told", () => {
+    it("sizes the cluster from the EC2 jobs' load and timing unless told", () => {
         const a = loadAssumptions(file("load.yaml", YAML.stringify({ ...ASSUMPTIONS, cluster: {} })));
+        assert.strictEqual(a.cluster.scaleInMinutes, 15);
         const byLoad = estimate("small", small, a, loadPrices(file("p.json", JSON.stringify(PRICES))));
-        // report: 365/12 runs x 30 min = 15.21 h x 1 vCPU; m6i.large has 2 vCPUs x 730 h at 100%: 0.0104 instances.
-        // Memory: 15.21 h x 2 GiB / (7.5 GiB x 730) = 0.00556. The larger wins: 0.0104 instances.
+        // report: 365/12 runs x 30 min = 15.21 h x 1 vCPU packed on 2-vCPU instances: 0.0104 instances.
+        // Timing: each run keeps an instance 30 + 15 min: 365/12 x 45 min = 22.8125 h of 730 = 1/32.
+        // The larger, 0.03125 instances, half on-demand: 0.015625 x 730 = 11.40625 h.
         const od = byLoad.lineItems.find((i) => i.item === "EC2 on-demand m6i.large")!;
-        assert.ok(Math.abs(od.quantity - 0.0104 * 0.5 * 730) < 0.01, String(od.quantity)); // 3.80 h
+        assert.strictEqual(od.quantity, 11.4063);
+        assert.strictEqual(od.monthly, 1.14); // x 0.1
+        assert.match(od.detail!, /average 0\.03 instances \(EC2 jobs: 15\.2 vCPU-h and 30\.4 GiB-h packed at 100% = 0\.01; some job running or scaling in 3\.1% of the time\)/);
     });
 
     it("counts runs a month of rate and cron schedules", () => {
