@@ -6,6 +6,7 @@ import { CommandContext, defaultContext } from "./automation/context";
 import { EnvironmentOutputs } from "../components/environment/outputs";
 import { AwsCommandDeps } from "./aws/command-deps";
 import { registerBuildCommand } from "./commands/build";
+import { registerCostCommand } from "./commands/cost";
 import { registerDeployServiceCommand } from "./commands/deploy-service";
 import { registerDiffCommand } from "./commands/diff";
 import { registerJobCommands } from "./commands/job";
@@ -52,6 +53,7 @@ export function buildProgram(context: () => CommandContext = lazyDefaultContext(
     registerStagingCommands(program, context);
     registerDiffCommand(program, () => context().projectDir);
     registerGraphCommand(program, () => context().projectDir);
+    registerCostCommand(program, () => context().projectDir);
 
     // What only the deployed stack knows (subnets, bucket, store ARN) comes from its outputs,
     // read through the Automation API when a command needs them.

@@ -5,6 +5,7 @@
 export * from "./errors";
 export * from "./naming";
 export * from "./validation";
+export * from "./path-filter";
 export * from "./config";
 export * from "./network/network";
 export * from "./resource-names";

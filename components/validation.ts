@@ -220,6 +220,12 @@ export function isCodeBuildSourceType(type: string): type is CodeBuildSourceType
     return ["GITHUB", "BITBUCKET", "GITLAB", "CODECOMMIT"].includes(type);
 }
 
+/** Source types CodeBuild creates webhooks for (CodeCommit has none). */
+export const WEBHOOK_SOURCE_TYPES: readonly CodeBuildSourceType[] = ["GITHUB", "BITBUCKET", "GITLAB"];
+
+/** Why `webhook` is refused for a repository without CodeBuild webhooks. */
+export const NO_WEBHOOKS = "cannot be used with a CodeCommit repository: CodeBuild creates webhooks for GitHub, GitHub Enterprise, Bitbucket and GitLab only; run `paved build <env> --affected <base>..<head>` from your pipeline instead";
+
 /** Why `url` is not a repository CodeBuild can clone, or undefined. */
 export function repositoryViolation(url: string): string | undefined {
     const type = codeBuildSourceType(url);

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { PavedError } from "../../components/errors";
 import { resourceNames } from "../../components/resource-names";
 import { namePrefixOf } from "../env-config";
+import { findAffected, renderAffected } from "../affected";
 import {
     AppBuild,
     BuildFleet,
@@ -16,6 +17,9 @@ import { OperationFailed } from "../aws/errors";
 
 interface BuildOptions {
     all?: boolean;
+    affected?: string;
+    repo?: string;
+    dryRun?: boolean;
     concurrency?: string;
     pollSeconds?: string;
     wait: boolean;
@@ -40,8 +44,10 @@ export function renderLiveBlock(builds: AppBuild[], now: number): string {
 }
 
 /**
- * `paved build <env> [apps...|--all]`: builds apps with their CodeBuild projects, at most
- * `--concurrency` at once, and fails (exit 1) naming every failed app and its log link.
+ * `paved build <env> [apps...|--all|--affected <base>..<head>]`: builds apps with their CodeBuild
+ * projects, at most `--concurrency` at once, and fails (exit 1) naming every failed app and its
+ * log link. `--affected` picks the apps from a local checkout (see `affected.ts`); `--dry-run`
+ * prints the selection and stops.
  */
 export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}): Command {
     return program
@@ -50,6 +56,9 @@ export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}
         .argument("<env>", "environment (stack) name, e.g. dev")
         .argument("[apps...]", "apps to build (names from the catalog)")
         .option("--all", "build every app of the environment")
+        .option("--affected <range>", "build the apps a range of commits affects, <base>..<head>, read from a local checkout (directories, watch globs, workspace dependencies)")
+        .option("--repo <dir>", "the checkout --affected reads (default: the current directory)")
+        .option("--dry-run", "print the apps that would be built (with --affected: and why) and build nothing")
         .option("--concurrency <n>", "builds running at once (the account's CodeBuild concurrent-build quota)", undefined)
         .option("--poll-seconds <s>", "seconds between status polls")
         .option("--no-wait", "start the builds, print their ids and exit")
@@ -59,10 +68,22 @@ export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}
             const pollSeconds = secondsOption("poll-seconds", opts.pollSeconds, 10);
             const config = d.loadConfig(env);
             const valid = config.apps.map((a) => a.name);
+            if (opts.affected !== undefined && (opts.all || apps.length > 0)) throw new PavedError("--affected chooses the apps itself: drop the app names and --all");
+            if (opts.repo !== undefined && opts.affected === undefined) throw new PavedError("--repo is the checkout --affected reads: pass --affected <base>..<head> too");
             if (opts.all && apps.length > 0) throw new PavedError("name apps or pass --all, not both");
-            if (!opts.all && apps.length === 0) throw new PavedError(`name the apps to build or pass --all; apps in ${env}: ${valid.join(", ")}`);
+            if (!opts.all && apps.length === 0 && opts.affected === undefined) throw new PavedError(`name the apps to build or pass --all (or --affected <base>..<head>); apps in ${env}: ${valid.join(", ")}`);
             checkNames("app", apps, valid, env);
-            const selected = opts.all ? valid : [...new Set(apps)];
+            let selected = opts.all ? valid : [...new Set(apps)];
+            if (opts.affected !== undefined) {
+                const report = findAffected(opts.repo ?? process.cwd(), opts.affected, config.apps);
+                d.print(renderAffected(report, env));
+                selected = report.affected.map((a) => a.app);
+                if (selected.length === 0) return d.print("nothing to build");
+            }
+            if (opts.dryRun) {
+                if (opts.affected === undefined) d.print(`would build ${selected.length} app${selected.length === 1 ? "" : "s"} in ${env}: ${selected.join(", ")}`);
+                return;
+            }
             const prefix = namePrefixOf(config);
             const fleetApps = selected.map((app) => ({ app, project: resourceNames.appBuildProject(prefix, app) }));
             const client = d.clients(config.region).codebuild;

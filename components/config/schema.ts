@@ -1,6 +1,11 @@
 import { z } from "zod";
+import { WATCH_AT_ROOT, watchGlobViolation } from "../path-filter";
 import {
+    NO_WEBHOOKS,
+    WEBHOOK_SOURCE_TYPES,
     appPathViolation,
+    codeBuildSourceType,
+    isCodeBuildSourceType,
     plainEnvironmentViolation,
     repositoryViolation,
     resourceNameViolation,
@@ -92,6 +97,14 @@ export const appSourceSchema = z.strictObject({
         .regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'must be a relative directory such as "apps/catalog" (no leading "/" or "..")')
         .refine((d) => !d.split("/").includes(".."), 'must not contain ".."')
         .default("."),
+    /**
+     * Other paths (globs from the repository root) whose changes concern the app, e.g. shared
+     * packages and the root lockfile: the webhook's FILE_PATH filter and `build --affected` read them.
+     */
+    watch: z.array(z.string().superRefine(rule(watchGlobViolation))).default([]),
+}).superRefine((source, ctx) => {
+    // Refinements may run on an entry with other problems: read the fields defensively.
+    if (Array.isArray(source.watch) && source.watch.length > 0 && source.directory === ".") ctx.addIssue({ code: "custom", path: ["watch"], message: WATCH_AT_ROOT });
 });
 
 export const appBuildSchema = z.strictObject({
@@ -137,8 +150,13 @@ export const appSchema = z.strictObject({
     source: appSourceSchema,
     build: appBuildSchema.default(() => appBuildSchema.parse({})),
     container: appContainerSchema.optional(),
-    /** Start a build on every push to the branch. */
+    /** Start a build on every push to the branch that changes the app's directory or what it watches. */
     webhook: z.boolean().default(false),
+}).superRefine((app, ctx) => {
+    const repository = app.source?.repository;
+    if (typeof repository !== "string") return;
+    const type = codeBuildSourceType(repository);
+    if (app.webhook && isCodeBuildSourceType(type) && !WEBHOOK_SOURCE_TYPES.includes(type)) ctx.addIssue({ code: "custom", path: ["webhook"], message: NO_WEBHOOKS });
 });
 
 export const scheduleSchema = z.strictObject({

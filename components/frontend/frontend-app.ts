@@ -4,8 +4,9 @@ import { stripUndefined } from "../args";
 import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
+import { WATCH_AT_ROOT, appChangePattern, watchGlobViolation } from "../path-filter";
 import { releaseContract, resourceNames } from "../resource-names";
-import { CodeBuildSourceType, appPathViolation, codeBuildSourceType, isCodeBuildSourceType, logRetentionViolation, plainEnvironmentViolation, resourceNameViolation } from "../validation";
+import { CodeBuildSourceType, NO_WEBHOOKS, WEBHOOK_SOURCE_TYPES, appPathViolation, codeBuildSourceType, isCodeBuildSourceType, logRetentionViolation, plainEnvironmentViolation, resourceNameViolation } from "../validation";
 import { APP_BUILD_VARIABLES, appBuildspec, DEFAULT_IMMUTABLE_PATTERNS, NODE_VERSIONS, NodeVersion } from "./buildspec";
 import { appBuildPolicy, serviceTrustPolicy } from "./policies";
 import { RepositoryOwnerArgs, hardenedRepository } from "./repository";
@@ -54,6 +55,14 @@ export interface FrontendAppSource {
      * @default "."
      */
     directory?: string;
+    /**
+     * Other paths whose changes concern the app, as globs relative to the repository root
+     * (`*`, a whole-segment `**`, `{a,b}`), e.g. `["packages/ui/**", "package-lock.json"]`.
+     * With `directory`, they become the webhook's `FILE_PATH` filter: a push that touches none of
+     * them starts no build. Not allowed with directory "." (every change concerns such an app).
+     * @default []
+     */
+    watch?: string[];
 }
 
 export interface FrontendAppBuild {
@@ -120,7 +129,8 @@ export interface FrontendAppArgs extends RepositoryOwnerArgs {
     /** Also build and push a container image (tagged with the commit SHA). Needs privileged builds. */
     container?: FrontendAppContainer;
     /**
-     * Start a build on every push to the branch.
+     * Start a build on every push to the branch that changes the app's `source.directory` or a
+     * path it watches (every push for an app at the repository root). Not for CodeCommit.
      * @default false
      */
     webhook?: boolean;
@@ -178,13 +188,18 @@ export function normalizeFrontendAppArgs(args: Omit<FrontendAppArgs, "site" | "b
     const pathProblem = appPathViolation(args.path);
     if (pathProblem) fail("path", args.path, pathProblem);
 
-    const source = { branch: "main", directory: ".", ...stripUndefined(args.source) } as Required<FrontendAppSource>;
+    const source = { branch: "main", directory: ".", watch: [] as string[], ...stripUndefined(args.source) } as Required<FrontendAppSource>;
     const sourceType = codeBuildSourceType(source.repository);
     if (!isCodeBuildSourceType(sourceType)) return fail("source.repository", source.repository, sourceType);
     if (source.branch.length === 0 || /\s/.test(source.branch)) fail("source.branch", source.branch, "must be a branch name such as \"main\"");
     if (!isRelativePath(source.directory)) {
         fail("source.directory", source.directory, 'must be a relative directory such as "apps/catalog" (no leading "/" or "..")');
     }
+    source.watch.forEach((glob, i) => {
+        const problem = watchGlobViolation(glob);
+        if (problem) fail(`source.watch[${i}]`, glob, problem);
+    });
+    if (source.watch.length > 0 && source.directory === ".") fail("source.watch", source.watch, WATCH_AT_ROOT);
 
     const build = {
         command: "npm run build",
@@ -217,6 +232,8 @@ export function normalizeFrontendAppArgs(args: Omit<FrontendAppArgs, "site" | "b
         if (!isRelativePath(container.dockerfile)) fail("container.dockerfile", container.dockerfile, 'must be a path relative to the app\'s directory, e.g. "Dockerfile"');
         if (!Number.isInteger(container.port) || container.port < 1 || container.port > 65535) fail("container.port", container.port, "must be a port from 1 to 65535");
     }
+
+    if (args.webhook && !WEBHOOK_SOURCE_TYPES.includes(sourceType)) fail("webhook", true, NO_WEBHOOKS);
 
     const n: NormalizedFrontendAppArgs = {
         name: args.name,
@@ -355,6 +372,9 @@ export class FrontendApp extends pulumi.ComponentResource {
             { parent: this, dependsOn: [policy] },
         );
         if (a.webhook) {
+            // A push starts a build only when it changes a file under the app's directory or one
+            // it watches (FILE_PATH, RE2 syntax); an app at the repository root builds on every push.
+            const changes = appChangePattern(a.source.directory, a.source.watch);
             new aws.codebuild.Webhook(
                 `${name}-push`,
                 {
@@ -365,6 +385,7 @@ export class FrontendApp extends pulumi.ComponentResource {
                             filters: [
                                 { type: "EVENT", pattern: "PUSH" },
                                 { type: "HEAD_REF", pattern: `^refs/heads/${a.source.branch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$` },
+                                ...(changes ? [{ type: "FILE_PATH", pattern: changes }] : []),
                             ],
                         },
                     ],

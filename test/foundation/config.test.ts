@@ -96,6 +96,31 @@ describe("config", () => {
         assert.ok(found.every((p) => /unknown key/.test(p.message)));
     });
 
+    it("reads source.watch globs and refuses bad ones, watch at the root, and webhooks on CodeCommit", () => {
+        const ok = parseConfig(raw({ "paved:apps": [app("catalog", "/catalog", { source: { repository: "https://github.com/acme/web.git", directory: "apps/catalog", watch: ["packages/ui/**"] } }), app("cart", "/cart")] }));
+        assert.deepStrictEqual(ok.apps.map((a) => a.source.watch), [["packages/ui/**"], []]);
+        const found = problems(
+            raw({
+                "paved:apps": [
+                    app("a", "/a", { source: { repository: "https://github.com/acme/web.git", directory: "apps/a", watch: ["packages/ui/", "ok/**"] } }),
+                    app("b", "/b", { source: { repository: "https://github.com/acme/web.git", watch: ["packages/ui/**"] } }),
+                    app("c", "/c", { source: { repository: "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/web" }, webhook: true }),
+                ],
+            }),
+        );
+        assert.deepStrictEqual(
+            found.map((p) => [p.path, p.value]),
+            [
+                ["paved:apps[0].source.watch[0]", "packages/ui/"],
+                ["paved:apps[1].source.watch", ["packages/ui/**"]],
+                ["paved:apps[2].webhook", true],
+            ],
+        );
+        assert.match(found[0].message, /write "packages\/ui\/\*\*"/);
+        assert.match(found[1].message, /repository root/);
+        assert.match(found[2].message, /CodeCommit.*--affected/);
+    });
+
     it("merges a shared catalog file with per-environment overrides and exclusions", () => {
         const catalog = ["apps:", "  - { name: a, path: /a, source: { repository: 'https://github.com/acme/a.git' } }", "  - { name: b, path: /b, source: { repository: 'https://github.com/acme/b.git' } }", "jobs:", "  - { name: j, image: 'acme/j:1' }"].join("\n");
         const config = parseConfig(

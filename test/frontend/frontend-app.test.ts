@@ -139,11 +139,33 @@ describe("FrontendApp", () => {
         assert.deepStrictEqual(keys[0].inputs, { keyValueStoreArn: SITE.keyValueStoreArn, key: "route:/catalog", value: "catalog" });
     });
 
-    it("filters the webhook on pushes to its branch", async () => {
+    it("filters the webhook on pushes to its branch that change its directory", async () => {
         const { resources } = await app({ webhook: true, source: { ...BASE.source, branch: "release/1.x" } });
         const hook = one(resources, T.webhook, "catalog-push").inputs;
         assert.strictEqual(hook.projectName, "paved-dev-app-catalog");
-        assert.deepStrictEqual(hook.filterGroups, [{ filters: [{ type: "EVENT", pattern: "PUSH" }, { type: "HEAD_REF", pattern: "^refs/heads/release/1\\.x$" }] }]);
+        assert.deepStrictEqual(hook.filterGroups, [
+            {
+                filters: [
+                    { type: "EVENT", pattern: "PUSH" },
+                    { type: "HEAD_REF", pattern: "^refs/heads/release/1\\.x$" },
+                    { type: "FILE_PATH", pattern: "^(?:apps\\/catalog\\/.*)$" },
+                ],
+            },
+        ]);
+    });
+
+    it("adds the paths it watches to the webhook's FILE_PATH filter", async () => {
+        const { resources } = await app({ webhook: true, source: { ...BASE.source, watch: ["packages/ui/**", "package-lock.json"] } });
+        const filters = one(resources, T.webhook, "catalog-push").inputs.filterGroups[0].filters;
+        assert.deepStrictEqual(filters[2], { type: "FILE_PATH", pattern: "^(?:apps\\/catalog\\/.*|packages\\/ui\\/((?:[^/]*(?:\\/|$))*)|package-lock\\.json)$" });
+        const re = new RegExp(filters[2].pattern);
+        assert.deepStrictEqual(["apps/catalog/a.ts", "packages/ui/b.tsx", "package-lock.json", "apps/catalog-admin/a.ts", "packages/uikit/x"].map((p) => re.test(p)), [true, true, true, false, false]);
+    });
+
+    it("builds an app at the repository root on every push to its branch (no FILE_PATH)", async () => {
+        const { resources } = await app({ webhook: true, source: { repository: "https://bitbucket.org/acme/status.git" } });
+        const filters = one(resources, T.webhook, "catalog-push").inputs.filterGroups[0].filters;
+        assert.deepStrictEqual(filters.map((f: any) => f.type), ["EVENT", "HEAD_REF"]);
     });
 
     it("protects the repository and log group in prod", async () => {
@@ -182,6 +204,10 @@ describe("FrontendApp args", () => {
         [{ logRetentionDays: 10 }, /args\.logRetentionDays 10 must be one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30/],
         [{ build: { environment: { NPM_TOKEN: "x" } } }, /args\.build\.environment "NPM_TOKEN" looks like a secret/],
         [{ protect: true, forceDelete: true }, /args\.forceDelete true excludes args\.protect/],
+        [{ source: { repository: "https://github.com/acme/web.git", directory: "apps/x", watch: ["packages/ui/"] } }, /args\.source\.watch\[0\] "packages\/ui\/" must not end with "\/": write "packages\/ui\/\*\*"/],
+        [{ source: { repository: "https://github.com/acme/web.git", directory: "apps/x", watch: ["ok/**", "!neg/**"] } }, /args\.source\.watch\[1\] "!neg\/\*\*" may use only/],
+        [{ source: { repository: "https://github.com/acme/web.git", watch: ["packages/ui/**"] } }, /args\.source\.watch \["packages\/ui\/\*\*"\] has no effect for an app at the repository root/],
+        [{ webhook: true, source: { repository: "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/web" } }, /args\.webhook true cannot be used with a CodeCommit repository: .*--affected/],
     ];
     for (const [overrides, message] of cases) {
         it(`rejects ${JSON.stringify(overrides)}`, () => {
