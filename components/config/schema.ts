@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
     appPathViolation,
+    fileExtensionViolation,
     plainEnvironmentViolation,
     repositoryViolation,
     resourceNameViolation,
@@ -137,6 +138,8 @@ export const appSchema = z.strictObject({
     source: appSourceSchema,
     build: appBuildSchema.default(() => appBuildSchema.parse({})),
     container: appContainerSchema.optional(),
+    /** Extensions whose unversioned URLs are files, not deep links (replaces Paved's default list). */
+    fileExtensions: z.array(z.string().superRefine(rule(fileExtensionViolation))).optional(),
     /** Start a build on every push to the branch. */
     webhook: z.boolean().default(false),
 });
