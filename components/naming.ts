@@ -40,6 +40,7 @@ export const nameRules = {
     schedule: { label: "EventBridge Scheduler schedule/group", min: 1, max: 64, char: /[0-9a-zA-Z_.-]/, pattern: /^[0-9a-zA-Z_.-]+$/, separator: "-" },
     eventRule: { label: "EventBridge rule", min: 1, max: 64, char: /[.\-_A-Za-z0-9]/, pattern: /^[.\-_A-Za-z0-9]+$/, separator: "-" },
     launchTemplate: { label: "EC2 launch template", min: 3, max: 128, char: /[a-zA-Z0-9().\/_-]/, pattern: /^[a-zA-Z0-9().\/_-]+$/, separator: "-" },
+    lambdaFunction: { label: "Lambda function", min: 1, max: 64, char: /[a-zA-Z0-9_-]/, pattern: /^[a-zA-Z0-9_-]+$/, separator: "-" },
     cloudfront: { label: "CloudFront function/KeyValueStore/policy", min: 1, max: 64, char: /[a-zA-Z0-9_-]/, pattern: /^[a-zA-Z0-9_-]+$/, separator: "-" },
 } satisfies Record<string, NameRule>;
 

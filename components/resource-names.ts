@@ -20,6 +20,10 @@ export const resourceNames = {
     appRepository: (prefix: string, app: string) => physicalName("ecrRepository", `${prefix}/apps/${app}`),
     /** An app's build log group. */
     appBuildLogGroup: (prefix: string, app: string) => physicalName("logGroup", `/paved/${prefix}/apps/${app}/build`),
+    /** An app's release writer: the one Lambda function that moves its release pointer. */
+    appReleaseWriter: (prefix: string, app: string) => physicalName("lambdaFunction", prefix, "release", app),
+    /** The release writer's log group (where Lambda logs a function named like that by default). */
+    appReleaseWriterLogGroup: (prefix: string, app: string) => physicalName("logGroup", `/aws/lambda/${resourceNames.appReleaseWriter(prefix, app)}`),
     /** The build image's ECR repository and CodeBuild project. */
     buildImageRepository: (prefix: string) => physicalName("ecrRepository", `${prefix}/build-image`),
     buildImageProject: (prefix: string) => physicalName("codebuildProject", prefix, "build-image"),
@@ -42,21 +46,5 @@ export const resourceNames = {
     appServiceLogGroup: (prefix: string, app: string) => physicalName("logGroup", `/paved/${prefix}/services/${app}`),
 };
 
-/**
- * The release contract between builds, the router function and the CLI.
- *
- * - Assets of release R of app A live under `s3://<assetBucket>/<A>/<R>/`.
- * - The KeyValueStore holds, per app, a route entry (managed by Pulumi) and a release pointer
- *   (written by builds and `paved release`; Pulumi never writes or reverts it).
- * - Builds name releases `<UTC yyyymmddHHMMSS>-<first 7 of commit sha>`, so ids sort by time.
- */
-export const releaseContract = {
-    /** KeyValueStore key of the route for app path `path` ("/", "/catalog"); its value is the app's name. */
-    routeKey: (path: string) => `route:${path}`,
-    /** KeyValueStore key of app `app`'s current release id. */
-    releaseKey: (app: string) => `release:${app}`,
-    /** S3 key prefix of one release of an app, with a trailing slash. */
-    releasePrefix: (app: string, release: string) => `${app}/${release}/`,
-    /** S3 key prefix of all of an app's releases, with a trailing slash. */
-    appPrefix: (app: string) => `${app}/`,
-};
+/** The release contract lives in its own dependency-free module (the release writer's bundle reads it). */
+export { releaseContract, DEFAULT_FILE_EXTENSIONS } from "./release-contract";

@@ -35,9 +35,12 @@ export function pathsOverlap(a: string, b: string): boolean {
     return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 }
 
+/** Names of apps and jobs (also compiled into the router, which checks the app a route names). */
+export const RESOURCE_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
 /** Names of apps and jobs: they become S3 prefixes, ECR path parts and parts of other names. */
 export function resourceNameViolation(name: string): string | undefined {
-    if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(name)) {
+    if (!RESOURCE_NAME_PATTERN.test(name)) {
         return `must be lowercase letters, digits and single hyphens, starting with a letter, e.g. "${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+|-+$/g, "") || "my-app"}"`;
     }
     if (name.length > 40) return `must be at most 40 characters (has ${name.length})`;
@@ -165,17 +168,24 @@ export function ec2SizeViolation(cpu: number, memory: number, instanceMemoryMiB?
     return undefined;
 }
 
-/** Release ids: a path segment in S3 and a KeyValueStore value. */
+/** A file extension an app's router treats as a file: lowercase letters and digits, no dot. */
+export function fileExtensionViolation(ext: string): string | undefined {
+    return /^[a-z0-9]{1,16}$/.test(ext) ? undefined : `must be a file extension of 1-16 lowercase letters and digits, without the dot, e.g. "js"`;
+}
+
+/** Release ids: a path segment in S3 and in release-qualified URLs, and a KeyValueStore value. */
+export const RELEASE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export function releaseIdViolation(id: string): string | undefined {
-    return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id) ? undefined : `must be 1-64 characters of letters, digits, ".", "_" and "-", starting with a letter or digit`;
+    return RELEASE_ID_PATTERN.test(id) ? undefined : `must be 1-64 characters of letters, digits, ".", "_" and "-", starting with a letter or digit`;
 }
 
 /**
  * Whether an environment variable name looks like it holds a secret: AWS's own ECS.8/CodeBuild.2
  * names (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA) and names with a
  * PASSWORD, PASSWD, SECRET, TOKEN or CREDENTIAL(S) part, or a PRIVATE_, API_, ACCESS_, SECRET_,
- * SIGNING_ or ENCRYPTION_KEY part. A bare KEY is not enough: Paved's own builds pass `RELEASE_KEY`
- * (a KeyValueStore key name), and names like `CACHE_KEY_PREFIX` are not secrets.
+ * SIGNING_ or ENCRYPTION_KEY part. A bare KEY is not enough: names like `RELEASE_KEY` (a
+ * KeyValueStore key name) or `CACHE_KEY_PREFIX` are not secrets.
  */
 export function secretLikeName(name: string): boolean {
     const upper = name.toUpperCase();

@@ -5,6 +5,7 @@ import { CloudFrontKeyValueStoreClient } from "@aws-sdk/client-cloudfront-keyval
 import { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 
 /** Static credentials, e.g. moto's `testing`/`testing`. */
@@ -29,6 +30,8 @@ export interface AwsClients {
     ecs: ECSClient;
     ecr: ECRClient;
     kvs: CloudFrontKeyValueStoreClient;
+    /** Invokes the apps' release writers. */
+    lambda: LambdaClient;
 }
 
 function common(o: AwsClientOptions) {
@@ -64,6 +67,10 @@ export function keyValueStoreClient(o: AwsClientOptions): CloudFrontKeyValueStor
     return new CloudFrontKeyValueStoreClient(common(o));
 }
 
+export function lambdaClient(o: AwsClientOptions): LambdaClient {
+    return new LambdaClient(common(o));
+}
+
 export function createAwsClients(o: AwsClientOptions): AwsClients {
-    return { codebuild: codeBuildClient(o), s3: s3Client(o), ecs: ecsClient(o), ecr: ecrClient(o), kvs: keyValueStoreClient(o) };
+    return { codebuild: codeBuildClient(o), s3: s3Client(o), ecs: ecsClient(o), ecr: ecrClient(o), kvs: keyValueStoreClient(o), lambda: lambdaClient(o) };
 }

@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { AwsCommandDeps, checkNames, resolveDeps } from "../aws/command-deps";
+import { PavedError } from "../../components/errors";
+import { AwsCommandDeps, checkNames, intOption, resolveDeps } from "../aws/command-deps";
 import { PointerChange, ReleaseStore, pruneReleases, release, releaseListing, renderReleases, rollback } from "../aws/releases";
 
 function describeChange(c: PointerChange): string {
@@ -7,10 +8,14 @@ function describeChange(c: PointerChange): string {
     return `${c.app}: ${c.previous ?? "(none)"} → ${c.current}${c.attempts > 1 ? ` (after ${c.attempts - 1} concurrent write${c.attempts > 2 ? "s" : ""})` : ""}. CloudFront serves it within seconds.`;
 }
 
+/** Days a superseded release is kept for pages still open on it, unless `--keep-days` says otherwise. */
+export const DEFAULT_KEEP_DAYS = 7;
+
 /**
  * `paved releases <env> <app>`, `paved release <env> <app> <release-id>` and
- * `paved rollback <env> <app>`: list an app's releases and move its release pointer;
- * `paved prune-releases <env> <app>`: delete old ones.
+ * `paved rollback <env> <app>`: list an app's releases and move its release pointer through the
+ * app's release writer (a Lambda function from the stack outputs; nothing else may write the
+ * pointer); `paved prune-releases <env> <app>`: delete old ones.
  */
 export function registerReleaseCommands(program: Command, deps: AwsCommandDeps = {}): Command {
     const storeFor = async (env: string, app: string) => {
@@ -18,8 +23,10 @@ export function registerReleaseCommands(program: Command, deps: AwsCommandDeps =
         const config = d.loadConfig(env);
         checkNames("app", [app], config.apps.map((a) => a.name), env);
         const outputs = await d.outputs(env);
+        const writer = outputs.apps[app]?.releaseWriter;
+        if (!writer) throw new PavedError(`the outputs of stack "${env}" name no release writer for app "${app}" (apps.${app}.releaseWriter): deploy first (paved up ${env})`);
         const clients = d.clients(config.region);
-        const store: ReleaseStore = { s3: clients.s3, kvs: clients.kvs, bucket: outputs.site.bucket, keyValueStoreArn: outputs.site.keyValueStoreArn, clock: d.clock };
+        const store: ReleaseStore = { s3: clients.s3, lambda: clients.lambda, bucket: outputs.site.bucket, releaseWriter: writer };
         return { d, store };
     };
 
@@ -35,7 +42,7 @@ export function registerReleaseCommands(program: Command, deps: AwsCommandDeps =
 
     program
         .command("release")
-        .description("serve an uploaded release of an app (moves its release pointer; no rebuild, no invalidation)")
+        .description("serve an uploaded release of an app (its release writer moves the pointer; no rebuild, no invalidation)")
         .argument("<env>", "environment (stack) name")
         .argument("<app>", "app name")
         .argument("<release-id>", "release id, e.g. 20250101120000-abc1234 (see `paved releases`)")
@@ -56,14 +63,20 @@ export function registerReleaseCommands(program: Command, deps: AwsCommandDeps =
 
     program
         .command("prune-releases")
-        .description("delete an app's old releases from the bucket: keeps the current one, newer ones and the --keep newest")
+        .description(
+            "delete an app's old releases from the bucket: keeps the current one, newer ones, the --keep newest, " +
+                "and releases superseded less than --keep-days ago (pages opened on them still load their files)",
+        )
         .argument("<env>", "environment (stack) name")
         .argument("<app>", "app name")
         .option("--keep <n>", "newest releases to keep as rollback targets", "10")
+        .option("--keep-days <days>", "keep releases superseded less than this many days ago", String(DEFAULT_KEEP_DAYS))
         .option("--dry-run", "only say what would be deleted")
-        .action(async (env: string, app: string, opts: { keep: string; dryRun?: boolean }) => {
+        .action(async (env: string, app: string, opts: { keep: string; keepDays: string; dryRun?: boolean }) => {
+            const keep = intOption("keep", opts.keep, 10, 1, 100000);
+            const keepDays = intOption("keep-days", opts.keepDays, DEFAULT_KEEP_DAYS, 0, 3650);
             const { d, store } = await storeFor(env, app);
-            const r = await pruneReleases(store, app, Number(opts.keep), Boolean(opts.dryRun));
+            const r = await pruneReleases(store, app, { keep, keepDays }, Boolean(opts.dryRun));
             const verb = opts.dryRun ? "would delete" : "deleted";
             d.print(`${app}: serving ${r.current}; keeping ${r.kept.length} release${r.kept.length === 1 ? "" : "s"}; ${verb} ${r.pruned.length}${r.pruned.length ? `: ${r.pruned.join(", ")}` : ""}${opts.dryRun ? "" : ` (${r.objects} objects)`}`);
         });

@@ -6,6 +6,7 @@ import {
     appPathViolation,
     codeBuildSourceType,
     isCodeBuildSourceType,
+    fileExtensionViolation,
     plainEnvironmentViolation,
     repositoryViolation,
     resourceNameViolation,
@@ -150,6 +151,8 @@ export const appSchema = z.strictObject({
     source: appSourceSchema,
     build: appBuildSchema.default(() => appBuildSchema.parse({})),
     container: appContainerSchema.optional(),
+    /** Extensions whose unversioned URLs are files, not deep links (replaces Paved's default list). */
+    fileExtensions: z.array(z.string().superRefine(rule(fileExtensionViolation))).optional(),
     /** Start a build on every push to the branch that changes the app's directory or what it watches. */
     webhook: z.boolean().default(false),
 }).superRefine((app, ctx) => {

@@ -98,6 +98,7 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
         out.apps[app.name] = {
             name: app.name,
             path: app.path,
+            fileExtensions: app.fileExtensions,
             source: app.source,
             build: app.build,
             container: app.container ? { dockerfile: app.container.dockerfile, port: app.container.port } : undefined,
@@ -319,11 +320,12 @@ export class Environment extends pulumi.ComponentResource {
     ): pulumi.Output<EnvironmentOutputs> {
         const apps: Record<string, pulumi.Output<AppOutputs>> = {};
         for (const [name, app] of Object.entries(this.apps)) {
-            apps[name] = pulumi.all([app.url, app.projectName, app.repositoryUrl, app.logGroupName]).apply(([url, buildProject, repositoryUrl, logGroup]) => ({
+            apps[name] = pulumi.all([app.url, app.projectName, app.repositoryUrl, app.logGroupName, app.releaseWriterName]).apply(([url, buildProject, repositoryUrl, logGroup, releaseWriter]) => ({
                 url,
                 buildProject,
                 repositoryUrl,
                 logGroup,
+                releaseWriter,
             }));
         }
         const jobs: Record<string, pulumi.Output<JobOutputs>> = {};

@@ -11,6 +11,8 @@ export interface AppOutputs {
     repositoryUrl: string;
     /** Its build log group. */
     logGroup: string;
+    /** Its release writer function: the only way to move its release pointer (`paved release`). */
+    releaseWriter: string;
 }
 
 export interface RunTaskOutputs {

@@ -1,4 +1,5 @@
 import * as YAML from "yaml";
+import { releaseContract } from "../release-contract";
 
 /** Where the build image keeps its pre-warmed npm cache; app builds install from it. */
 export const NPM_CACHE_DIR = "/opt/paved/npm-cache";
@@ -27,9 +28,36 @@ export const REVALIDATE_CACHE_CONTROL = "no-cache";
 export const DEFAULT_IMMUTABLE_PATTERNS = ["assets/*", "static/*", "_next/static/*"];
 
 /** Environment variables every app project sets; app `environment` may not reuse these names. */
-export const APP_BUILD_VARIABLES = ["APP", "APP_PATH", "BUCKET", "ASSET_PREFIX", "KVS_ARN", "RELEASE_KEY", "NODE_VERSION", "REPOSITORY_URI"] as const;
+export const APP_BUILD_VARIABLES = ["APP", "APP_PATH", "BUCKET", "ASSET_PREFIX", "RELEASE_WRITER", "NODE_VERSION", "REPOSITORY_URI"] as const;
+
+/**
+ * Variables the buildspec exports for the app's build (pre_build), so a bundler and a client-side
+ * router know where the app lives: see the README's "Make your app Paved-ready". Names starting
+ * with `PAVED_` are reserved too.
+ */
+export const APP_BASE_VARIABLES = {
+    /** The release base URL, with a trailing slash: `/catalog/_r/<release>/` (root app: `/_r/<release>/`). */
+    baseUrl: "PAVED_BASE_URL",
+    /** The app's path, for a client-side router's basename: `/catalog` (root app: `/`). */
+    appPath: "PAVED_APP_PATH",
+    /** The release id (also `RELEASE_ID`). */
+    releaseId: "PAVED_RELEASE_ID",
+    /** Create React App's asset base (`%PUBLIC_URL%`, `process.env.PUBLIC_URL`). */
+    publicUrl: "PUBLIC_URL",
+    /** The app path again, under the prefixes bundlers expose to client code. */
+    clientAppPath: ["VITE_PAVED_APP_PATH", "REACT_APP_PAVED_APP_PATH", "NEXT_PUBLIC_PAVED_APP_PATH"],
+} as const;
+
+/** Every variable name an app's `build.environment` may not set. */
+export function reservedBuildVariable(name: string): boolean {
+    const b = APP_BASE_VARIABLES;
+    const names: string[] = [...APP_BUILD_VARIABLES, b.baseUrl, b.appPath, b.releaseId, b.publicUrl, ...b.clientAppPath, "RELEASE_ID", "IMAGE_TAG"];
+    return names.includes(name) || name.startsWith("PAVED_") || name.startsWith("CODEBUILD_");
+}
 
 export interface AppBuildspecOptions {
+    /** The app's URL path ("/" or e.g. "/catalog"): the base URLs the build is told. */
+    appPath: string;
     /** Directory of the app in the repository ("." for the root). */
     directory: string;
     /** Install command; defaults to `npm ci` from the image's pre-warmed cache. */
@@ -51,14 +79,44 @@ function quote(s: string): string {
     return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** `npm run <script>` (optionally `npm run-script`): a build command Paved can pass `--base` through. */
+const NPM_RUN = /^npm run(?:-script)? ([A-Za-z0-9:._-]+)$/;
+
+/**
+ * Node.js that exits 0 when the npm script named by its argument ends in `vite build` (so npm's
+ * `-- <args>` reach Vite) and does not set `--base` itself.
+ */
+const VITE_SCRIPT_CHECK = `node -e 'const s=((require("./package.json").scripts)||{})[process.argv[1]]||"";process.exit(/(^|&&|;)\\s*(npx\\s+)?vite\\s+build(\\s[^&;|]*)?$/.test(s)&&!/--base\\b/.test(s)?0:1)'`;
+
+/**
+ * The build command with Vite told its base URL: Vite reads no environment variable for it, so
+ * when the command is `npm run <script>` and that script ends in `vite build`, Paved appends
+ * `-- --base "$PAVED_BASE_URL"`. Any other command runs as given (the app sets `base` itself).
+ */
+export function buildCommand(command: string): string {
+    const m = NPM_RUN.exec(command.trim());
+    if (!m) return command;
+    const base = `${command.trim()} -- --base "$${APP_BASE_VARIABLES.baseUrl}"`;
+    return `if ${VITE_SCRIPT_CHECK} ${quote(m[1])} 2> /dev/null; then echo "Vite build: --base $${APP_BASE_VARIABLES.baseUrl}"; ${base}; else ${command.trim()}; fi`;
+}
+
+/** A step that fails the command it is in with `message` unless `test` passes. */
+function require_(test: string, message: string): string {
+    return `${test} || { echo ${quote(message)} >&2; exit 1; }`;
+}
+
 /**
  * The buildspec (YAML) of an app's CodeBuild project. Values that are only known at deploy time
- * (bucket, KeyValueStore, repository) come from the project's environment variables
+ * (bucket, release writer, repository) come from the project's environment variables
  * (`APP_BUILD_VARIABLES`), so this stays a pure function of the app's build settings.
  *
- * Order matters: the image is pushed and the assets uploaded before the release pointer moves, so
- * the pointer never names a release that is not fully there. `post_build` runs even after a failed
- * build in CodeBuild, hence `on-failure: ABORT` and the `CODEBUILD_BUILD_SUCCEEDING` guard.
+ * The release contract (`release-contract.ts`): pre_build names the release and exports its base
+ * URL (`APP_BASE_VARIABLES`), which the build bakes into the HTML; post_build uploads the
+ * fingerprinted files, then the other files, then the HTML last (a release with an `index.html` is
+ * complete), and only then asks the app's release writer (a Lambda function; the build role may
+ * invoke only it and holds no KeyValueStore permission) to move the pointer. `post_build` runs
+ * even after a failed build in CodeBuild, hence `on-failure: ABORT` and the
+ * `CODEBUILD_BUILD_SUCCEEDING` guard: a failed build uploads nothing and moves nothing.
  */
 export function appBuildspec(options: AppBuildspecOptions): string {
     const dir = `"$CODEBUILD_SRC_DIR"/${quote(options.directory)}`;
@@ -68,6 +126,8 @@ export function appBuildspec(options: AppBuildspecOptions): string {
     const excludes = immutable.map((p) => `--exclude ${quote(p)}`).join(" ");
     const dest = `"s3://$BUCKET/$ASSET_PREFIX$RELEASE_ID/"`;
     const container = options.dockerfile !== undefined;
+    const v = APP_BASE_VARIABLES;
+    const index = releaseContract.indexDocument;
 
     const install = [
         `export PATH="${NODE_ROOT_DIR}/$NODE_VERSION/bin:$PATH"`,
@@ -77,9 +137,18 @@ export function appBuildspec(options: AppBuildspecOptions): string {
     ];
     const preBuild = [
         `export RELEASE_ID="$(date -u +%Y%m%d%H%M%S)-$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c1-7)"`,
-        `echo "release $RELEASE_ID of $APP"`,
+        `export ${v.releaseId}="$RELEASE_ID" ${v.appPath}=${quote(options.appPath)} ${v.baseUrl}="${releaseContract.releaseBaseUrl(options.appPath, "$RELEASE_ID")}"`,
+        `export ${v.publicUrl}="$${v.baseUrl}" ${v.clientAppPath.map((n) => `${n}="$${v.appPath}"`).join(" ")}`,
+        `echo "release $RELEASE_ID of $APP at $${v.appPath}, files under $${v.baseUrl}"`,
     ];
-    const build = [`cd ${dir}`, options.command, `test -d ${out} || { echo "build output directory ${options.outputDirectory} is missing" >&2; exit 1; }`];
+    const build = [
+        `cd ${dir}`,
+        buildCommand(options.command),
+        require_(`test -d ${out}`, `build output directory ${options.outputDirectory} is missing`),
+        require_(`test -f ${out}/${index}`, `${options.outputDirectory}/${index} is missing: Paved serves it for the app's URL and deep links`),
+        // Not fatal: an app may inline everything. But then its pages cannot survive a release.
+        `grep -q "$${v.baseUrl}" ${out}/${index} || echo "warning: ${index} does not reference $${v.baseUrl}; open tabs will not keep their release (see Make your app Paved-ready in the Paved README)" >&2`,
+    ];
     const postBuild = [`[ "$CODEBUILD_BUILD_SUCCEEDING" = "1" ] || { echo "build failed: nothing uploaded, release unchanged" >&2; exit 1; }`];
 
     if (container) {
@@ -99,20 +168,20 @@ export function appBuildspec(options: AppBuildspecOptions): string {
         );
     }
 
+    const response = `/tmp/paved-release-$RELEASE_ID.json`;
     postBuild.push(
         `aws s3 sync ${out} ${dest} --exclude '*' ${includes} --exclude '*.html' --cache-control ${quote(IMMUTABLE_CACHE_CONTROL)} --no-progress`,
-        `aws s3 sync ${out} ${dest} ${excludes} --include '*.html' --cache-control ${quote(REVALIDATE_CACHE_CONTROL)} --no-progress`,
-        // Only now is the release complete: move the pointer. The store's ETag guards concurrent writers.
+        `aws s3 sync ${out} ${dest} ${excludes} --exclude '*.html' --cache-control ${quote(REVALIDATE_CACHE_CONTROL)} --no-progress`,
+        `aws s3 sync ${out} ${dest} --exclude '*' --include '*.html' --cache-control ${quote(REVALIDATE_CACHE_CONTROL)} --no-progress`,
+        // Only now is the release complete: the app's release writer moves the pointer (ETag-guarded,
+        // only forward: a build that finishes after a newer one does not take the app back).
         [
-            "for attempt in 1 2 3 4 5; do",
-            `ETAG="$(aws cloudfront-keyvaluestore describe-key-value-store --kvs-arn "$KVS_ARN" --query ETag --output text)"`,
-            `&& aws cloudfront-keyvaluestore put-key --kvs-arn "$KVS_ARN" --key "$RELEASE_KEY" --value "$RELEASE_ID" --if-match "$ETAG" > /dev/null`,
-            `&& break;`,
-            `[ "$attempt" = 5 ] && { echo "could not update $RELEASE_KEY" >&2; exit 1; };`,
-            `sleep $((attempt * 2));`,
-            "done",
+            `FUNCTION_ERROR="$(aws lambda invoke --function-name "$RELEASE_WRITER" --cli-binary-format raw-in-base64-out`,
+            `--payload "{\\"action\\":\\"release\\",\\"release\\":\\"$RELEASE_ID\\",\\"ifNewer\\":true}" --query FunctionError --output text "${response}")"`,
+            `&& [ "$FUNCTION_ERROR" = "None" ]`,
+            `|| { echo "the release writer did not release $RELEASE_ID: $FUNCTION_ERROR $(cat "${response}" 2> /dev/null)" >&2; exit 1; }`,
         ].join(" "),
-        `echo "released $APP $RELEASE_ID"`,
+        `echo "released $APP $RELEASE_ID: $(cat "${response}")"`,
     );
 
     const spec = {

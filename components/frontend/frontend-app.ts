@@ -5,11 +5,26 @@ import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { WATCH_AT_ROOT, appChangePattern, watchGlobViolation } from "../path-filter";
-import { releaseContract, resourceNames } from "../resource-names";
-import { CodeBuildSourceType, NO_WEBHOOKS, WEBHOOK_SOURCE_TYPES, appPathViolation, codeBuildSourceType, isCodeBuildSourceType, logRetentionViolation, plainEnvironmentViolation, resourceNameViolation } from "../validation";
-import { APP_BUILD_VARIABLES, appBuildspec, DEFAULT_IMMUTABLE_PATTERNS, NODE_VERSIONS, NodeVersion } from "./buildspec";
-import { appBuildPolicy, serviceTrustPolicy } from "./policies";
+import { DEFAULT_FILE_EXTENSIONS, KVS_VALUE_LIMIT_BYTES, releaseContract } from "../release-contract";
+import { resourceNames } from "../resource-names";
+import {
+    CodeBuildSourceType,
+    NO_WEBHOOKS,
+    WEBHOOK_SOURCE_TYPES,
+    appPathViolation,
+    codeBuildSourceType,
+    fileExtensionViolation,
+    isCodeBuildSourceType,
+    logRetentionViolation,
+    plainEnvironmentViolation,
+    resourceNameViolation,
+} from "../validation";
+import { appBuildspec, DEFAULT_IMMUTABLE_PATTERNS, NODE_VERSIONS, NodeVersion, reservedBuildVariable } from "./buildspec";
+import { appBuildPolicy, releaseWriterPolicy, serviceTrustPolicy } from "./policies";
+import { RELEASE_WRITER_RUNTIME, releaseWriterCode } from "./release-writer/bundle";
+import { WRITER_ENVIRONMENT } from "./release-writer/environment";
 import { RepositoryOwnerArgs, hardenedRepository } from "./repository";
+import { SiteHost, routeKeyResourceName } from "./site-host";
 
 /** App build sizes and the CodeBuild compute types they map to. */
 export const COMPUTE_TYPES = {
@@ -123,7 +138,18 @@ export interface FrontendAppArgs extends RepositoryOwnerArgs {
     name: string;
     /** URL path the app is served under: "/" or e.g. "/catalog". */
     path: string;
+    /**
+     * Where the app is served: a `SiteHost`, or its outputs. With a `SiteHost` the app's route
+     * entry is a child of the site, named by the path; with outputs (another stack's site), a
+     * child of this stack's root, named by the path.
+     */
     site: FrontendSite;
+    /**
+     * Extensions that make an unversioned URL (`/catalog/robots.txt`) a file of the current
+     * release; any other URL is a deep link and gets the release's `index.html`. Replaces the list.
+     * @default DEFAULT_FILE_EXTENSIONS (html, js, css, json, txt, xml, images, fonts, wasm, pdf, media ...)
+     */
+    fileExtensions?: string[];
     source: FrontendAppSource;
     build?: FrontendAppBuild;
     /** Also build and push a container image (tagged with the commit SHA). Needs privileged builds. */
@@ -151,6 +177,7 @@ export interface FrontendAppArgs extends RepositoryOwnerArgs {
 export interface NormalizedFrontendAppArgs {
     name: string;
     path: string;
+    fileExtensions: readonly string[];
     source: Required<FrontendAppSource>;
     sourceType: CodeBuildSourceType;
     build: Required<Omit<FrontendAppBuild, "installCommand">> & { installCommand?: string };
@@ -220,7 +247,7 @@ export function normalizeFrontendAppArgs(args: Omit<FrontendAppArgs, "site" | "b
     if (!Number.isInteger(build.timeoutMinutes) || build.timeoutMinutes < 5 || build.timeoutMinutes > 2160) fail("build.timeoutMinutes", build.timeoutMinutes, "must be a whole number of minutes from 5 to 2160 (CodeBuild's range)");
     for (const key of Object.keys(build.environment)) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) fail(`build.environment`, key, "is not an environment variable name: use letters, digits and _");
-        if ((APP_BUILD_VARIABLES as readonly string[]).includes(key) || key.startsWith("CODEBUILD_")) fail(`build.environment`, key, "is set by Paved or CodeBuild; choose another name");
+        if (reservedBuildVariable(key)) fail(`build.environment`, key, "is set by Paved or CodeBuild; choose another name");
         const secretProblem = plainEnvironmentViolation(key, "build");
         if (secretProblem) fail("build.environment", key, secretProblem);
     }
@@ -234,10 +261,19 @@ export function normalizeFrontendAppArgs(args: Omit<FrontendAppArgs, "site" | "b
     }
 
     if (args.webhook && !WEBHOOK_SOURCE_TYPES.includes(sourceType)) fail("webhook", true, NO_WEBHOOKS);
+    const fileExtensions = args.fileExtensions ?? DEFAULT_FILE_EXTENSIONS;
+    fileExtensions.forEach((e, i) => {
+        const problem = fileExtensionViolation(e);
+        if (problem) fail(`fileExtensions[${i}]`, e, problem);
+        if (fileExtensions.indexOf(e) !== i) fail(`fileExtensions[${i}]`, e, "is listed twice");
+    });
+    const routeBytes = Buffer.byteLength(releaseContract.routeValue(args.name, fileExtensions));
+    if (routeBytes > KVS_VALUE_LIMIT_BYTES) fail("fileExtensions", fileExtensions, `make a route entry of ${routeBytes} bytes; the KeyValueStore takes ${KVS_VALUE_LIMIT_BYTES}: list fewer extensions`);
 
     const n: NormalizedFrontendAppArgs = {
         name: args.name,
         path: args.path,
+        fileExtensions,
         source,
         sourceType,
         build,
@@ -260,12 +296,13 @@ export function normalizeFrontendAppArgs(args: Omit<FrontendAppArgs, "site" | "b
 }
 
 /**
- * One frontend app: a CodeBuild project that builds it in the shared build image, uploads a
- * release to `s3://<bucket>/<app>/<release>/` and moves the app's release pointer; an ECR
- * repository (every app gets one; builds push to it only with `container`); a log group; a
- * least-privilege build role; and the app's route in the site's KeyValueStore. The release
- * pointer itself is written only by builds and the CLI, never by Pulumi, so `pulumi up` cannot
- * roll an app back.
+ * One frontend app: a CodeBuild project that builds it in the shared build image and uploads a
+ * release to `s3://<bucket>/<app>/<release>/`; the app's release writer (a Lambda function, the
+ * only principal that moves its release pointer: it writes only `release:<app>`, only for an
+ * uploaded release); an ECR repository (every app gets one; builds push to it only with
+ * `container`); log groups; a least-privilege build role that may invoke its own writer and holds
+ * no KeyValueStore permission; and the app's route in the site's KeyValueStore. Pulumi never writes
+ * the release pointer, so `pulumi up` cannot roll an app back.
  */
 export class FrontendApp extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
@@ -275,7 +312,10 @@ export class FrontendApp extends pulumi.ComponentResource {
     public readonly repositoryArn: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
     public readonly roleArn: pulumi.Output<string>;
-    /** The KeyValueStore key the builds write (`release:<app>`). */
+    /** The release writer function's name (`paved release` and builds invoke it). */
+    public readonly releaseWriterName: pulumi.Output<string>;
+    public readonly releaseWriterArn: pulumi.Output<string>;
+    /** The KeyValueStore key the release writer writes (`release:<app>`). */
     public readonly releaseKey: string;
 
     constructor(name: string, args: FrontendAppArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -284,6 +324,7 @@ export class FrontendApp extends pulumi.ComponentResource {
         const parent = { parent: this };
         const stateful = { parent: this, protect: a.protect };
         const account = awsLocation(this).accountId;
+        const site = args.site;
 
         const repository = hardenedRepository(
             `${name}-repository`,
@@ -304,6 +345,8 @@ export class FrontendApp extends pulumi.ComponentResource {
             stateful,
         );
 
+        const writer = this.releaseWriter(name, a, site, account, args.tags);
+
         const role = new aws.iam.Role(
             `${name}-build`,
             { name: physicalName("iamRole", a.namePrefix, "app-build", a.name), assumeRolePolicy: account.apply((acc) => JSON.stringify(serviceTrustPolicy("codebuild.amazonaws.com", acc))), tags: args.tags },
@@ -314,9 +357,9 @@ export class FrontendApp extends pulumi.ComponentResource {
             {
                 role: role.id,
                 policy: pulumi
-                    .all([args.site.bucketArn, repository.arn, args.buildImage.repositoryArn, logGroup.arn, args.site.keyValueStoreArn, args.site.kmsKeyArn, args.kmsKeyArn])
-                    .apply(([bucketArn, repositoryArn, buildImageRepositoryArn, logGroupArn, keyValueStoreArn, bucketKmsKeyArn, repositoryKmsKeyArn]) =>
-                        JSON.stringify(appBuildPolicy({ app: a.name, bucketArn, repositoryArn, buildImageRepositoryArn, logGroupArn, keyValueStoreArn, bucketKmsKeyArn, repositoryKmsKeyArn })),
+                    .all([site.bucketArn, repository.arn, args.buildImage.repositoryArn, logGroup.arn, writer.arn, site.kmsKeyArn, args.kmsKeyArn])
+                    .apply(([bucketArn, repositoryArn, buildImageRepositoryArn, logGroupArn, releaseWriterArn, bucketKmsKeyArn, repositoryKmsKeyArn]) =>
+                        JSON.stringify(appBuildPolicy({ app: a.name, bucketArn, repositoryArn, buildImageRepositoryArn, logGroupArn, releaseWriterArn, bucketKmsKeyArn, repositoryKmsKeyArn })),
                     ),
             },
             parent,
@@ -326,10 +369,9 @@ export class FrontendApp extends pulumi.ComponentResource {
             ...a.build.environment,
             APP: a.name,
             APP_PATH: a.path,
-            BUCKET: args.site.bucketName,
+            BUCKET: site.bucketName,
             ASSET_PREFIX: releaseContract.appPrefix(a.name),
-            KVS_ARN: args.site.keyValueStoreArn,
-            RELEASE_KEY: releaseContract.releaseKey(a.name),
+            RELEASE_WRITER: writer.name,
             NODE_VERSION: a.build.nodeVersion,
             ...(a.container ? { REPOSITORY_URI: repository.repositoryUrl } : {}),
         };
@@ -344,6 +386,7 @@ export class FrontendApp extends pulumi.ComponentResource {
                     location: a.source.repository,
                     gitCloneDepth: 1,
                     buildspec: appBuildspec({
+                        appPath: a.path,
                         directory: a.source.directory,
                         installCommand: a.build.installCommand,
                         command: a.build.command,
@@ -394,15 +437,31 @@ export class FrontendApp extends pulumi.ComponentResource {
             );
         }
 
-        new aws.cloudfront.KeyvaluestoreKey(`${name}-route`, { keyValueStoreArn: args.site.keyValueStoreArn, key: releaseContract.routeKey(a.path), value: a.name }, parent);
+        // The route entry is named by the path, not the app (see SiteHost.route). The alias carries
+        // entries over from the layout before, where each was the app's child named by the app.
+        const routeValue = releaseContract.routeValue(a.name, a.fileExtensions);
+        const previousLayout = { aliases: [{ name: `${name}-route`, parent: this }] };
+        if (site instanceof SiteHost) {
+            site.route(a.path, routeValue, previousLayout);
+        } else {
+            // A site from another stack's outputs: the entry belongs to this stack (its root), so
+            // renaming or replacing this app still updates it in place.
+            new aws.cloudfront.KeyvaluestoreKey(
+                routeKeyResourceName("site", a.path),
+                { keyValueStoreArn: site.keyValueStoreArn, key: releaseContract.routeKey(a.path), value: routeValue },
+                { ...previousLayout, provider: this.getProvider("aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey") },
+            );
+        }
 
-        this.url = pulumi.output(args.site.url).apply((u) => `${u.replace(/\/+$/, "")}${a.path === "/" ? "/" : `${a.path}/`}`);
+        this.url = pulumi.output(site.url).apply((u) => `${u.replace(/\/+$/, "")}${releaseContract.appBaseUrl(a.path)}`);
         this.projectName = project.name;
         this.projectArn = project.arn;
         this.repositoryUrl = repository.repositoryUrl;
         this.repositoryArn = repository.arn;
         this.logGroupName = logGroup.name;
         this.roleArn = role.arn;
+        this.releaseWriterName = writer.name;
+        this.releaseWriterArn = writer.arn;
         this.releaseKey = releaseContract.releaseKey(a.name);
         this.registerOutputs({
             url: this.url,
@@ -412,6 +471,62 @@ export class FrontendApp extends pulumi.ComponentResource {
             repositoryArn: this.repositoryArn,
             logGroupName: this.logGroupName,
             roleArn: this.roleArn,
+            releaseWriterName: this.releaseWriterName,
+            releaseWriterArn: this.releaseWriterArn,
         });
+    }
+
+    /**
+     * The app's release writer: a small Lambda function (bundled handler, `release-writer/`) with
+     * its own role, policy and log group. Its app, bucket and store are fixed in its environment.
+     */
+    private releaseWriter(name: string, a: NormalizedFrontendAppArgs, site: FrontendSite, account: pulumi.Output<string>, tags?: Record<string, string>): aws.lambda.Function {
+        const parent = { parent: this };
+        const functionName = resourceNames.appReleaseWriter(a.namePrefix, a.name);
+        const logs = new aws.cloudwatch.LogGroup(
+            `${name}-release-writer`,
+            { name: resourceNames.appReleaseWriterLogGroup(a.namePrefix, a.name), retentionInDays: a.logRetentionDays, tags },
+            { parent: this, protect: a.protect },
+        );
+        const role = new aws.iam.Role(
+            `${name}-release-writer`,
+            { name: physicalName("iamRole", a.namePrefix, "release-writer", a.name), assumeRolePolicy: account.apply((acc) => JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com", acc))), tags },
+            parent,
+        );
+        const policy = new aws.iam.RolePolicy(
+            `${name}-release-writer`,
+            {
+                role: role.id,
+                policy: pulumi
+                    .all([site.bucketArn, site.keyValueStoreArn, logs.arn, site.kmsKeyArn])
+                    .apply(([bucketArn, keyValueStoreArn, logGroupArn, bucketKmsKeyArn]) => JSON.stringify(releaseWriterPolicy({ app: a.name, bucketArn, keyValueStoreArn, logGroupArn, bucketKmsKeyArn }))),
+            },
+            parent,
+        );
+        return new aws.lambda.Function(
+            `${name}-release-writer`,
+            {
+                name: functionName,
+                description: `Moves release:${a.name} in the site's KeyValueStore, only to an uploaded release (paved)`,
+                runtime: RELEASE_WRITER_RUNTIME,
+                architectures: ["arm64"],
+                handler: "index.handler",
+                code: releaseWriterCode(),
+                role: role.arn,
+                memorySize: 256,
+                timeout: 15,
+                environment: {
+                    variables: {
+                        [WRITER_ENVIRONMENT.app]: a.name,
+                        [WRITER_ENVIRONMENT.bucket]: site.bucketName,
+                        [WRITER_ENVIRONMENT.keyValueStoreArn]: site.keyValueStoreArn,
+                    },
+                },
+                loggingConfig: { logFormat: "Text", logGroup: logs.name },
+                tags,
+            },
+            // The role must be able to log and read before the first invocation.
+            { parent: this, dependsOn: [policy, logs] },
+        );
     }
 }

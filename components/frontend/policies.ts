@@ -1,4 +1,4 @@
-import { releaseContract } from "../resource-names";
+import { releaseContract } from "../release-contract";
 
 /** An IAM policy document, as AWS reads it. */
 export interface PolicyDocument {
@@ -27,7 +27,8 @@ export interface AppBuildPolicyParams {
     buildImageRepositoryArn: string;
     /** The app's build log group. */
     logGroupArn: string;
-    keyValueStoreArn: string;
+    /** The app's release writer function: the build may invoke it and nothing else. */
+    releaseWriterArn: string;
     /** KMS key of the asset bucket, when it is encrypted with one. */
     bucketKmsKeyArn?: string;
     /** KMS key of the app's repository, when it is encrypted with one. */
@@ -36,10 +37,9 @@ export interface AppBuildPolicyParams {
 
 /**
  * The inline policy of an app's CodeBuild role: this app's S3 prefix, its repository, its log
- * group, the route store, the build image. Nothing of any other app.
- *
- * The KeyValueStore is one resource for all apps and IAM cannot scope its actions by key, so any
- * app's build could write any key of the store; that is the one shared grant.
+ * group, its release writer, the build image. Nothing of any other app, and nothing of the
+ * KeyValueStore: IAM cannot scope the store by key, so builds move their pointer only through
+ * their app's release writer, which writes only that app's key.
  */
 export function appBuildPolicy(p: AppBuildPolicyParams): PolicyDocument {
     const prefix = releaseContract.appPrefix(p.app);
@@ -86,18 +86,49 @@ export function appBuildPolicy(p: AppBuildPolicyParams): PolicyDocument {
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: [p.logGroupArn, `${p.logGroupArn}:*`],
         },
-        {
-            Sid: "ReleasePointer",
-            Effect: "Allow",
-            Action: ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:PutKey"],
-            Resource: p.keyValueStoreArn,
-        },
+        { Sid: "ReleaseThroughWriter", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: p.releaseWriterArn },
     ];
     const keys = [p.bucketKmsKeyArn, p.repositoryKmsKeyArn].filter((k): k is string => !!k);
     if (keys.length > 0) {
         statements.push({ Sid: "EncryptionKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [...new Set(keys)] });
     }
     return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Resolved ARNs an app's release writer is scoped to. */
+export interface ReleaseWriterPolicyParams {
+    /** The app's name: its S3 prefix. */
+    app: string;
+    bucketArn: string;
+    keyValueStoreArn: string;
+    /** The writer's log group. */
+    logGroupArn: string;
+    /** KMS key of the asset bucket, when it is encrypted with one. */
+    bucketKmsKeyArn?: string;
+}
+
+/**
+ * The inline policy of an app's release writer: read, and write with the ETag, the one store (IAM
+ * cannot narrow it to a key: the writer's code writes only `release:<app>`, from its environment),
+ * see whether a release of its own app is uploaded (`<app>/<release>/index.html` only; HeadObject
+ * is authorized as GetObject), and write its own log group.
+ */
+export function releaseWriterPolicy(p: ReleaseWriterPolicyParams): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ReleasePointer",
+                Effect: "Allow",
+                Action: ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:PutKey"],
+                Resource: p.keyValueStoreArn,
+            },
+            { Sid: "ReleaseUploaded", Effect: "Allow", Action: "s3:GetObject", Resource: `${p.bucketArn}/${releaseContract.releaseIndexKey(p.app, "*")}` },
+            { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [p.logGroupArn, `${p.logGroupArn}:*`] },
+            // Reading an SSE-KMS object's metadata may go through the key: no more than the objects above.
+            ...(p.bucketKmsKeyArn ? [{ Sid: "BucketKey", Effect: "Allow" as const, Action: "kms:Decrypt", Resource: p.bucketKmsKeyArn }] : []),
+        ],
+    };
 }
 
 /**

@@ -4,6 +4,7 @@ import { stripUndefined } from "../args";
 import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
+import { releaseContract } from "../release-contract";
 import { resourceNames } from "../resource-names";
 import { assetBucketPolicy, logBucketPolicy } from "./policies";
 import { ROUTER_CODE_LIMIT_BYTES, routerFunctionCode } from "./router";
@@ -16,6 +17,35 @@ export const ONE_YEAR_SECONDS = 31536000;
  * else (HTML, deep links) the revalidating one. A fixed list: adding apps never adds behaviors.
  */
 export const ASSET_PATH_PATTERNS = ["*.js", "*.mjs", "*.css", "*.map", "*.woff", "*.woff2", "*.ttf", "*.otf", "*.svg", "*.png", "*.jpg", "*.jpeg", "*.gif", "*.webp", "*.avif", "*.ico", "*.wasm"];
+
+/** Seconds CloudFront caches a not-found answer: short, so a file uploaded just after is soon served. */
+export const NOT_FOUND_CACHE_SECONDS = 10;
+
+/** The page a missing file gets (with status 404), from `releaseContract.notFoundPageKey` in the bucket. */
+export const NOT_FOUND_PAGE_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Not found</title></head>
+<body style="font-family:system-ui,sans-serif;margin:4rem auto;max-width:36rem;padding:0 1rem"><h1>Not found</h1><p>There is nothing at this address. It may have moved, or belonged to an older version of this page: reload to get the current one.</p></body></html>
+`;
+
+/**
+ * CloudFront's custom error response: S3 answers 403 for a missing key (CloudFront may read
+ * objects but not list the bucket, so S3 does not reveal which keys exist); it becomes a 404 with
+ * the not-found page. It applies to origin answers only (the router's own 404 and 503 pass
+ * unchanged), but to every origin of the distribution: a 404 from an origin passes unchanged, a
+ * 403 from any origin gets the page.
+ */
+export function notFoundErrorResponses(): { errorCode: number; responseCode: number; responsePagePath: string; errorCachingMinTtl: number }[] {
+    return [{ errorCode: 403, responseCode: 404, responsePagePath: releaseContract.notFoundPagePath, errorCachingMinTtl: NOT_FOUND_CACHE_SECONDS }];
+}
+
+/**
+ * The logical name of the route entry for app path `path` under `owner` ("site-route/catalog",
+ * root: "site-route/"): named by the path, never by the app, so the entry a path has keeps its URN
+ * whichever app it routes to.
+ */
+export function routeKeyResourceName(owner: string, path: string): string {
+    return `${owner}-route${path}`;
+}
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
@@ -148,9 +178,11 @@ export class SiteHost extends pulumi.ComponentResource {
     public readonly kmsKeyArn: pulumi.Output<string | undefined>;
     /** The access log bucket, when access logs are on. */
     public readonly logBucketName: pulumi.Output<string | undefined>;
+    private readonly siteName: string;
 
     constructor(name: string, args: SiteHostArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("paved:frontend:SiteHost", name, {}, opts);
+        this.siteName = name;
         const a = normalizeSiteHostArgs(name, args);
         const code = routerFunctionCode();
         if (Buffer.byteLength(code) > ROUTER_CODE_LIMIT_BYTES) throw new PavedError(`SiteHost "${name}": the router function is ${Buffer.byteLength(code)} bytes; CloudFront allows ${ROUTER_CODE_LIMIT_BYTES}`);
@@ -275,8 +307,8 @@ export class SiteHost extends pulumi.ComponentResource {
                 origins: [{ originId: origin, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
                 defaultCacheBehavior: { ...behavior, cachePolicyId: htmlCache.id },
                 orderedCacheBehaviors: ASSET_PATH_PATTERNS.map((pathPattern) => ({ ...behavior, pathPattern, cachePolicyId: assetsCache.id })),
-                // Routing and not-found answers are the router's job: no error page rewrites here.
-                customErrorResponses: [],
+                // The router answers unknown paths itself; a missing file is the origin's 403.
+                customErrorResponses: notFoundErrorResponses(),
                 restrictions: { geoRestriction: { restrictionType: "none" } },
                 viewerCertificate: a.domain
                     ? { acmCertificateArn: a.domain.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
@@ -285,6 +317,13 @@ export class SiteHost extends pulumi.ComponentResource {
                 tags: a.tags,
             },
             stateful,
+        );
+
+        // Paved's own object: its `_paved/` prefix can never be an app's.
+        new aws.s3.BucketObjectv2(
+            `${name}-not-found`,
+            { bucket: bucket.id, key: releaseContract.notFoundPageKey, content: NOT_FOUND_PAGE_HTML, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", tags: a.tags },
+            { parent: this, dependsOn: [versioning] },
         );
 
         new aws.s3.BucketPolicy(
@@ -318,6 +357,20 @@ export class SiteHost extends pulumi.ComponentResource {
             kmsKeyArn: this.kmsKeyArn,
             logBucketName: this.logBucketName,
         });
+    }
+
+    /**
+     * Routes app path `path` (`route:<path>` in the store) with `value` (`releaseContract.routeValue`).
+     * The entry is this SiteHost's child, named by the path, not the app: renaming an app, swapping
+     * two apps' paths or moving a path to another app updates it in place, where an entry named by
+     * the app would be created anew and then deleted, taking the shared key with it.
+     */
+    route(path: string, value: string, opts: Pick<pulumi.CustomResourceOptions, "aliases"> = {}): aws.cloudfront.KeyvaluestoreKey {
+        return new aws.cloudfront.KeyvaluestoreKey(
+            routeKeyResourceName(this.siteName, path),
+            { keyValueStoreArn: this.keyValueStoreArn, key: releaseContract.routeKey(path), value },
+            { ...opts, parent: this },
+        );
     }
 
     /** CloudFront standard logs are delivered through the bucket's ACL, so it needs ObjectWriter ownership. */

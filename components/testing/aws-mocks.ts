@@ -25,6 +25,8 @@ export interface RecordedResource {
     retainOnDelete: boolean;
     ignoreChanges: string[];
     dependencies: string[];
+    /** URNs the resource had before (its `aliases` option), as the engine resolves them. */
+    aliases: string[];
     /** `urn::id` of the explicit provider, if any. */
     provider?: string;
 }
@@ -150,9 +152,25 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             retainOnDelete: req?.getRetainondelete?.() ?? false,
             ignoreChanges: req?.getIgnorechangesList?.() ?? [],
             dependencies: req?.getDependenciesList?.() ?? [],
+            aliases: this.aliasUrns(req, args.type, args.name, parent),
             provider: args.provider || undefined,
         });
         return { id, state };
+    }
+
+    /** The URNs a registration's alias specs name (same stack and project). */
+    private aliasUrns(req: any, type: string, name: string, parent: string | undefined): string[] {
+        const out: string[] = [];
+        for (const a of req?.getAliasesList?.() ?? []) {
+            if (typeof a === "string") out.push(a);
+            else if (a.getUrn?.()) out.push(a.getUrn());
+            else if (a.getSpec?.()) {
+                const spec = a.getSpec();
+                const aliasParent = spec.getNoparent() ? undefined : spec.getParenturn() ? (this.engineUrns.get(spec.getParenturn()) ?? spec.getParenturn()) : parent;
+                out.push(engineUrn(aliasParent, spec.getType() || type, spec.getName() || name));
+            }
+        }
+        return out;
     }
 
     /** AWS-shaped id and outputs for one resource. */
@@ -216,6 +234,10 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             case "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": {
                 const id = type.includes("originAccessControl") ? `E${hex(urn, 13).toUpperCase()}` : uuid(urn);
                 return done(id, { etag: `E${hex(urn + "etag", 13).toUpperCase()}` });
+            }
+            case "aws:lambda/function:Function": {
+                const arn = `arn:aws:lambda:${r}:${a}:function:${phys}`;
+                return done(phys, { name: phys, arn, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:aws:apigateway:${r}:lambda:path/2015-03-31/functions/${arn}/invocations`, version: "$LATEST" });
             }
             case "aws:ecs/cluster:Cluster":
                 return done(`arn:aws:ecs:${r}:${a}:cluster/${phys}`, { name: phys, arn: `arn:aws:ecs:${r}:${a}:cluster/${phys}` });

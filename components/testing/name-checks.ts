@@ -28,11 +28,21 @@ const NAME_INPUTS: Record<string, Record<string, NameKind>> = {
     "aws:cloudwatch/eventRule:EventRule": { name: "eventRule", namePrefix: "eventRule" },
     "aws:ec2/launchTemplate:LaunchTemplate": { name: "launchTemplate", namePrefix: "launchTemplate" },
     "aws:cloudfront/function:Function": { name: "cloudfront" },
+    "aws:lambda/function:Function": { name: "lambdaFunction" },
     "aws:cloudfront/keyValueStore:KeyValueStore": { name: "cloudfront" },
     "aws:cloudfront/cachePolicy:CachePolicy": { name: "cloudfront" },
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { name: "cloudfront" },
     "aws:cloudfront/originAccessControl:OriginAccessControl": { name: "cloudfront" },
 };
+
+/**
+ * A resource's explicit physical name (not a prefix) from its inputs, as `field=value` pairs joined
+ * (a schedule is its name and its group); empty when Pulumi auto-names it.
+ */
+export function explicitPhysicalNames(type: string, inputs: Record<string, unknown>): string[] {
+    const fields = Object.keys(NAME_INPUTS[type] ?? {}).filter((field) => !field.endsWith("Prefix") && typeof inputs[field] === "string");
+    return fields.length ? [fields.map((field) => `${field}=${inputs[field]}`).join(" ")] : [];
+}
 
 /** Characters the AWS provider appends to a `namePrefix`. */
 export const NAME_PREFIX_SUFFIX = 26;

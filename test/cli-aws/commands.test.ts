@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { CloudFrontKeyValueStoreClient } from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand } from "@aws-sdk/client-codebuild";
 import { ECRClient } from "@aws-sdk/client-ecr";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import {
     DescribeServicesCommand,
     DescribeTaskDefinitionCommand,
@@ -28,7 +29,7 @@ import { EnvironmentOutputs } from "../../components/environment/outputs";
 import { PavedError } from "../../components/errors";
 import { MOTO_CREDENTIALS, MotoServer, startMoto } from "../support/moto";
 import { SimulatedCodeBuild } from "./codebuild-sim";
-import { KVS_ARN, SimulatedKeyValueStore } from "./kvs-sim";
+import { KVS_ARN, LocalReleaseWriters, writerName } from "./writer-sim";
 
 const BUCKET = "paved-dev-assets-123456789012-eu-west-1";
 
@@ -39,7 +40,15 @@ const DEV_OUTPUTS: EnvironmentOutputs = {
     region: "eu-west-1",
     namePrefix: "paved-dev",
     site: { url: "https://d111111abcdef8.cloudfront.net", distributionId: "E2QWRUHEXAMPLE", bucket: BUCKET, keyValueStoreArn: KVS_ARN },
-    apps: {},
+    apps: {
+        catalog: {
+            url: "https://d111111abcdef8.cloudfront.net/catalog/",
+            buildProject: "paved-dev-app-catalog",
+            repositoryUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/paved-dev/apps/catalog",
+            logGroup: "/paved/paved-dev/apps/catalog/build",
+            releaseWriter: writerName("catalog"),
+        },
+    },
     clusterName: "paved-dev",
     clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/paved-dev",
     ec2CapacityProviderName: "paved-dev-ec2",
@@ -83,6 +92,7 @@ function harness(clients: Partial<AwsClients>, clock = new FakeClock()) {
             ecs: new ECSClient(creds),
             ecr: new ECRClient(creds),
             kvs: new CloudFrontKeyValueStoreClient(creds),
+            lambda: new LambdaClient(creds),
             ...clients,
         }),
         clock,
@@ -159,19 +169,21 @@ describe("paved build / release / deploy-service / job run commands", () => {
     describe("paved releases / release / rollback (S3 on moto)", () => {
         let moto: MotoServer;
         let s3: S3Client;
+        let writers: LocalReleaseWriters;
         before(async () => {
             moto = await startMoto();
             s3 = s3Client({ ...creds, endpoint: moto.endpoint });
             await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
             for (const r of ["20250101120000-aaaaaaa", "20250102120000-bbbbbbb"]) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `catalog/${r}/index.html`, Body: "<html>" }));
+            writers = await LocalReleaseWriters.start(s3, BUCKET, ["catalog"]);
         });
         after(async () => {
+            await writers?.stop();
             await moto?.stop();
         });
 
-        it("lists, releases and rolls back through the KeyValueStore pointer", async () => {
-            const kvs = new SimulatedKeyValueStore();
-            const { run, lines } = harness({ s3, kvs: kvs.client });
+        it("lists, releases and rolls back through the app's release writer named by the stack outputs", async () => {
+            const { run, lines } = harness({ s3, lambda: writers.lambda.client });
             await run("release", "dev", "catalog", "20250102120000-bbbbbbb");
             assert.strictEqual(lines.pop(), "catalog: (none) → 20250102120000-bbbbbbb. CloudFront serves it within seconds.");
             await run("releases", "dev", "catalog");
@@ -181,7 +193,10 @@ describe("paved build / release / deploy-service / job run commands", () => {
             await assert.rejects(run("rollback", "dev", "catalog"), PavedError);
             await assert.rejects(run("release", "dev", "catalog", "20250103120000-ccccccc"), (e: Error) => e instanceof PavedError && /has no uploaded assets/.test(e.message));
             await assert.rejects(run("releases", "dev", "catalogue"), (e: Error) => e instanceof PavedError && /unknown app "catalogue" in dev/.test(e.message));
-            assert.strictEqual(kvs.values.get("release:catalog"), "20250101120000-aaaaaaa");
+            await assert.rejects(run("release", "dev", "search", "20250101120000-aaaaaaa"), (e: Error) => e instanceof PavedError && /name no release writer for app "search" \(apps\.search\.releaseWriter\): deploy first/.test(e.message));
+            await assert.rejects(run("prune-releases", "dev", "catalog", "--keep-days", "soon"), (e: Error) => e instanceof PavedError && /--keep-days "soon"/.test(e.message));
+            assert.strictEqual(writers.store.values.get("release:catalog"), "20250101120000-aaaaaaa");
+            assert.ok(writers.lambda.invocations.every((i) => i.functionName === writerName("catalog")));
         });
     });
 

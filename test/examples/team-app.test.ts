@@ -24,6 +24,10 @@ describe("examples/team-app", function () {
             route.map((r) => [r.inputs.keyValueStoreArn, r.inputs.key, r.inputs.value]),
             [[env.site.keyValueStoreArn, "route:/insights", "insights"]],
         );
+        // Named by its path at the stack's root, so renaming the app or moving the path keeps it in place.
+        assert.strictEqual(route[0].urn, "urn:pulumi:staging::team-app::aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey::site-route/insights");
+        assert.deepStrictEqual(route[0].aliases, ["urn:pulumi:staging::team-app::paved:frontend:FrontendApp$aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey::insights-route"], "moved from the app, not re-created");
+        assert.strictEqual(byType("aws:lambda/function:Function")[0].inputs.name, "team-app-staging-release-insights");
         const project = byType("aws:codebuild/project:Project")[0];
         assert.strictEqual(project.inputs.name, "team-app-staging-app-insights");
         assert.strictEqual(project.inputs.environment.image, `${env.buildImage.repositoryUrl}:latest`);

@@ -76,6 +76,15 @@ describe("config", () => {
         assert.match(found[1].message, /put it in `secrets`/);
     });
 
+    it("takes an app's file extensions, refusing ones with a dot", () => {
+        const ok = parseConfig(raw({ "paved:apps": [app("docs", "/docs", { fileExtensions: ["js", "css", "md"] }), app("a", "/a")] }));
+        assert.deepStrictEqual(ok.apps[0].fileExtensions, ["js", "css", "md"]);
+        assert.strictEqual(ok.apps[1].fileExtensions, undefined, "the default list, owned by the release contract");
+        const found = problems(raw({ "paved:apps": [app("docs", "/docs", { fileExtensions: ["js", ".md"] })] }));
+        assert.deepStrictEqual(found.map((p) => [p.path, p.value]), [["paved:apps[0].fileExtensions[1]", ".md"]]);
+        assert.match(found[0].message, /without the dot, e\.g\. "js"/);
+    });
+
     it("refuses repositories CodeBuild cannot clone and service sizes Fargate does not run", () => {
         const found = problems(
             raw({

@@ -1,8 +1,12 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as YAML from "yaml";
 import { PavedError } from "../../components/errors";
-import { appBuildspec, DEFAULT_INSTALL_COMMAND, IMMUTABLE_CACHE_CONTROL, NPM_CACHE_DIR, REVALIDATE_CACHE_CONTROL } from "../../components/frontend/buildspec";
+import { appBuildspec, buildCommand, DEFAULT_INSTALL_COMMAND, IMMUTABLE_CACHE_CONTROL, NPM_CACHE_DIR, REVALIDATE_CACHE_CONTROL } from "../../components/frontend/buildspec";
+import { packageRoot, releaseWriterBundlePath, releaseWriterCode } from "../../components/frontend/release-writer/bundle";
 import { codeBuildSourceType, FrontendApp, FrontendAppArgs, normalizeFrontendAppArgs } from "../../components/frontend/frontend-app";
 import { SiteHost } from "../../components/frontend/site-host";
 import { runProgram } from "../../components/testing";
@@ -25,7 +29,7 @@ async function app(overrides: Partial<FrontendAppArgs> = {}) {
         config: { "aws:region": REGION },
         program: () => {
             const a = new FrontendApp("catalog", { ...BASE, ...overrides });
-            return { url: a.url, projectName: a.projectName, repositoryUrl: a.repositoryUrl, logGroupName: a.logGroupName };
+            return { url: a.url, projectName: a.projectName, repositoryUrl: a.repositoryUrl, logGroupName: a.logGroupName, releaseWriterName: a.releaseWriterName };
         },
     });
     return { resources: result.resources, outputs: result.outputs as Record<string, string> };
@@ -40,6 +44,7 @@ const T = {
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     key: "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey",
+    fn: "aws:lambda/function:Function",
 };
 
 function commands(spec: any, phase: string): string[] {
@@ -56,7 +61,10 @@ describe("FrontendApp", () => {
             `${p}$${T.logs}::catalog-build-logs`,
             `${p}$${T.role}::catalog-build`,
             `${p}$${T.rolePolicy}::catalog-build`,
-            `${p}$${T.key}::catalog-route`,
+            `${p}$${T.logs}::catalog-release-writer`,
+            `${p}$${T.role}::catalog-release-writer`,
+            `${p}$${T.rolePolicy}::catalog-release-writer`,
+            `${p}$${T.fn}::catalog-release-writer`,
         ];
         const children = (rs: any[]) => rs.filter((r) => r.parent === `${p}::catalog`).map((r) => r.urn).sort();
         assert.deepStrictEqual(children((await app()).resources), [...expected].sort());
@@ -85,8 +93,7 @@ describe("FrontendApp", () => {
             APP_PATH: "/catalog",
             BUCKET: SITE.bucketName,
             ASSET_PREFIX: "catalog/",
-            KVS_ARN: SITE.keyValueStoreArn,
-            RELEASE_KEY: "release:catalog",
+            RELEASE_WRITER: "paved-dev-release-catalog",
             NODE_VERSION: "20",
         });
         assert.strictEqual(outputs.url, "https://www.example.com/catalog/");
@@ -100,7 +107,7 @@ describe("FrontendApp", () => {
         const env = Object.fromEntries(i.environment.environmentVariables.map((v: any) => [v.name, v.value]));
         assert.strictEqual(env.VITE_API, "https://api.example.com");
         assert.strictEqual(env.NODE_VERSION, "22");
-        assert.ok(commands(YAML.parse(i.source.buildspec), "build").includes("npm run build:prod"));
+        assert.ok(commands(YAML.parse(i.source.buildspec), "build").includes(buildCommand("npm run build:prod")));
     });
 
     it("builds a container in privileged mode and tells the buildspec where to push", async () => {
@@ -132,11 +139,65 @@ describe("FrontendApp", () => {
         assert.deepStrictEqual([logs.name, logs.retentionInDays], ["/paved/paved-dev/apps/catalog/build", 90]);
     });
 
-    it("writes the route entry and never the release pointer", async () => {
+    it("writes the route entry, named by its path in the stack (a site from outputs), and never the release pointer", async () => {
         const { resources } = await app();
         const keys = resources.filter((r) => r.type === T.key);
         assert.strictEqual(keys.length, 1);
+        assert.strictEqual(keys[0].urn, `urn:pulumi:dev::paved::${T.key}::site-route/catalog`);
         assert.deepStrictEqual(keys[0].inputs, { keyValueStoreArn: SITE.keyValueStoreArn, key: "route:/catalog", value: "catalog" });
+        const custom = await app({ fileExtensions: ["js", "css"] });
+        assert.strictEqual(custom.resources.find((r) => r.type === T.key)!.inputs.value, '{"app":"catalog","ext":["js","css"]}');
+    });
+
+    it("has a release writer: bundled handler, its own role, policy and log group, its app fixed in its environment", async () => {
+        const { resources, outputs } = await app({ logRetentionDays: 90 });
+        const fn = one(resources, T.fn, "catalog-release-writer").inputs;
+        assert.strictEqual(fn.name, "paved-dev-release-catalog");
+        assert.strictEqual(outputs.releaseWriterName, "paved-dev-release-catalog");
+        assert.strictEqual(fn.runtime, "nodejs24.x");
+        assert.strictEqual(fn.handler, "index.handler");
+        assert.ok(fn.memorySize <= 256 && fn.timeout <= 30, `${fn.memorySize} MB, ${fn.timeout} s`);
+        assert.deepStrictEqual(fn.environment.variables, { PAVED_APP: "catalog", PAVED_BUCKET: SITE.bucketName, PAVED_KVS_ARN: SITE.keyValueStoreArn });
+        assert.strictEqual(fn.role, "arn:aws:iam::123456789012:role/paved-dev-release-writer-catalog");
+        assert.deepStrictEqual(fn.loggingConfig, { logFormat: "Text", logGroup: "/aws/lambda/paved-dev-release-catalog" });
+        const logs = one(resources, T.logs, "catalog-release-writer").inputs;
+        assert.deepStrictEqual([logs.name, logs.retentionInDays], ["/aws/lambda/paved-dev-release-catalog", 90]);
+        const trust = JSON.parse(one(resources, T.role, "catalog-release-writer").inputs.assumeRolePolicy);
+        assert.deepStrictEqual(trust.Statement, [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }]);
+        const writer = one(resources, T.fn, "catalog-release-writer");
+        assert.ok(writer.dependencies.includes(one(resources, T.rolePolicy, "catalog-release-writer").urn), "the policy is in place before the function");
+        // The code is the bundle built by `npm run build:writer` (npm ci runs it).
+        const archive = releaseWriterCode();
+        assert.deepStrictEqual(Object.keys((await archive.assets) as object), ["index.js"]);
+        assert.strictEqual(await ((await archive.assets) as any)["index.js"].path, releaseWriterBundlePath());
+    });
+
+    it("finds the writer's bundle from the package root, and says how to build it when it is missing", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "paved-root-"));
+        try {
+            fs.writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "paved" }));
+            fs.mkdirSync(path.join(root, "dist/components/frontend/release-writer"), { recursive: true });
+            fs.writeFileSync(path.join(root, "dist/package.json"), JSON.stringify({ name: "not-paved" }));
+            assert.strictEqual(packageRoot(path.join(root, "dist/components/frontend/release-writer")), root, "a compiled copy under dist/ finds the same root");
+            assert.strictEqual(releaseWriterBundlePath(), path.join(packageRoot(), "build/release-writer/index.js"));
+            assert.throws(() => releaseWriterCode(path.join(root, "build/release-writer/index.js")), (e: Error) => e instanceof PavedError && /release writer's bundle .* is missing: run `npm run build:writer`/.test(e.message));
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("lets the writer use the bucket's KMS key only when the bucket has one", async () => {
+        const statements = async (site: FrontendAppArgs["site"]) => JSON.parse(one((await app({ site })).resources, T.rolePolicy, "catalog-release-writer").inputs.policy).Statement;
+        const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        assert.ok(!JSON.stringify(await statements(SITE)).includes("kms:"));
+        assert.deepStrictEqual((await statements({ ...SITE, kmsKeyArn: key })).find((s: any) => s.Sid === "BucketKey"), { Sid: "BucketKey", Effect: "Allow", Action: "kms:Decrypt", Resource: key });
+    });
+
+    it("gives the build role no KeyValueStore permission, only its own writer to invoke", async () => {
+        const { resources } = await app();
+        const policy = one(resources, T.rolePolicy, "catalog-build").inputs.policy;
+        assert.ok(!policy.includes("cloudfront-keyvaluestore"), policy);
+        assert.ok(JSON.parse(policy).Statement.some((s: any) => s.Action === "lambda:InvokeFunction" && s.Resource === "arn:aws:lambda:eu-west-1:123456789012:function:paved-dev-release-catalog"));
     });
 
     it("filters the webhook on pushes to its branch that change its directory", async () => {
@@ -186,7 +247,9 @@ describe("FrontendApp", () => {
         });
         const env = one(result.resources, T.project, "catalog-build").inputs.environment.environmentVariables;
         assert.strictEqual(env.find((v: any) => v.name === "BUCKET").value, "paved-dev-assets-123456789012-eu-west-1");
-        assert.strictEqual(one(result.resources, T.key, "catalog-route").inputs.keyValueStoreArn, one(result.resources, "aws:cloudfront/keyValueStore:KeyValueStore", "site-routes").outputs.arn);
+        const key = one(result.resources, T.key, "site-route/catalog");
+        assert.strictEqual(key.parent, "urn:pulumi:dev::paved::paved:frontend:SiteHost::site", "a SiteHost owns the route entries, named by path");
+        assert.strictEqual(key.inputs.keyValueStoreArn, one(result.resources, "aws:cloudfront/keyValueStore:KeyValueStore", "site-routes").outputs.arn);
     });
 });
 
@@ -201,6 +264,10 @@ describe("FrontendApp args", () => {
         [{ build: { timeoutMinutes: 3 } }, /args\.build\.timeoutMinutes 3 must be a whole number of minutes from 5 to 2160/],
         [{ build: { nodeVersion: "16" as any } }, /args\.build\.nodeVersion "16" must be one of "18", "20", "22"/],
         [{ build: { environment: { BUCKET: "x" } } }, /args\.build\.environment "BUCKET" is set by Paved or CodeBuild/],
+        [{ build: { environment: { PUBLIC_URL: "/x" } } }, /args\.build\.environment "PUBLIC_URL" is set by Paved or CodeBuild/],
+        [{ build: { environment: { PAVED_ANYTHING: "x" } } }, /args\.build\.environment "PAVED_ANYTHING" is set by Paved or CodeBuild/],
+        [{ fileExtensions: ["js", ".css"] }, /args\.fileExtensions\[1\] "\.css" must be a file extension of 1-16 lowercase letters and digits, without the dot/],
+        [{ fileExtensions: ["js", "js"] }, /args\.fileExtensions\[1\] "js" is listed twice/],
         [{ logRetentionDays: 10 }, /args\.logRetentionDays 10 must be one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30/],
         [{ build: { environment: { NPM_TOKEN: "x" } } }, /args\.build\.environment "NPM_TOKEN" looks like a secret/],
         [{ protect: true, forceDelete: true }, /args\.forceDelete true excludes args\.protect/],
@@ -214,6 +281,11 @@ describe("FrontendApp args", () => {
             assert.throws(() => normalizeFrontendAppArgs({ ...BASE, ...overrides, namePrefix: "paved-dev" }), (e: Error) => e instanceof PavedError && message.test(e.message) && e.message.includes('FrontendApp "'));
         });
     }
+
+    it("rejects file extensions that would not fit a KeyValueStore value", () => {
+        const many = Array.from({ length: 200 }, (_, i) => `ext${i}`);
+        assert.throws(() => normalizeFrontendAppArgs({ ...BASE, fileExtensions: many }), (e: Error) => e instanceof PavedError && /args\.fileExtensions .* make a route entry of \d+ bytes; the KeyValueStore takes 1024: list fewer extensions/.test(e.message));
+    });
 
     it("maps clone URLs to CodeBuild source types", () => {
         assert.strictEqual(codeBuildSourceType("https://github.com/acme/web.git"), "GITHUB");
@@ -238,8 +310,8 @@ describe("FrontendApp args", () => {
 });
 
 describe("app buildspec", () => {
-    const spec = YAML.parse(appBuildspec({ directory: "apps/catalog", command: "npm run build", outputDirectory: "dist" }));
-    const withContainer = YAML.parse(appBuildspec({ directory: "apps/catalog", command: "npm run build", outputDirectory: "dist", dockerfile: "Dockerfile" }));
+    const spec = YAML.parse(appBuildspec({ appPath: "/catalog", directory: "apps/catalog", command: "npm run build", outputDirectory: "dist" }));
+    const withContainer = YAML.parse(appBuildspec({ appPath: "/catalog", directory: "apps/catalog", command: "npm run build", outputDirectory: "dist", dockerfile: "Dockerfile" }));
 
     it("is a version 0.2 buildspec with the four phases", () => {
         assert.strictEqual(spec.version, 0.2);
@@ -256,27 +328,60 @@ describe("app buildspec", () => {
         assert.ok(DEFAULT_INSTALL_COMMAND.includes(`--prefer-offline`) && DEFAULT_INSTALL_COMMAND.includes(`--cache ${NPM_CACHE_DIR}`));
     });
 
-    it("names the release <UTC yyyymmddHHMMSS>-<sha7>", () => {
-        assert.ok(commands(spec, "pre_build").includes(`export RELEASE_ID="$(date -u +%Y%m%d%H%M%S)-$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c1-7)"`));
+    it("names the release <UTC yyyymmddHHMMSS>-<sha7> and tells the build its base URLs", () => {
+        const pre = commands(spec, "pre_build");
+        assert.strictEqual(pre[0], `export RELEASE_ID="$(date -u +%Y%m%d%H%M%S)-$(echo "$CODEBUILD_RESOLVED_SOURCE_VERSION" | cut -c1-7)"`);
+        assert.strictEqual(pre[1], `export PAVED_RELEASE_ID="$RELEASE_ID" PAVED_APP_PATH='/catalog' PAVED_BASE_URL="/catalog/_r/$RELEASE_ID/"`);
+        assert.strictEqual(pre[2], `export PUBLIC_URL="$PAVED_BASE_URL" VITE_PAVED_APP_PATH="$PAVED_APP_PATH" REACT_APP_PAVED_APP_PATH="$PAVED_APP_PATH" NEXT_PUBLIC_PAVED_APP_PATH="$PAVED_APP_PATH"`);
+        const root = commands(YAML.parse(appBuildspec({ appPath: "/", directory: ".", command: "npm run build", outputDirectory: "dist" })), "pre_build");
+        assert.strictEqual(root[1], `export PAVED_RELEASE_ID="$RELEASE_ID" PAVED_APP_PATH='/' PAVED_BASE_URL="/_r/$RELEASE_ID/"`);
     });
 
-    it("runs the build command in the app's directory", () => {
-        assert.deepStrictEqual(commands(spec, "build").slice(0, 2), [`cd "$CODEBUILD_SRC_DIR"/'apps/catalog'`, "npm run build"]);
+    it("runs the build command in the app's directory, passing --base to a Vite npm script", () => {
+        assert.deepStrictEqual(commands(spec, "build").slice(0, 2), [`cd "$CODEBUILD_SRC_DIR"/'apps/catalog'`, buildCommand("npm run build")]);
+        assert.strictEqual(buildCommand("make dist"), "make dist");
+        assert.strictEqual(buildCommand("npx vite build"), "npx vite build");
+        assert.match(buildCommand("npm run build:prod"), /^if node -e .* 'build:prod' 2> \/dev\/null; then .*; npm run build:prod -- --base "\$PAVED_BASE_URL"; else npm run build:prod; fi$/);
     });
 
-    it("uploads fingerprinted assets immutable, the rest no-cache, then moves the pointer last", () => {
+    it("passes --base only to npm scripts that end in vite build and set no base", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-vite-check-"));
+        const scripts: Record<string, string> = {
+            a: "vite build",
+            b: "tsc -b && vite build",
+            c: "vite build --mode staging",
+            d: "npx vite build",
+            e: "vite build && node post.js",
+            f: "vite build --base /x/",
+            g: "react-scripts build",
+            h: "next build",
+        };
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ scripts }));
+        try {
+            const passed = Object.keys(scripts).filter((name) => {
+                const r = spawnSync("bash", ["-c", `${buildCommand(`npm run ${name}`).replace(/npm run/g, "echo npm run")}`], { cwd: dir, encoding: "utf8", env: { ...process.env, PAVED_BASE_URL: "/app/_r/1/" } });
+                return r.stdout.includes("--base /app/_r/1/");
+            });
+            assert.deepStrictEqual(passed, ["a", "b", "c", "d"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("uploads fingerprinted assets immutable, the rest no-cache, the HTML last, then asks the release writer", () => {
         const post = commands(spec, "post_build");
         assert.match(post[0], /CODEBUILD_BUILD_SUCCEEDING/);
         const syncs = post.filter((c) => c.startsWith("aws s3 sync"));
-        assert.strictEqual(syncs.length, 2);
+        assert.strictEqual(syncs.length, 3);
         for (const s of syncs) assert.ok(s.includes(`"$CODEBUILD_SRC_DIR"/'apps/catalog'/'dist' "s3://$BUCKET/$ASSET_PREFIX$RELEASE_ID/"`), s);
         assert.ok(syncs[0].includes(`--exclude '*' --include 'assets/*'`) && syncs[0].includes(`--exclude '*.html'`) && syncs[0].includes(`--cache-control '${IMMUTABLE_CACHE_CONTROL}'`));
-        assert.ok(syncs[1].includes(`--exclude 'assets/*'`) && syncs[1].includes(`--include '*.html'`) && syncs[1].includes(`--cache-control '${REVALIDATE_CACHE_CONTROL}'`));
-        const pointer = post.findIndex((c) => c.includes("put-key"));
-        assert.ok(pointer > post.indexOf(syncs[1]), "the pointer moves after the upload");
-        assert.match(post[pointer], /describe-key-value-store --kvs-arn "\$KVS_ARN" --query ETag/);
-        assert.match(post[pointer], /put-key --kvs-arn "\$KVS_ARN" --key "\$RELEASE_KEY" --value "\$RELEASE_ID" --if-match "\$ETAG"/);
-        assert.match(post[pointer], /^for attempt in 1 2 3 4 5; do .* done$/);
+        assert.ok(syncs[1].includes(`--exclude 'assets/*'`) && syncs[1].includes(`--exclude '*.html'`) && syncs[1].includes(`--cache-control '${REVALIDATE_CACHE_CONTROL}'`));
+        assert.ok(syncs[2].includes(`--exclude '*' --include '*.html'`) && syncs[2].includes(`--cache-control '${REVALIDATE_CACHE_CONTROL}'`));
+        const pointer = post.findIndex((c) => c.includes("aws lambda invoke"));
+        assert.ok(pointer > post.indexOf(syncs[2]), "the pointer moves after the upload");
+        assert.ok(post[pointer].includes(`aws lambda invoke --function-name "$RELEASE_WRITER" --cli-binary-format raw-in-base64-out --payload "{\\"action\\":\\"release\\",\\"release\\":\\"$RELEASE_ID\\",\\"ifNewer\\":true}" --query FunctionError`), post[pointer]);
+        assert.match(post[pointer], /\[ "\$FUNCTION_ERROR" = "None" \] \|\| \{ echo "the release writer did not release/);
+        assert.ok(!JSON.stringify(spec).includes("cloudfront-keyvaluestore"), "builds never call the KeyValueStore");
         assert.ok(!JSON.stringify(spec).includes("docker"), "no Docker without a container");
     });
 
@@ -304,7 +409,7 @@ describe("app buildspec", () => {
     });
 
     it("quotes paths so a directory cannot inject shell", () => {
-        const s = appBuildspec({ directory: "apps/x", command: "npm run build", outputDirectory: "out dir" });
+        const s = appBuildspec({ appPath: "/x", directory: "apps/x", command: "npm run build", outputDirectory: "out dir" });
         assert.ok(s.includes(`'out dir'`));
     });
 });

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as vm from "vm";
 import { ROUTER_CODE_LIMIT_BYTES, ROUTER_IMPORT_LINE, routerFunctionCode } from "../../components/frontend/router";
-import { releaseContract } from "../../components/resource-names";
+import { DEFAULT_FILE_EXTENSIONS, releaseContract } from "../../components/resource-names";
 
 /** The router's code run in a fresh V8 context with a stand-in `cloudfront` module over `store`. */
 function loadRouter(store: Map<string, string>) {
@@ -43,6 +43,8 @@ function routeTable(): Map<string, string> {
     add("/admin/reports/live", "live", "20260104120000-ddddddd");
     for (let i = 0; i < 45; i++) add(`/app${i}`, `app${i}`, `20260105120000-${String(i).padStart(7, "0")}`);
     add("/pending", "pending"); // routed, never built
+    store.set(releaseContract.routeKey("/docs"), releaseContract.routeValue("docs", ["js", "css", "svg"])); // its own file extensions
+    store.set(releaseContract.releaseKey("docs"), "20260106120000-eeeeeee");
     return store;
 }
 
@@ -50,7 +52,7 @@ describe("router function", () => {
     const store = routeTable();
     const apps = [...store.keys()].filter((k) => k.startsWith("route:")).length;
 
-    it("has a 50-app route table under test", () => assert.strictEqual(apps, 50));
+    it("has a 51-app route table under test", () => assert.strictEqual(apps, 51));
 
     it("stays under CloudFront's 10 KB limit", () => {
         const bytes = Buffer.byteLength(routerFunctionCode());
@@ -141,5 +143,95 @@ describe("router function", () => {
         const r = loadRouter(store);
         await r.route("/admin/reports/2026/q1/x");
         assert.deepStrictEqual(r.gets, ["route:/admin/reports/2026", "route:/admin/reports", "release:reports"]);
+    });
+
+    it("treats a dot in the last segment as a file only for known extensions: other URLs are deep links", async () => {
+        const r = loadRouter(store);
+        const index = "/app3/20260105120000-0000003/index.html";
+        for (const uri of ["/app3/users/jane.doe", "/app3/docs/v1.2", "/app3/.well", "/app3/a.b.c", "/app3/report.2026"]) assert.strictEqual((await r.route(uri)).uri, index, uri);
+        for (const file of ["robots.txt", "sitemap.xml", "manifest.webmanifest", "img/logo.PNG", "fonts/x.woff2", "app.wasm", "assets/index-4f3a.js"]) {
+            assert.strictEqual((await r.route(`/app3/${file}`)).uri, `/app3/20260105120000-0000003/${file}`, file);
+        }
+    });
+
+    it("uses an app's own file extensions when its route entry carries them", async () => {
+        const r = loadRouter(store);
+        assert.strictEqual((await r.route("/docs/guide.md")).uri, "/docs/20260106120000-eeeeeee/index.html");
+        assert.strictEqual((await r.route("/docs/robots.txt")).uri, "/docs/20260106120000-eeeeeee/index.html", "txt is not one of its extensions");
+        assert.strictEqual((await r.route("/docs/app.js")).uri, "/docs/20260106120000-eeeeeee/app.js");
+    });
+
+    it("serves a release-qualified URL from that release of the app owning the path, without reading the pointer", async () => {
+        const r = loadRouter(store);
+        const id = "20251224000000-1234567";
+        assert.strictEqual((await r.route(`/app3/_r/${id}/assets/Reports-a1b2.js`)).uri, `/app3/${id}/assets/Reports-a1b2.js`);
+        assert.deepStrictEqual(r.gets, ["route:/app3"], "no release lookup, and no lookups past the _r segment");
+        // Any file of the release, extension or not: the release's HTML names them.
+        assert.strictEqual((await r.route(`/app3/_r/${id}/data/v1.2`)).uri, `/app3/${id}/data/v1.2`);
+        assert.strictEqual((await r.route(`/admin/reports/_r/${id}/chunk.js`)).uri, `/reports/${id}/chunk.js`);
+        assert.strictEqual((await r.route(`/_r/${id}/assets/index.js`)).uri, `/home/${id}/assets/index.js`, "the root app's release URLs");
+        // An app without a current release still serves its release URLs (a page that came from one).
+        assert.strictEqual((await r.route(`/pending/_r/${id}/a.js`)).uri, `/pending/${id}/a.js`);
+    });
+
+    it("answers 404 to release URLs that do not name a release, and to dot segments however written", async () => {
+        const r = loadRouter(store);
+        for (const uri of ["/app3/_r/", "/app3/_r/20251224000000-1234567", "/app3/_r/20251224000000-1234567/", "/app3/_r/../app4/x.js", "/app3/_r/%2e%2e/x.js", "/app3/_r/.%2E/x.js", "/app3/_r/-x/a.js", "/app3/_r/a%2Fb/c.js", `/app3/_r/${"a".repeat(65)}/c.js`, "/app3/%2e%2e/admin/x.js", "/_r/.."]) {
+            const out = await r.route(uri);
+            assert.strictEqual(out.statusCode, 404, uri);
+            assert.strictEqual(out.uri, undefined, uri);
+        }
+    });
+
+    it("does not look up segments that start with _ (no app path has one)", async () => {
+        const r = loadRouter(store);
+        assert.strictEqual((await r.route("/app3/_next/static/chunk.js")).uri, "/app3/20260105120000-0000003/_next/static/chunk.js");
+        assert.deepStrictEqual(r.gets, ["route:/app3", "release:app3"]);
+    });
+
+    it("lets the not-found page through untouched, reading nothing", async () => {
+        const r = loadRouter(store);
+        const out = await r.route(releaseContract.notFoundPagePath);
+        assert.strictEqual(out.uri, "/_paved/not-found.html");
+        assert.strictEqual(out.statusCode, undefined);
+        assert.deepStrictEqual(r.gets, []);
+    });
+
+    it("answers 404 for a route entry that does not name an app, and 503 for a pointer that is not a release id", async () => {
+        const bad = new Map(store);
+        bad.set(releaseContract.routeKey("/broken"), "{not json");
+        bad.set(releaseContract.routeKey("/escape"), "../admin");
+        bad.set(releaseContract.routeKey("/odd"), "odd");
+        bad.set(releaseContract.releaseKey("odd"), "../../admin");
+        const r = loadRouter(bad);
+        assert.strictEqual((await r.route("/broken/x")).statusCode, 404);
+        assert.strictEqual((await r.route("/escape/x.js")).statusCode, 404);
+        assert.strictEqual((await r.route("/odd/x.js")).statusCode, 503);
+    });
+
+    it("compiles the contract's extensions and release id rule into the code", () => {
+        const code = routerFunctionCode();
+        assert.ok(code.includes(JSON.stringify(DEFAULT_FILE_EXTENSIONS)));
+        assert.ok(code.includes(releaseContract.releaseIdPattern.toString()));
+        assert.ok(code.includes(`'${releaseContract.releaseSegment}'`));
+    });
+});
+
+describe("release contract", () => {
+    it("gives every app a base URL and a release base URL with single slashes, the root app too", () => {
+        assert.strictEqual(releaseContract.appBaseUrl("/"), "/");
+        assert.strictEqual(releaseContract.appBaseUrl("/admin/reports"), "/admin/reports/");
+        assert.strictEqual(releaseContract.releaseBaseUrl("/", "20260101000000-abc1234"), "/_r/20260101000000-abc1234/");
+        assert.strictEqual(releaseContract.releaseBaseUrl("/catalog", "20260101000000-abc1234"), "/catalog/_r/20260101000000-abc1234/");
+        assert.strictEqual(releaseContract.releaseBaseUrl("/catalog", "$RELEASE_ID"), "/catalog/_r/$RELEASE_ID/");
+    });
+
+    it("writes a route value as the app's name, or JSON when its extensions differ from the default", () => {
+        assert.strictEqual(releaseContract.routeValue("catalog"), "catalog");
+        assert.strictEqual(releaseContract.routeValue("catalog", [...DEFAULT_FILE_EXTENSIONS]), "catalog");
+        assert.strictEqual(releaseContract.routeValue("docs", ["js"]), '{"app":"docs","ext":["js"]}');
+        assert.deepStrictEqual(releaseContract.parseRouteValue('{"app":"docs","ext":["js"]}'), { app: "docs", ext: ["js"] });
+        assert.deepStrictEqual(releaseContract.parseRouteValue("catalog"), { app: "catalog" });
+        assert.ok(Buffer.byteLength(releaseContract.routeValue("a".repeat(40), [...DEFAULT_FILE_EXTENSIONS, "glb"])) < 1024);
     });
 });

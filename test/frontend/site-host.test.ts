@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { PavedError } from "../../components/errors";
 import { routerFunctionCode } from "../../components/frontend/router";
-import { ASSET_PATH_PATTERNS, ONE_YEAR_SECONDS, SiteHost, SiteHostArgs } from "../../components/frontend/site-host";
+import { ASSET_PATH_PATTERNS, NOT_FOUND_CACHE_SECONDS, NOT_FOUND_PAGE_HTML, ONE_YEAR_SECONDS, SiteHost, SiteHostArgs } from "../../components/frontend/site-host";
 import { runProgram } from "../../components/testing";
 import { one, REGION } from "./fixtures";
 
@@ -32,6 +32,7 @@ const T = {
     cache: "aws:cloudfront/cachePolicy:CachePolicy",
     headers: "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
     cdn: "aws:cloudfront/distribution:Distribution",
+    object: "aws:s3/bucketObjectv2:BucketObjectv2",
 };
 
 describe("SiteHost", () => {
@@ -60,6 +61,7 @@ describe("SiteHost", () => {
             `${p}$${T.sse}::site-access-logs`,
             `${p}$${T.sse}::site-assets`,
             `${p}$${T.versioning}::site-assets`,
+            `${p}$${T.object}::site-not-found`,
         ].sort());
     });
 
@@ -115,7 +117,7 @@ describe("SiteHost", () => {
         assert.deepStrictEqual(fn.keyValueStoreAssociations, [outputs.keyValueStoreArn]);
     });
 
-    it("configures one distribution: OAC origin, router on viewer-request, HTTPS, HTTP/2+3, IPv6, no error rewrites", async () => {
+    it("configures one distribution: OAC origin, router on viewer-request, HTTPS, HTTP/2+3, IPv6, 404 for what the origin does not have", async () => {
         const { resources, outputs } = await site();
         const cdn = one(resources, T.cdn, "site-cdn").inputs;
         const oac = one(resources, T.oac, "site-oac");
@@ -130,7 +132,14 @@ describe("SiteHost", () => {
         assert.strictEqual(cdn.httpVersion, "http2and3");
         assert.strictEqual(cdn.isIpv6Enabled, true);
         assert.strictEqual(cdn.defaultRootObject, undefined);
-        assert.deepStrictEqual(cdn.customErrorResponses ?? [], []);
+        // S3 answers 403 for a missing key (CloudFront may not list): it becomes a 404 page, cached briefly.
+        assert.deepStrictEqual(cdn.customErrorResponses, [{ errorCode: 403, responseCode: 404, responsePagePath: "/_paved/not-found.html", errorCachingMinTtl: NOT_FOUND_CACHE_SECONDS }]);
+        assert.ok(NOT_FOUND_CACHE_SECONDS <= 60);
+        const page = one(resources, T.object, "site-not-found");
+        assert.deepStrictEqual(
+            [page.inputs.bucket, page.inputs.key, page.inputs.contentType, page.inputs.content],
+            ["paved-dev-assets-123456789012-eu-west-1", "_paved/not-found.html", "text/html; charset=utf-8", NOT_FOUND_PAGE_HTML],
+        );
         assert.deepStrictEqual(cdn.viewerCertificate, { cloudfrontDefaultCertificate: true });
         assert.strictEqual(cdn.loggingConfig, undefined);
         const behaviors = [cdn.defaultCacheBehavior, ...cdn.orderedCacheBehaviors];

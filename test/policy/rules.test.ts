@@ -403,6 +403,27 @@ const cases: Case[] = [
         fail: [{ name: "plain", build: () => ({ resources: [res(T.topic, "t", {})] }), expect: /is not encrypted/ }],
     },
     {
+        rule: "lambda-supported-runtime",
+        pass: () => ({ resources: [res(T.lambdaFunction, "f", { runtime: "nodejs24.x" }), res(T.lambdaFunction, "img", { packageType: "Image" })] }),
+        fail: [
+            { name: "deprecated", build: () => ({ resources: [res(T.lambdaFunction, "f", { runtime: "nodejs18.x" })] }), expect: /runtime "nodejs18\.x", which is not in standard support/ },
+            { name: "none", build: () => ({ resources: [res(T.lambdaFunction, "f", {})] }), expect: /not in standard support/ },
+        ],
+    },
+    {
+        rule: "lambda-not-public",
+        pass: () => ({
+            resources: [
+                res(T.lambdaPermission, "p", { principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::b", function: "f" }),
+                res(T.lambdaPermission, "q", { principal: "123456789012", function: "f" }),
+            ],
+        }),
+        fail: [
+            { name: "anyone", build: () => ({ resources: [res(T.lambdaPermission, "p", { principal: "*", function: "f" })] }), expect: /lets anyone invoke f/ },
+            { name: "any bucket", build: () => ({ resources: [res(T.lambdaPermission, "p", { principal: "s3.amazonaws.com", function: "f" })] }), expect: /any s3\.amazonaws\.com resource, in any account/ },
+        ],
+    },
+    {
         rule: "codebuild-source-no-credentials",
         pass: () => ({ resources: [project()] }),
         fail: [
