@@ -6,6 +6,7 @@ import { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SSMClient } from "@aws-sdk/client-ssm";
 
 /** Static credentials, e.g. moto's `testing`/`testing`. */
 export interface StaticCredentials {
@@ -29,6 +30,7 @@ export interface AwsClients {
     ecs: ECSClient;
     ecr: ECRClient;
     kvs: CloudFrontKeyValueStoreClient;
+    ssm: SSMClient;
 }
 
 function common(o: AwsClientOptions) {
@@ -60,10 +62,14 @@ export function ecrClient(o: AwsClientOptions): ECRClient {
     return new ECRClient(common(o));
 }
 
+export function ssmClient(o: AwsClientOptions): SSMClient {
+    return new SSMClient(common(o));
+}
+
 export function keyValueStoreClient(o: AwsClientOptions): CloudFrontKeyValueStoreClient {
     return new CloudFrontKeyValueStoreClient(common(o));
 }
 
 export function createAwsClients(o: AwsClientOptions): AwsClients {
-    return { codebuild: codeBuildClient(o), s3: s3Client(o), ecs: ecsClient(o), ecr: ecrClient(o), kvs: keyValueStoreClient(o) };
+    return { codebuild: codeBuildClient(o), s3: s3Client(o), ecs: ecsClient(o), ecr: ecrClient(o), kvs: keyValueStoreClient(o), ssm: ssmClient(o) };
 }

@@ -1,7 +1,5 @@
 import { Command } from "commander";
 import { PavedError } from "../../components/errors";
-import { resourceNames } from "../../components/resource-names";
-import { namePrefixOf } from "../env-config";
 import {
     AppBuild,
     BuildFleet,
@@ -11,7 +9,7 @@ import {
     renderFleetSummary,
     renderProgressLine,
 } from "../aws/build-fleet";
-import { AwsCommandDeps, checkNames, intOption, resolveDeps, secondsOption } from "../aws/command-deps";
+import { AwsCommandDeps, checkNames, fromOutputs, intOption, resolveDeps, secondsOption } from "../aws/command-deps";
 import { OperationFailed } from "../aws/errors";
 
 interface BuildOptions {
@@ -57,15 +55,15 @@ export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}
             const d = resolveDeps(deps);
             const concurrency = intOption("concurrency", opts.concurrency, 20, 1, 1000);
             const pollSeconds = secondsOption("poll-seconds", opts.pollSeconds, 10);
-            const config = d.loadConfig(env);
-            const valid = config.apps.map((a) => a.name);
             if (opts.all && apps.length > 0) throw new PavedError("name apps or pass --all, not both");
+            // Project names come from the deployed stack's outputs, never from naming rules.
+            const outputs = await d.outputs(env);
+            const valid = Object.keys(outputs.apps ?? {});
             if (!opts.all && apps.length === 0) throw new PavedError(`name the apps to build or pass --all; apps in ${env}: ${valid.join(", ")}`);
             checkNames("app", apps, valid, env);
             const selected = opts.all ? valid : [...new Set(apps)];
-            const prefix = namePrefixOf(config);
-            const fleetApps = selected.map((app) => ({ app, project: resourceNames.appBuildProject(prefix, app) }));
-            const client = d.clients(config.region).codebuild;
+            const fleetApps = selected.map((app) => ({ app, project: fromOutputs(outputs.apps[app].buildProject, `the build project of app ${app}`, env) }));
+            const client = d.clients(fromOutputs(outputs.region, "the region", env)).codebuild;
             const fleet = (onChange?: (b: AppBuild) => void) => new BuildFleet({ client, clock: d.clock, concurrency, pollSeconds, wait: opts.wait, onChange });
 
             if (!opts.wait) {

@@ -15,10 +15,9 @@ function describeChange(c: PointerChange): string {
 export function registerReleaseCommands(program: Command, deps: AwsCommandDeps = {}): Command {
     const storeFor = async (env: string, app: string) => {
         const d = resolveDeps(deps);
-        const config = d.loadConfig(env);
-        checkNames("app", [app], config.apps.map((a) => a.name), env);
         const outputs = await d.outputs(env);
-        const clients = d.clients(config.region);
+        checkNames("app", [app], Object.keys(outputs.apps ?? {}), env);
+        const clients = d.clients(outputs.region);
         const store: ReleaseStore = { s3: clients.s3, kvs: clients.kvs, bucket: outputs.site.bucket, keyValueStoreArn: outputs.site.keyValueStoreArn, clock: d.clock };
         return { d, store };
     };

@@ -93,10 +93,16 @@ describe("app build roles, evaluated by an IAM simulator", function () {
         assert.strictEqual(await decide(a, "cloudfront:UpdateDistribution", `arn:aws:cloudfront::${ACCOUNT}:distribution/E123`), "ImplicitlyDenied");
     });
 
-    it("lets only CodeBuild in this account assume a build role", () => {
+    it("lets only CodeBuild in this account, for the app's own project, assume a build role", () => {
         const trust = JSON.parse(one(resources, "aws:iam/role:Role", "app3-build").inputs.assumeRolePolicy);
+        const project = one(resources, "aws:codebuild/project:Project", "app3-build").outputs.arn;
         assert.deepStrictEqual(trust.Statement, [
-            { Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+            {
+                Effect: "Allow",
+                Principal: { Service: "codebuild.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnEquals: { "aws:SourceArn": project } },
+            },
         ]);
     });
 });
