@@ -17,8 +17,3 @@ export function loadEnvironmentConfig(env: string, projectDir = PROJECT_DIR, con
     for (const [k, v] of Object.entries(raw)) values[k] = typeof v === "string" ? decodeConfigValue(v) : v;
     return parseConfig({ project, stack: env, values, projectDir });
 }
-
-/** `<project>-<stack>`: the prefix of an environment's physical names. */
-export function namePrefixOf(config: PavedConfig): string {
-    return `${config.project}-${config.name}`;
-}

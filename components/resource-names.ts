@@ -1,9 +1,8 @@
 import { physicalName } from "./naming";
 
 /**
- * The physical names Paved gives AWS resources that other code finds by name: the `paved` CLI
- * (builds, releases, job runs) derives them from the environment's name prefix instead of needing
- * stack state. Components and the CLI both call these; never build one of these names by hand.
+ * The physical names Paved gives AWS resources. Only the components call these; the stack outputs
+ * carry every name the `paved` CLI needs (it never derives one). Never build one by hand.
  *
  * `prefix` is the environment's name prefix, `<project>-<stack>` (e.g. `paved-dev`).
  */
@@ -44,6 +43,11 @@ export const resourceNames = {
     appService: (prefix: string, app: string) => physicalName("ecsName", prefix, "svc", app),
     appServiceFamily: (prefix: string, app: string) => physicalName("ecsName", prefix, "svc", app),
     appServiceLogGroup: (prefix: string, app: string) => physicalName("logGroup", `/paved/${prefix}/services/${app}`),
+    /**
+     * The SSM parameter holding the image an app's service runs: written by `paved deploy-service`,
+     * read by the program at `up`. Its parent path holds nothing else, so one by-path lookup finds it.
+     */
+    appServiceImageParameter: (prefix: string, app: string) => `/paved/${prefix}/services/${app}/image`,
 };
 
 /** The release contract lives in its own dependency-free module (the release writer's bundle reads it). */

@@ -241,3 +241,63 @@ export function repositoryViolation(url: string): string | undefined {
     const type = codeBuildSourceType(url);
     return isCodeBuildSourceType(type) ? undefined : type;
 }
+
+const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]+$/;
+const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:*?]*:[^:*?]*:[^:*?]*)?$/;
+/** An SSM parameter name: `/prod/db/url` (a hierarchy) or `db-url`; at most 1011 characters. */
+const SSM_PARAMETER_NAME = /^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+export function isSsmParameterArn(ref: string): boolean {
+    return SSM_PARAMETER_ARN.test(ref);
+}
+
+export function isSecretsManagerArn(ref: string): boolean {
+    return /^arn:aws[a-z-]*:secretsmanager:/.test(ref);
+}
+
+export function isSsmParameterName(ref: string): boolean {
+    return ref.length <= 1011 && SSM_PARAMETER_NAME.test(ref);
+}
+
+/**
+ * Why `ref` cannot name a container secret, or undefined. A secret is exactly one SSM parameter
+ * (its name, e.g. "/prod/db/url", or its ARN) or one Secrets Manager secret (its ARN, optionally
+ * with `:json-key:version-stage:version-id`). Wildcards are refused: the task's execution role is
+ * granted exactly what its secrets name, so `parameter/*` or `secret:*` would let it read them all.
+ */
+export function secretReferenceViolation(ref: string): string | undefined {
+    const example = 'name one parameter or secret, e.g. "/prod/db/url" or "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"';
+    if (/[*?]/.test(ref)) return `has a wildcard, which would let the task read every parameter or secret it matches; ${example}`;
+    if (ref.startsWith("arn:")) {
+        if (isSsmParameterArn(ref) || SECRETS_MANAGER_ARN.test(ref)) return undefined;
+        return `must be the ARN of one SSM parameter or one Secrets Manager secret; ${example}`;
+    }
+    if (isSsmParameterName(ref)) return undefined;
+    return `must be an SSM parameter name (letters, digits, _ . - and / between levels) or the ARN of a parameter or Secrets Manager secret; ${example}`;
+}
+
+/**
+ * The ARN of the SSM parameter `ref` names, in the task's partition, region and account; ARNs are
+ * returned as they are. ECS resolves either form, and IAM grants only by ARN.
+ */
+export function secretReferenceArn(ref: string, loc: { partition: string; region: string; accountId: string }): string {
+    if (ref.startsWith("arn:")) return ref;
+    return `arn:${loc.partition}:ssm:${loc.region}:${loc.accountId}:parameter/${ref.replace(/^\//, "")}`;
+}
+
+/**
+ * Why `servicePath` cannot be where the site routes app `appPath`'s container service, or
+ * undefined. The path is the app's own or lies under it, and never takes a path of another app
+ * (`otherAppPaths`): the root app's service gets a sub-path that no other app uses.
+ */
+export function servicePathViolation(servicePath: string, appPath: string, otherAppPaths: string[]): string | undefined {
+    const shape = appPathViolation(servicePath);
+    if (shape) return shape;
+    if (servicePath === "/") return `would send every path of the site to the service, the other apps' too; give the root app's service a sub-path no other app uses, e.g. "/api"`;
+    if (appPath !== "/" && servicePath !== appPath && !servicePath.startsWith(`${appPath}/`)) {
+        return `must be the app's path ${appPath} or a path under it, e.g. "${appPath}/api"`;
+    }
+    const taken = otherAppPaths.find((p) => p !== "/" && pathsOverlap(servicePath, p));
+    if (taken) return `overlaps the path of another app (${taken}); pick a path no other app uses`;
+    return undefined;
+}

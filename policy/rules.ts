@@ -1,3 +1,4 @@
+import { SERVICES_WITHOUT_SOURCE_KEYS } from "../components/trust-policy";
 import {
     asArray,
     conditionValues,
@@ -69,6 +70,7 @@ export const T = {
         "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
     ],
     distribution: "aws:cloudfront/distribution:Distribution",
+    vpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
     originAccessControl: "aws:cloudfront/originAccessControl:OriginAccessControl",
     repository: "aws:ecr/repository:Repository",
     lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
@@ -87,6 +89,8 @@ export const T = {
     topic: "aws:sns/topic:Topic",
     project: "aws:codebuild/project:Project",
     loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+    listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
+    listenerRule: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     policy: "aws:iam/policy:Policy",
@@ -119,6 +123,7 @@ export function requiredTags(args: { environment: string; team: string; costCent
 export const TAGGABLE_TYPES: readonly string[] = [
     ...T.bucket,
     T.distribution,
+    T.vpcOrigin,
     "aws:cloudfront/keyValueStore:KeyValueStore",
     "aws:cloudfront/function:Function",
     T.repository,
@@ -356,6 +361,35 @@ const cloudfrontViewerHttps: Rule = {
         return behaviors
             .filter(({ b }) => isRecord(b) && !["redirect-to-https", "https-only"].includes(b.viewerProtocolPolicy))
             .map(({ where, b }) => `distribution ${d.name} ${where} viewerProtocolPolicy is ${JSON.stringify(b.viewerProtocolPolicy)}; use "redirect-to-https"`);
+    },
+};
+
+/** SSL/TLS protocols CloudFront may use to an origin that are still sound. */
+const SOUND_ORIGIN_PROTOCOLS = ["TLSv1.2"];
+
+const cloudfrontOriginTls: Rule = {
+    name: "cloudfront-origin-tls",
+    control: "CloudFront.9, CloudFront.10",
+    description:
+        "CloudFront reaches custom and VPC origins over HTTPS only (originProtocolPolicy https-only), with TLSv1.2 and no deprecated SSLv3/TLSv1/TLSv1.1.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.distribution, T.vpcOrigin],
+    scope: "resource",
+    validate(r) {
+        const configs: { where: string; c: Record<string, any> }[] =
+            r.type === T.vpcOrigin
+                ? [{ where: `VPC origin ${r.name}`, c: r.props.vpcOriginEndpointConfig }]
+                : asArray<Record<string, any>>(r.props.origins)
+                      .filter((o) => isRecord(o) && isRecord(o.customOriginConfig))
+                      .map((o) => ({ where: `distribution ${r.name} origin ${String(o.originId ?? o.domainName)}`, c: o.customOriginConfig }));
+        return configs.filter(({ c }) => isRecord(c)).flatMap(({ where, c }) => {
+            const out: string[] = [];
+            if (c.originProtocolPolicy !== "https-only") out.push(`${where} uses originProtocolPolicy ${JSON.stringify(c.originProtocolPolicy)}; use "https-only" (CloudFront then checks the origin's certificate)`);
+            const protocols = asArray(c.originSslProtocols?.items ?? c.originSslProtocols).map(String);
+            const weak = protocols.filter((p) => !SOUND_ORIGIN_PROTOCOLS.includes(p));
+            if (weak.length) out.push(`${where} allows ${weak.join(", ")} to the origin; allow TLSv1.2 only`);
+            return out;
+        });
     },
 };
 
@@ -764,6 +798,35 @@ const albDropInvalidHeaders: Rule = {
     },
 };
 
+/** Whether every action of a listener or rule is a redirect to HTTPS. */
+function onlyRedirectsToHttps(actions: unknown): boolean {
+    const list = asArray(actions).filter(isRecord);
+    return list.length > 0 && list.every((a) => a.type === "redirect" && String(a.redirect?.protocol ?? "").toUpperCase() === "HTTPS");
+}
+
+const albHttpRedirectsToHttps: Rule = {
+    name: "alb-http-redirects-to-https",
+    control: "ELB.1",
+    description: "HTTP listeners of Application Load Balancers only redirect to HTTPS: their default actions and every rule on them are HTTPS redirects.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [...T.listener, ...T.listenerRule],
+    scope: "stack",
+    validate(r, stack) {
+        const http = (l: ResourceView) => String(l.props.protocol ?? "").toUpperCase() === "HTTP";
+        const application = (l: ResourceView) => {
+            const lb = ofType(stack, T.loadBalancer).find((x) => refersTo(l.props.loadBalancerArn, x, l));
+            return !lb || (lb.props.loadBalancerType ?? "application") === "application";
+        };
+        if ((T.listener as readonly string[]).includes(r.type)) {
+            if (!http(r) || !application(r) || onlyRedirectsToHttps(r.props.defaultActions)) return [];
+            return [`listener ${r.name} serves plain HTTP; make its default action a redirect to HTTPS (port 443, HTTP_301) and serve on an HTTPS listener`];
+        }
+        const listener = ofType(stack, T.listener).find((l) => refersTo(r.props.listenerArn, l, r));
+        if (!listener || !http(listener) || !application(listener) || onlyRedirectsToHttps(r.props.actions)) return [];
+        return [`listener rule ${r.name} forwards plain HTTP on listener ${listener.name}; attach it to the HTTPS listener`];
+    },
+};
+
 // ---------------------------------------------------------------------------------------------
 // IAM
 
@@ -815,6 +878,56 @@ const iamNoServiceWildcard: Rule = {
     },
 };
 
+const iamTrustSourceAccount: Rule = {
+    name: "iam-trust-source-account",
+    control: "Paved rule",
+    description:
+        "Every role an AWS service assumes trusts it for this account only: a StringEquals aws:SourceAccount condition (confused-deputy guard). EC2 and Lambda set no source keys and are exempt.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.role],
+    scope: "resource",
+    validate(role) {
+        const out: string[] = [];
+        policyStatements(role.props.assumeRolePolicy).forEach((s, i) => {
+            if (s.effect !== "Allow") return;
+            const services = servicePrincipals(s.principals).filter((p) => !SERVICES_WITHOUT_SOURCE_KEYS.includes(p));
+            if (services.length === 0) return;
+            const accounts = conditionValues(s.condition, "aws:SourceAccount", ["StringEquals"]).filter(str);
+            if (accounts.length === 0) {
+                out.push(`role ${role.name} trust statement ${s.sid ?? i} lets ${services.join(", ")} assume it for any account; add Condition StringEquals aws:SourceAccount (and aws:SourceArn where the service sets it)`);
+            }
+        });
+        return out;
+    },
+};
+
+/** Actions that read a secret value, by service. */
+const SECRET_READ_ACTIONS = ["ssm:getparameter", "ssm:getparameters", "ssm:getparametersbypath", "secretsmanager:getsecretvalue"];
+
+const iamExactSecrets: Rule = {
+    name: "iam-exact-secrets",
+    control: "Paved rule",
+    description:
+        "Identity policies grant secret reads (ssm:GetParameter(s), GetParametersByPath, secretsmanager:GetSecretValue) on named parameters and secrets only: no \"*\" in the resource, and \"?\" only as a Secrets Manager ARN's random -?????? suffix.",
+    enforcementLevel: "mandatory",
+    resourceTypes: IDENTITY_POLICY_TYPES,
+    scope: "resource",
+    validate(r) {
+        const out: string[] = [];
+        for (const { where, document } of policyDocuments(r)) {
+            policyStatements(document).forEach((s, i) => {
+                if (s.effect !== "Allow") return;
+                if (!s.actions.some((a) => SECRET_READ_ACTIONS.some((x) => iamMatch(a.toLowerCase(), x)))) return;
+                for (const resource of s.resources) {
+                    const wild = resource.includes("*") || resource.replace(/-\?{6}$/, "").includes("?");
+                    if (wild) out.push(`${r.name} ${where} statement ${s.sid ?? i} reads secrets on ${resource}; name each parameter or secret (no wildcards)`);
+                }
+            });
+        }
+        return out;
+    },
+};
+
 // ---------------------------------------------------------------------------------------------
 // Tags
 
@@ -846,6 +959,7 @@ export const rules: readonly Rule[] = [
     s3PolicyNotPublic,
     cloudfrontOriginAccessControl,
     cloudfrontViewerHttps,
+    cloudfrontOriginTls,
     cloudfrontLogging,
     cloudfrontDefaultRootObject,
     ecrScanOnPush,
@@ -872,8 +986,11 @@ export const rules: readonly Rule[] = [
     codebuildLogging,
     codebuildPrivileged,
     albDropInvalidHeaders,
+    albHttpRedirectsToHttps,
     iamNoAdmin,
     iamNoServiceWildcard,
+    iamTrustSourceAccount,
+    iamExactSecrets,
     requiredTagsRule,
 ];
 

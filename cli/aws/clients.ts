@@ -7,6 +7,7 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SSMClient } from "@aws-sdk/client-ssm";
 
 /** Static credentials, e.g. moto's `testing`/`testing`. */
 export interface StaticCredentials {
@@ -32,6 +33,7 @@ export interface AwsClients {
     kvs: CloudFrontKeyValueStoreClient;
     /** Invokes the apps' release writers. */
     lambda: LambdaClient;
+    ssm: SSMClient;
 }
 
 function common(o: AwsClientOptions) {
@@ -63,6 +65,10 @@ export function ecrClient(o: AwsClientOptions): ECRClient {
     return new ECRClient(common(o));
 }
 
+export function ssmClient(o: AwsClientOptions): SSMClient {
+    return new SSMClient(common(o));
+}
+
 export function keyValueStoreClient(o: AwsClientOptions): CloudFrontKeyValueStoreClient {
     return new CloudFrontKeyValueStoreClient(common(o));
 }
@@ -72,5 +78,5 @@ export function lambdaClient(o: AwsClientOptions): LambdaClient {
 }
 
 export function createAwsClients(o: AwsClientOptions): AwsClients {
-    return { codebuild: codeBuildClient(o), s3: s3Client(o), ecs: ecsClient(o), ecr: ecrClient(o), kvs: keyValueStoreClient(o), lambda: lambdaClient(o) };
+    return { codebuild: codeBuildClient(o), s3: s3Client(o), ecs: ecsClient(o), ecr: ecrClient(o), kvs: keyValueStoreClient(o), lambda: lambdaClient(o), ssm: ssmClient(o) };
 }

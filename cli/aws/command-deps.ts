@@ -24,6 +24,8 @@ export interface AwsCommandDeps {
 
 export interface ResolvedDeps {
     loadConfig: (env: string) => PavedConfig;
+    /** The environment's local config, or undefined when this checkout has none (an ephemeral copy made elsewhere). */
+    localConfig: (env: string) => PavedConfig | undefined;
     clients: (region: string) => AwsClients;
     clock: Clock;
     print: (line: string) => void;
@@ -42,6 +44,13 @@ export function resolveDeps(d: AwsCommandDeps = {}): ResolvedDeps {
                 throw new PavedError((e as Error).message);
             }
         },
+        localConfig: (env) => {
+            try {
+                return (d.loadConfig ?? ((e: string) => loadEnvironmentConfig(e)))(env);
+            } catch {
+                return undefined;
+            }
+        },
         clients: d.clients ?? ((region) => createAwsClients({ region })),
         clock: d.clock ?? systemClock,
         print: d.print ?? ((line) => console.log(line)),
@@ -56,6 +65,28 @@ export function resolveDeps(d: AwsCommandDeps = {}): ResolvedDeps {
             }
         },
     };
+}
+
+/**
+ * A name the CLI acts on, read from the stack's outputs: never derived from naming rules, so an
+ * ephemeral copy's job runs on its base stack's cluster. Missing is a usage error saying what to do.
+ */
+export function fromOutputs<T>(value: T | undefined | null, what: string, env: string): T {
+    if (value === undefined || value === null || value === "") throw new PavedError(`${what} is not in the outputs of stack ${env}: deploy it first (paved up ${env})`);
+    return value;
+}
+
+/**
+ * The outputs of app, job or service `name` of a deployed environment. A name the local config
+ * lists but the outputs lack is not deployed yet; any other unknown name is a usage error listing
+ * the deployed ones.
+ */
+export function entryOf<T>(kind: "app" | "job" | "service", name: string, entries: Record<string, T> | undefined, env: string, configured?: string[]): T {
+    const found = entries?.[name];
+    if (found !== undefined) return found;
+    if (configured?.includes(name)) return fromOutputs<T>(undefined, `${kind} ${name}`, env);
+    const valid = Object.keys(entries ?? {});
+    throw new PavedError(`unknown ${kind} ${JSON.stringify(name)} in ${env}; ${kind}s in ${env}: ${valid.length ? valid.join(", ") : "(none)"}`);
 }
 
 /** Names that are not in `valid`, as one error listing the valid ones. */

@@ -23,6 +23,8 @@ export interface RunJobOptions {
     capacityProviderStrategy: CapacityProviderStrategyItem[];
     subnets: string[];
     securityGroups: string[];
+    /** The job's log group (from the stack outputs). @default the task definition's awslogs-group */
+    logGroup?: string;
     /** Stop the task if it runs longer (the job's `timeoutMinutes`). @default no limit */
     timeoutSeconds?: number;
     /** @default 6 */
@@ -90,7 +92,7 @@ export async function runJob(o: RunJobOptions): Promise<JobRunResult> {
     const containerName = o.containerName ?? td?.containerDefinitions?.find((c) => c.essential !== false)?.name;
     const logOptions = td?.containerDefinitions?.find((c) => c.name === containerName)?.logConfiguration?.options ?? {};
     const taskId = taskArn.split("/").pop()!;
-    const logGroup = logOptions["awslogs-group"];
+    const logGroup = o.logGroup ?? logOptions["awslogs-group"];
     const logStream = logOptions["awslogs-stream-prefix"] ? `${logOptions["awslogs-stream-prefix"]}/${containerName}/${taskId}` : undefined;
 
     const t0 = clock.now();

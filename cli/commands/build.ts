@@ -1,7 +1,5 @@
 import { Command } from "commander";
 import { PavedError } from "../../components/errors";
-import { resourceNames } from "../../components/resource-names";
-import { namePrefixOf } from "../env-config";
 import { findAffected, renderAffected } from "../affected";
 import {
     AppBuild,
@@ -12,7 +10,7 @@ import {
     renderFleetSummary,
     renderProgressLine,
 } from "../aws/build-fleet";
-import { AwsCommandDeps, checkNames, intOption, resolveDeps, secondsOption } from "../aws/command-deps";
+import { AwsCommandDeps, checkNames, fromOutputs, intOption, resolveDeps, secondsOption } from "../aws/command-deps";
 import { OperationFailed } from "../aws/errors";
 
 interface BuildOptions {
@@ -66,27 +64,35 @@ export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}
             const d = resolveDeps(deps);
             const concurrency = intOption("concurrency", opts.concurrency, 20, 1, 1000);
             const pollSeconds = secondsOption("poll-seconds", opts.pollSeconds, 10);
-            const config = d.loadConfig(env);
-            const valid = config.apps.map((a) => a.name);
             if (opts.affected !== undefined && (opts.all || apps.length > 0)) throw new PavedError("--affected chooses the apps itself: drop the app names and --all");
             if (opts.repo !== undefined && opts.affected === undefined) throw new PavedError("--repo is the checkout --affected reads: pass --affected <base>..<head> too");
             if (opts.all && apps.length > 0) throw new PavedError("name apps or pass --all, not both");
-            if (!opts.all && apps.length === 0 && opts.affected === undefined) throw new PavedError(`name the apps to build or pass --all (or --affected <base>..<head>); apps in ${env}: ${valid.join(", ")}`);
-            checkNames("app", apps, valid, env);
-            let selected = opts.all ? valid : [...new Set(apps)];
+            if (!opts.all && apps.length === 0 && opts.affected === undefined) {
+                const known = d.localConfig(env)?.apps.map((a) => a.name);
+                throw new PavedError(`name the apps to build or pass --all (or --affected <base>..<head>)${known ? `; apps in ${env}: ${known.join(", ")}` : ""}`);
+            }
+            let selected = [...new Set(apps)];
             if (opts.affected !== undefined) {
+                // What a range affects is the config's business: directories, watch globs, repositories.
+                const config = d.loadConfig(env);
                 const report = findAffected(opts.repo ?? process.cwd(), opts.affected, config.apps);
                 d.print(renderAffected(report, env));
                 selected = report.affected.map((a) => a.app);
                 if (selected.length === 0) return d.print("nothing to build");
+                if (opts.dryRun) return;
             }
-            if (opts.dryRun) {
-                if (opts.affected === undefined) d.print(`would build ${selected.length} app${selected.length === 1 ? "" : "s"} in ${env}: ${selected.join(", ")}`);
-                return;
-            }
-            const prefix = namePrefixOf(config);
-            const fleetApps = selected.map((app) => ({ app, project: resourceNames.appBuildProject(prefix, app) }));
-            const client = d.clients(config.region).codebuild;
+            // Project names come from the deployed stack's outputs, never from naming rules.
+            const outputs = await d.outputs(env);
+            const deployed = Object.keys(outputs.apps ?? {});
+            if (opts.all) selected = deployed;
+            // An app the local config lists but the stack lacks is not deployed yet: say so before listing unknown names.
+            const configured = d.localConfig(env)?.apps.map((a) => a.name) ?? [];
+            const undeployed = selected.find((app) => !deployed.includes(app) && configured.includes(app));
+            if (undeployed) fromOutputs(undefined, `app ${undeployed}`, env);
+            checkNames("app", selected, deployed, env);
+            const fleetApps = selected.map((app) => ({ app, project: fromOutputs(outputs.apps[app].buildProject, `the build project of app ${app}`, env) }));
+            if (opts.dryRun) return d.print(`would build ${selected.length} app${selected.length === 1 ? "" : "s"} in ${env}: ${selected.join(", ")}`);
+            const client = d.clients(fromOutputs(outputs.region, "the region", env)).codebuild;
             const fleet = (onChange?: (b: AppBuild) => void) => new BuildFleet({ client, clock: d.clock, concurrency, pollSeconds, wait: opts.wait, onChange });
 
             if (!opts.wait) {

@@ -1,8 +1,5 @@
 import { Command } from "commander";
-import { PavedError } from "../../components/errors";
-import { resourceNames } from "../../components/resource-names";
-import { namePrefixOf } from "../env-config";
-import { AwsCommandDeps, checkNames, resolveDeps, secondsOption } from "../aws/command-deps";
+import { AwsCommandDeps, entryOf, fromOutputs, resolveDeps, secondsOption } from "../aws/command-deps";
 import { OperationFailed } from "../aws/errors";
 import { renderJobResult, runJob, runTaskNetworking } from "../aws/run-job";
 
@@ -13,7 +10,9 @@ interface RunOptions {
 
 /**
  * `paved job run <env> <job>`: runs a job once as an ECS task and exits with its result
- * (exit 1, showing the code, when the container exits non-zero or never runs).
+ * (exit 1, showing the code, when the container exits non-zero or never runs). Cluster, family,
+ * networking and log group come from the stack's outputs: an ephemeral copy's jobs run on its
+ * base stack's cluster.
  */
 export function registerJobCommands(program: Command, deps: AwsCommandDeps = {}): Command {
     const job = program.commands.find((c) => c.name() === "job") ?? program.command("job").description("batch jobs");
@@ -25,20 +24,17 @@ export function registerJobCommands(program: Command, deps: AwsCommandDeps = {})
         .option("--poll-seconds <s>", "seconds between status polls")
         .action(async (env: string, name: string, opts: RunOptions) => {
             const d = resolveDeps(deps);
-            const config = d.loadConfig(env);
-            checkNames("job", [name], config.jobs.map((j) => j.name), env);
-            const jobConfig = config.jobs.find((j) => j.name === name)!;
-            const timeoutSeconds = secondsOption("timeout", opts.timeout, jobConfig.timeoutMinutes * 60);
             const pollSeconds = secondsOption("poll-seconds", opts.pollSeconds, 6);
             const outputs = await d.outputs(env);
-            const jobOutputs = outputs.jobs[name];
-            if (!jobOutputs) throw new PavedError(`job ${name} is not in the deployed ${env} stack's outputs; deploy it first (pulumi up)`);
-            const prefix = namePrefixOf(config);
+            const jobOutputs = entryOf("job", name, outputs.jobs, env, d.localConfig(env)?.jobs.map((j) => j.name));
+            const runTask = fromOutputs(jobOutputs.runTask, `the RunTask settings of job ${name}`, env);
+            const timeoutSeconds = secondsOption("timeout", opts.timeout, fromOutputs(jobOutputs.timeoutMinutes, `the timeout of job ${name}`, env) * 60);
             const result = await runJob({
-                ecs: d.clients(config.region).ecs,
-                cluster: resourceNames.cluster(prefix),
-                family: resourceNames.jobTaskFamily(prefix, name),
-                ...runTaskNetworking(jobOutputs.runTask),
+                ecs: d.clients(fromOutputs(outputs.region, "the region", env)).ecs,
+                cluster: fromOutputs(runTask.cluster, `the cluster of job ${name}`, env),
+                family: fromOutputs(runTask.taskDefinitionFamily, `the task family of job ${name}`, env),
+                ...runTaskNetworking(runTask),
+                logGroup: jobOutputs.logGroup,
                 timeoutSeconds,
                 pollSeconds,
                 clock: d.clock,

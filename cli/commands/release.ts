@@ -1,6 +1,5 @@
 import { Command } from "commander";
-import { PavedError } from "../../components/errors";
-import { AwsCommandDeps, checkNames, intOption, resolveDeps } from "../aws/command-deps";
+import { AwsCommandDeps, checkNames, fromOutputs, intOption, resolveDeps } from "../aws/command-deps";
 import { PointerChange, ReleaseStore, pruneReleases, release, releaseListing, renderReleases, rollback } from "../aws/releases";
 
 function describeChange(c: PointerChange): string {
@@ -20,13 +19,11 @@ export const DEFAULT_KEEP_DAYS = 7;
 export function registerReleaseCommands(program: Command, deps: AwsCommandDeps = {}): Command {
     const storeFor = async (env: string, app: string) => {
         const d = resolveDeps(deps);
-        const config = d.loadConfig(env);
-        checkNames("app", [app], config.apps.map((a) => a.name), env);
         const outputs = await d.outputs(env);
-        const writer = outputs.apps[app]?.releaseWriter;
-        if (!writer) throw new PavedError(`the outputs of stack "${env}" name no release writer for app "${app}" (apps.${app}.releaseWriter): deploy first (paved up ${env})`);
-        const clients = d.clients(config.region);
-        const store: ReleaseStore = { s3: clients.s3, lambda: clients.lambda, bucket: outputs.site.bucket, releaseWriter: writer };
+        checkNames("app", [app], Object.keys(outputs.apps ?? {}), env);
+        const writer = fromOutputs(outputs.apps[app].releaseWriter, `the release writer of app ${app} (apps.${app}.releaseWriter)`, env);
+        const clients = d.clients(fromOutputs(outputs.region, "the region", env));
+        const store: ReleaseStore = { s3: clients.s3, lambda: clients.lambda, bucket: fromOutputs(outputs.site?.bucket, "the asset bucket (site.bucket)", env), releaseWriter: writer };
         return { d, store };
     };
 

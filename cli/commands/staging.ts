@@ -14,20 +14,35 @@ const STACK_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const STACK_NAME_MAX = 24;
 const RELEASE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** The hash suffix of a release id that is not a stack name already: `-h` and 8 base-36 characters. */
+const HASH_SUFFIX = /-h[0-9a-z]{8}$/;
+
+/** What `paved staging create --help` says about stack names. */
+export const STAGING_NAMES_HELP = `
+Stack names:
+  A release id that is already a short stack name (lowercase letters, digits and single hyphens,
+  at most 16 characters) names the stack as it is: 2026-11-3 -> staging-2026-11-3. Any other id
+  keeps a readable head and gets a hash of the exact id: 2026.11.3 -> staging-2026-1-h<hash>.
+  Distinct release ids never share a stack.`;
+
 /**
- * The ephemeral stack of a release: `staging-<slug>`, at most 24 characters. A slug that does not
- * fit (release ids such as `20261126114808-abc1234` are 22) keeps its head and gets a hash of the
- * whole release id, so two releases never share a stack.
+ * The ephemeral stack of a release, at most 24 characters. The readable `staging-<id>` only when
+ * that is lossless (the id is already a short stack-name slug, and not one that looks hashed);
+ * otherwise `staging-<head>-h<hash of the exact id>`, so `2026.11.3` and `2026-11-3` never share
+ * a stack. The two forms cannot collide: hashed names end in `-h` + 8 base-36 characters, and
+ * readable ones never do.
  */
 export function stagingStackName(release: string): string {
     if (!RELEASE.test(release)) {
         throw new PavedError(`release ${JSON.stringify(release)}: must be a release id such as "20261126114808-abc1234" or "2026.11.3" (letters, digits, . _ -; at most 64)`);
     }
-    const slug = release.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
     const room = STACK_NAME_MAX - STACK_PREFIX.length;
-    if (slug.length <= room) return `${STACK_PREFIX}${slug}`;
-    const hash = crypto.createHash("sha256").update(release).digest("hex").slice(0, 6);
-    return `${STACK_PREFIX}${slug.slice(0, room - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+    if (release.length <= room && STACK_NAME.test(`${STACK_PREFIX}${release}`) && !HASH_SUFFIX.test(release)) return `${STACK_PREFIX}${release}`;
+    const slug = release.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    const hash = BigInt(`0x${crypto.createHash("sha256").update(release).digest("hex").slice(0, 10)}`).toString(36).padStart(8, "0");
+    // The id starts with a letter or digit, so the head is never empty.
+    const head = slug.slice(0, room - "-h".length - hash.length).replace(/-+$/, "");
+    return `${STACK_PREFIX}${head}-h${hash}`;
 }
 
 /** Accepts either a stack name (`staging-r42`) or the release id it was created for. */
@@ -220,7 +235,8 @@ export function registerStagingCommands(program: Command, context: () => Command
     staging
         .command("create")
         .description("create and deploy staging-<release>: the base stack's config, kind ephemeral, the base's network")
-        .argument("<release-id>", 'release to stand up, e.g. "20261126114808-abc1234"')
+        .argument("<release-id>", 'release to stand up, e.g. "2026.11.3" or "20261126114808-abc1234"')
+        .addHelpText("after", STAGING_NAMES_HELP)
         .option("--ttl-hours <hours>", "hours until `paved staging gc` may destroy it", (v) => Number(v), 72)
         .option("--base <stack>", "stack to copy the config from and borrow the network of", "staging")
         .action(async (release: string, opts: { ttlHours: number; base: string }) => {
@@ -229,7 +245,7 @@ export function registerStagingCommands(program: Command, context: () => Command
     staging
         .command("destroy")
         .description("destroy and remove one ephemeral stack (refuses any other stack)")
-        .argument("<id>", "the release id, or the stack name staging-<slug>")
+        .argument("<id>", "the release id, or the stack name (see `paved staging create --help`)")
         .action(async (id: string) => {
             await destroyStaging(id, context());
         });

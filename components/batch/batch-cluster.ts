@@ -166,7 +166,8 @@ export class BatchCluster extends pulumi.ComponentResource implements ClusterRef
 
         const role = new aws.iam.Role(
             `${name}-instance`,
-            { assumeRolePolicy: JSON.stringify(assumeRolePolicy("ec2.amazonaws.com")), description: `ECS agent on ${physical} instances`, tags },
+            // EC2 sets no aws:SourceAccount when an instance assumes its role: the trust has no condition to add.
+            { assumeRolePolicy: loc.apply((l) => JSON.stringify(assumeRolePolicy("ec2.amazonaws.com", l.accountId))), description: `ECS agent on ${physical} instances`, tags },
             { parent: this },
         );
         new aws.iam.RolePolicy(

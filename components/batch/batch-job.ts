@@ -233,7 +233,8 @@ export class BatchJob extends pulumi.ComponentResource {
             dlq = new aws.sqs.Queue(
                 `${name}-dlq`,
                 { name: resourceNames.jobDeadLetterQueue(j.namePrefix, j.job), sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600, tags },
-                { parent: this },
+                // Prod keeps its queues (and the messages in them) through a `pulumi destroy`.
+                { parent: this, protect: args.protect ?? false },
             );
             queue = new aws.sqs.Queue(
                 `${name}-queue`,
@@ -246,12 +247,12 @@ export class BatchJob extends pulumi.ComponentResource {
                     redrivePolicy: dlq.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: j.queue!.maxReceiveCount })),
                     tags,
                 },
-                { parent: this },
+                { parent: this, protect: args.protect ?? false },
             );
         }
 
         const taskStatements: pulumi.Output<PolicyStatement[]> = queue
-            ? pulumi.all([queue.arn, loc, cluster.clusterName]).apply(([arn, l, c]) => [...queueConsumerStatements(arn, l, c), ...j.taskPolicyStatements])
+            ? pulumi.all([queue.arn, loc, cluster.clusterName]).apply(([arn, l, c]) => [...queueConsumerStatements(arn, l, c, family), ...j.taskPolicyStatements])
             : pulumi.output(j.taskPolicyStatements);
         if (queue || j.taskPolicyStatements.length > 0) {
             new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: taskStatements.apply((s) => JSON.stringify(policy(s))) }, { parent: this });
@@ -291,7 +292,8 @@ export class BatchJob extends pulumi.ComponentResource {
             const machineRole = new aws.iam.Role(
                 `${name}-sfn`,
                 {
-                    assumeRolePolicy: loc.apply((l) => JSON.stringify(assumeRolePolicy("states.amazonaws.com", l.accountId))),
+                    // Step Functions assumes it for this state machine only.
+                    assumeRolePolicy: loc.apply((l) => JSON.stringify(assumeRolePolicy("states.amazonaws.com", l.accountId, `arn:${l.partition}:states:${l.region}:${l.accountId}:stateMachine:${machineName}`))),
                     description: `State machine of job ${j.job}`,
                     tags,
                 },
@@ -341,7 +343,8 @@ export class BatchJob extends pulumi.ComponentResource {
             const schedulerRole = new aws.iam.Role(
                 `${name}-scheduler`,
                 {
-                    assumeRolePolicy: loc.apply((l) => JSON.stringify(assumeRolePolicy("scheduler.amazonaws.com", l.accountId))),
+                    // Scheduler sets aws:SourceArn to the schedule group (the job's schedule is in the default group).
+                    assumeRolePolicy: loc.apply((l) => JSON.stringify(assumeRolePolicy("scheduler.amazonaws.com", l.accountId, `arn:${l.partition}:scheduler:${l.region}:${l.accountId}:schedule-group/default`))),
                     description: `Schedule of job ${j.job}`,
                     tags,
                 },

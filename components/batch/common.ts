@@ -40,7 +40,10 @@ export interface TaskArgs {
     command?: string[];
     /** Plain environment variables. */
     environment?: Record<string, string>;
-    /** Environment variables read from SSM Parameter Store or Secrets Manager, by ARN. */
+    /**
+     * Environment variables read from SSM Parameter Store (a parameter name such as "/prod/db/url",
+     * or its ARN) or Secrets Manager (a secret's ARN). Exactly one each: wildcards are refused.
+     */
     secrets?: Record<string, string>;
     /** Customer-managed KMS keys the secrets are encrypted with. AWS-managed keys need nothing. */
     secretKmsKeyArns?: string[];
@@ -68,7 +71,8 @@ export interface TaskArgs {
      */
     namePrefix?: string;
     /**
-     * Protect the log groups from deletion (prod keeps its logs through a `pulumi destroy`).
+     * Protect stateful children from deletion: log groups, and a queue job's queue and dead-letter
+     * queue (prod keeps its logs and messages through a `pulumi destroy`).
      * @default false
      */
     protect?: boolean;
@@ -93,6 +97,13 @@ export function capacityProviderStrategy(capacity: Capacity, ec2ProviderName: st
 export { awsLocation } from "../aws-location";
 
 export const ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com";
+
+/**
+ * Tag every Paved task definition carries with its own family, and every task inherits from it
+ * (tags propagate from the task definition): IAM conditions on it let a role act on one
+ * workload's tasks only, even on a cluster shared by several environments.
+ */
+export const TASK_FAMILY_TAG = "paved:task-family";
 
 export { logRetentionViolation } from "../validation";
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Capacity } from "../config/schema";
 import { defaultNamePrefix } from "../naming";
+import { PavedError, show } from "../errors";
 import { resourceNames } from "../resource-names";
 import { appPathViolation } from "../validation";
 import { taskDefinition, taskIdentity } from "./task-identity";
@@ -19,7 +20,10 @@ export interface ContainerServiceRouting {
 }
 
 export interface ContainerServiceArgs extends TaskArgs {
-    /** Container image. A new image is a new task definition revision, rolled out by ECS. */
+    /**
+     * Container image. A new image is a new task definition revision, rolled out by ECS. With
+     * `imageManagedExternally`, the image the service starts from.
+     */
     image: pulumi.Input<string>;
     /**
      * Port the container listens on.
@@ -52,8 +56,11 @@ export interface ContainerServiceArgs extends TaskArgs {
     /** @default "fargate" */
     capacity?: Capacity;
     /**
-     * Rollouts of new images belong to `paved deploy-service` (like an app's release pointer):
-     * Pulumi creates the service with `image` and never moves it back to that image afterwards.
+     * Rollouts own which image runs, Pulumi owns everything else. The image lives in an SSM
+     * parameter (`resourceNames.appServiceImageParameter`) that `paved deploy-service` writes;
+     * Pulumi creates it with `image` and never writes it again (`ignoreChanges` on its value),
+     * and every `up` reads it, so the task definition Pulumi registers carries today's settings
+     * and the deployed image. The image must stay in `image`'s repository.
      * @default false
      */
     imageManagedExternally?: boolean;
@@ -151,6 +158,10 @@ export class ContainerService extends pulumi.ComponentResource {
     public readonly logGroupName: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly taskRoleArn: pulumi.Output<string>;
+    /** The image the task definition runs: the deployed one when rollouts own it. */
+    public readonly image: pulumi.Output<string>;
+    /** With `imageManagedExternally`: the SSM parameter holding the deployed image. */
+    public readonly imageParameterName?: pulumi.Output<string>;
 
     constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:batch:ContainerService", name, {}, opts);
@@ -160,11 +171,25 @@ export class ContainerService extends pulumi.ComponentResource {
         const cluster = args.cluster;
         const lb = args.loadBalancer;
 
+        let image: pulumi.Output<string> = pulumi.output(args.image);
+        if (args.imageManagedExternally) {
+            const parameterName = resourceNames.appServiceImageParameter(s.namePrefix, s.app);
+            const parameter = new aws.ssm.Parameter(
+                `${name}-image`,
+                // An image reference is no secret: `insecureValue` keeps it readable in the state.
+                { name: parameterName, type: "String", insecureValue: args.image, description: `Image service ${s.app} runs; written by paved deploy-service`, tags },
+                // The rollout owns the value: Pulumi writes it once, when it creates the parameter.
+                { parent: this, ignoreChanges: ["insecureValue", "value"] },
+            );
+            image = deployedImage(this, s.app, parameterName, args.image);
+            this.imageParameterName = parameter.name;
+        }
+
         const identity = taskIdentity(this, name, {
             what: `service ${s.app}`,
             logGroupName: resourceNames.appServiceLogGroup(s.namePrefix, s.app),
             logRetentionDays: s.logRetentionDays,
-            image: args.image,
+            image,
             secretArns: Object.values(s.secrets),
             secretKmsKeyArns: args.secretKmsKeyArns,
             location: loc,
@@ -183,7 +208,7 @@ export class ContainerService extends pulumi.ComponentResource {
             memory: s.memory,
             identity,
             location: loc,
-            image: args.image,
+            image,
             environment: s.environment,
             container: {
                 name: s.app,
@@ -247,8 +272,9 @@ export class ContainerService extends pulumi.ComponentResource {
                 tags,
             },
             // The target group must be attached to the load balancer (through the rule) first;
-            // autoscaling owns the running count after creation.
-            { parent: this, dependsOn: [rule], ignoreChanges: args.imageManagedExternally ? ["desiredCount", "taskDefinition"] : ["desiredCount"] },
+            // autoscaling owns the running count after creation. The task definition is never
+            // ignored: it carries the deployed image, so an `up` rolls out config, not old images.
+            { parent: this, dependsOn: [rule], ignoreChanges: ["desiredCount"] },
         );
 
         const target = new aws.appautoscaling.Target(
@@ -290,6 +316,7 @@ export class ContainerService extends pulumi.ComponentResource {
         this.logGroupName = logGroup.name;
         this.securityGroupId = sg.id;
         this.taskRoleArn = taskRole.arn;
+        this.image = image;
         this.registerOutputs({
             clusterName: this.clusterName,
             serviceName: this.serviceName,
@@ -300,6 +327,39 @@ export class ContainerService extends pulumi.ComponentResource {
             logGroupName: this.logGroupName,
             securityGroupId: this.securityGroupId,
             taskRoleArn: this.taskRoleArn,
+            image: this.image,
+            imageParameterName: this.imageParameterName,
         });
     }
+}
+
+/** `image` without its tag or digest: `<registry>/<repository>`. */
+export function imageRepository(image: string): string {
+    const withoutDigest = image.split("@")[0];
+    const slash = withoutDigest.lastIndexOf("/");
+    const colon = withoutDigest.lastIndexOf(":");
+    return colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+
+/**
+ * The image in SSM parameter `parameterName`, read when the program runs, or `initial` while the
+ * parameter does not exist yet. A by-path lookup answers an empty list for a missing parameter,
+ * where a by-name lookup would fail the whole program. The value must be an image of `initial`'s
+ * repository: the execution role may pull from that repository only.
+ */
+export function deployedImage(parent: pulumi.Resource, app: string, parameterName: string, initial: pulumi.Input<string>): pulumi.Output<string> {
+    const path = parameterName.slice(0, parameterName.lastIndexOf("/"));
+    const found = aws.ssm.getParametersByPathOutput({ path, recursive: false }, { parent });
+    return pulumi.all([found, initial]).apply(([f, first]) => {
+        const i = (f.names ?? []).indexOf(parameterName);
+        const value = i >= 0 ? f.values[i] : undefined;
+        if (value === undefined) return first;
+        const repository = imageRepository(first);
+        if (!value.startsWith(`${repository}:`) && !value.startsWith(`${repository}@sha256:`)) {
+            throw new PavedError(
+                `ContainerService "${app}": SSM parameter ${parameterName} holds ${show(value)}, not an image of ${repository}; deploy one with \`paved deploy-service\` (it writes the parameter)`,
+            );
+        }
+        return value;
+    });
 }

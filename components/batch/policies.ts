@@ -1,5 +1,8 @@
 import type { AwsLocation } from "../aws-location";
-import { ECS_TASKS_SERVICE } from "./common";
+import { serviceTrustPolicy } from "../trust-policy";
+import { isSecretsManagerArn, isSsmParameterArn, secretReferenceArn, secretReferenceViolation } from "../validation";
+import { ECS_TASKS_SERVICE, TASK_FAMILY_TAG } from "./common";
+
 /**
  * IAM policy documents of the batch components, as pure functions of ARNs, so tests can simulate
  * exactly what a role may do (test/batch/iam.test.ts) without deploying anything.
@@ -23,12 +26,20 @@ export function policy(statements: PolicyStatement[]): PolicyDocument {
     return { Version: "2012-10-17", Statement: statements };
 }
 
-/** A trust policy letting one AWS service assume the role. */
-export function assumeRolePolicy(service: string, sourceAccount?: string): PolicyDocument {
-    const statement: Record<string, unknown> = { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" };
-    // Confused-deputy guard: only this account's resources of that service may assume the role.
-    if (sourceAccount) statement.Condition = { StringEquals: { "aws:SourceAccount": sourceAccount } };
-    return { Version: "2012-10-17", Statement: [statement as unknown as PolicyStatement] };
+/**
+ * A trust policy letting one AWS service assume the role for this account only (and, with
+ * `sourceArn`, only for that resource): `serviceTrustPolicy`, typed for the batch policies.
+ */
+export function assumeRolePolicy(service: string, sourceAccount: string, sourceArn?: string): PolicyDocument {
+    return serviceTrustPolicy(service, sourceAccount, sourceArn) as unknown as PolicyDocument;
+}
+
+/**
+ * The `aws:SourceArn` ECS sets when it assumes a task's roles: any ECS resource of this account
+ * and region (the task is not known before it starts).
+ */
+export function ecsSourceArn(loc: AwsLocation): string {
+    return `arn:${loc.partition}:ecs:${loc.region}:${loc.accountId}:*`;
 }
 
 /**
@@ -88,24 +99,16 @@ export function secretPolicyArn(valueFrom: string): string {
     return /-[A-Za-z0-9]{6}$/.test(arn) ? arn : `${arn}-??????`;
 }
 
-export function isSecretsManagerArn(arn: string): boolean {
-    return /^arn:[a-z-]+:secretsmanager:/.test(arn);
-}
-
-export function isSsmParameterArn(arn: string): boolean {
-    return /^arn:[a-z-]+:ssm:[a-z0-9-]+:\d{12}:parameter\//.test(arn);
-}
-
-/** Why `valueFrom` cannot name a container secret, or undefined. */
+/** Why `valueFrom` cannot name a container secret, or undefined (see `secretReferenceViolation`). */
 export function secretArnViolation(valueFrom: string): string | undefined {
-    return isSsmParameterArn(valueFrom) || isSecretsManagerArn(valueFrom) ? undefined : "must be the ARN of an SSM parameter or a Secrets Manager secret";
+    return secretReferenceViolation(valueFrom);
 }
 
 export interface ExecutionRoleInputs {
     loc: AwsLocation;
     logGroupName: string;
     image: string;
-    /** `valueFrom` of every secret of the task: SSM parameter or Secrets Manager ARNs. */
+    /** `valueFrom` of every secret of the task: SSM parameter names or ARNs, Secrets Manager ARNs. */
     secretArns: string[];
     /** Customer-managed KMS keys those secrets are encrypted with (AWS-managed keys need none). */
     secretKmsKeyArns?: string[];
@@ -129,8 +132,9 @@ export function executionRolePolicy(inp: ExecutionRoleInputs): PolicyDocument {
             },
         );
     }
-    const parameters = inp.secretArns.filter(isSsmParameterArn);
-    const secrets = inp.secretArns.filter(isSecretsManagerArn).map(secretPolicyArn);
+    const refs = inp.secretArns.map((ref) => secretReferenceArn(ref, loc));
+    const parameters = refs.filter(isSsmParameterArn);
+    const secrets = refs.filter(isSecretsManagerArn).map(secretPolicyArn);
     if (parameters.length > 0) statements.push({ Sid: "Parameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: unique(parameters) });
     if (secrets.length > 0) statements.push({ Sid: "Secrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: unique(secrets) });
     if (inp.secretKmsKeyArns && inp.secretKmsKeyArns.length > 0) {
@@ -147,11 +151,13 @@ export function executionRolePolicy(inp: ExecutionRoleInputs): PolicyDocument {
 }
 
 /**
- * A queue worker's task role: consume its own queue, and protect its own task from scale-in while
+ * A queue worker's task role: consume its own queue, and protect its own tasks from scale-in while
  * it works on a message (the ECS agent's task-protection endpoint calls these APIs with the task
- * role), so shrinking the worker count never stops a busy worker.
+ * role), so shrinking the worker count never stops a busy worker. Protection is limited to tasks
+ * of its own task family: they carry the family's `paved:task-family` tag, propagated from the
+ * task definition.
  */
-export function queueConsumerStatements(queueArn: string, loc: AwsLocation, clusterName: string): PolicyStatement[] {
+export function queueConsumerStatements(queueArn: string, loc: AwsLocation, clusterName: string, taskDefinitionFamily: string): PolicyStatement[] {
     return [
         {
             Sid: "ConsumeOwnQueue",
@@ -164,6 +170,7 @@ export function queueConsumerStatements(queueArn: string, loc: AwsLocation, clus
             Effect: "Allow",
             Action: ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"],
             Resource: `arn:${loc.partition}:ecs:${loc.region}:${loc.accountId}:task/${clusterName}/*`,
+            Condition: { StringEquals: { [`aws:ResourceTag/${TASK_FAMILY_TAG}`]: taskDefinitionFamily } },
         },
     ];
 }
@@ -193,7 +200,14 @@ export function stateMachineRolePolicy(inp: StateMachineRoleInputs): PolicyDocum
             Resource: `${ecs}:task-definition/${inp.taskDefinitionFamily}:*`,
             Condition: { ArnEquals: { "ecs:cluster": cluster } },
         },
-        { Sid: "WatchJobTask", Effect: "Allow", Action: ["ecs:StopTask", "ecs:DescribeTasks"], Resource: `${ecs}:task/${inp.clusterName}/*` },
+        {
+            // Only this job's tasks: they carry its family's tag (RunTask propagates the task definition's tags).
+            Sid: "WatchJobTask",
+            Effect: "Allow",
+            Action: ["ecs:StopTask", "ecs:DescribeTasks"],
+            Resource: `${ecs}:task/${inp.clusterName}/*`,
+            Condition: { StringEquals: { [`aws:ResourceTag/${TASK_FAMILY_TAG}`]: inp.taskDefinitionFamily } },
+        },
         {
             Sid: "PassJobRoles",
             Effect: "Allow",

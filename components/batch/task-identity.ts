@@ -2,8 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsLocation } from "../aws-location";
 import type { Capacity } from "../config/schema";
-import { ECS_TASKS_SERVICE } from "./common";
-import { assumeRolePolicy, executionRolePolicy } from "./policies";
+import { secretReferenceArn } from "../validation";
+import { ECS_TASKS_SERVICE, TASK_FAMILY_TAG } from "./common";
+import { assumeRolePolicy, ecsSourceArn, executionRolePolicy } from "./policies";
 
 export interface TaskIdentityArgs {
     /** What the roles serve, for their descriptions: `job nightly` or `service catalog`. */
@@ -27,14 +28,16 @@ export interface TaskIdentity {
 /**
  * What every ECS task of Paved's gets for itself, as children of `parent`: a log group with
  * retention, an execution role that pulls its image, writes that log group and reads exactly its
- * own secrets, and an empty task role for the component to grant to.
+ * own secrets, and an empty task role for the component to grant to. Both roles trust ECS for this
+ * account only; the task role (which ECS documents `aws:SourceArn` for) only for ECS resources of
+ * this account and region.
  */
 export function taskIdentity(parent: pulumi.Resource, name: string, args: TaskIdentityArgs): TaskIdentity {
     const tags = args.tags;
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: args.logGroupName, retentionInDays: args.logRetentionDays, tags }, { parent, protect: args.protect });
     const executionRole = new aws.iam.Role(
         `${name}-execution`,
-        { assumeRolePolicy: JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE)), description: `ECS execution role of ${args.what}`, tags },
+        { assumeRolePolicy: args.location.apply((l) => JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE, l.accountId))), description: `ECS execution role of ${args.what}`, tags },
         { parent },
     );
     new aws.iam.RolePolicy(
@@ -49,7 +52,7 @@ export function taskIdentity(parent: pulumi.Resource, name: string, args: TaskId
     );
     const taskRole = new aws.iam.Role(
         `${name}-task`,
-        { assumeRolePolicy: JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE)), description: `Task role of ${args.what}`, tags },
+        { assumeRolePolicy: args.location.apply((l) => JSON.stringify(assumeRolePolicy(ECS_TASKS_SERVICE, l.accountId, ecsSourceArn(l)))), description: `Task role of ${args.what}`, tags },
         { parent },
     );
     return { logGroup, executionRole, taskRole };
@@ -60,7 +63,10 @@ export interface ContainerDefinitionInputs {
     image: string;
     command?: string[];
     environment: Record<string, string>;
+    /** By name: an SSM parameter ARN or name, or a Secrets Manager ARN (names become ARNs with `location`). */
     secrets: Record<string, string>;
+    /** Partition and account that parameter names are resolved in (the task's region is `region`). */
+    location?: { partition: string; accountId: string };
     logGroupName: string;
     region: string;
     streamPrefix: string;
@@ -84,7 +90,10 @@ export function containerDefinition(c: ContainerDefinitionInputs): Record<string
         ...(c.hardLimits ? { cpu: c.hardLimits.cpu, memory: c.hardLimits.memory } : {}),
         ...(c.portMappings ? { portMappings: c.portMappings } : {}),
         environment: sorted(c.environment).map((name) => ({ name, value: c.environment[name] })),
-        secrets: sorted(c.secrets).map((name) => ({ name, valueFrom: c.secrets[name] })),
+        secrets: sorted(c.secrets).map((name) => ({
+            name,
+            valueFrom: c.location ? secretReferenceArn(c.secrets[name], { ...c.location, region: c.region }) : c.secrets[name],
+        })),
         readonlyRootFilesystem: c.readonlyRootFilesystem,
         privileged: false,
         mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],
@@ -108,11 +117,14 @@ export interface TaskDefinitionInputs {
     location: pulumi.Output<AwsLocation>;
     image: pulumi.Input<string>;
     environment: pulumi.Input<Record<string, string>>;
-    container: Omit<ContainerDefinitionInputs, "image" | "environment" | "logGroupName" | "region" | "hardLimits">;
+    container: Omit<ContainerDefinitionInputs, "image" | "environment" | "logGroupName" | "region" | "hardLimits" | "location">;
     tags: Record<string, string>;
 }
 
-/** The one-container awsvpc task definition of a job or service, as `${name}-task` under `parent`. */
+/**
+ * The one-container awsvpc task definition of a job or service, as `${name}-task` under `parent`,
+ * tagged with its family (`TASK_FAMILY_TAG`), which its tasks inherit.
+ */
 export function taskDefinition(parent: pulumi.Resource, name: string, t: TaskDefinitionInputs): aws.ecs.TaskDefinition {
     const fargate = t.capacity !== "ec2";
     return new aws.ecs.TaskDefinition(
@@ -133,11 +145,12 @@ export function taskDefinition(parent: pulumi.Resource, name: string, t: TaskDef
                         environment,
                         logGroupName: group,
                         region: loc.region,
+                        location: loc,
                         hardLimits: fargate ? undefined : { cpu: t.cpu, memory: t.memory },
                     }),
                 ]),
             ),
-            tags: t.tags,
+            tags: { ...t.tags, [TASK_FAMILY_TAG]: t.family },
         },
         { parent },
     );

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
-import { ec2SizeViolation, fargateSizeViolation, pathsOverlap } from "../validation";
+import { ec2SizeViolation, fargateSizeViolation, pathsOverlap, servicePathViolation } from "../validation";
 import {
     AppConfig,
     BuildImageConfig,
@@ -14,6 +14,7 @@ import {
     EphemeralConfig,
     ExistingNetworkConfig,
     JobConfig,
+    ServicesConfig,
     SiteConfig,
     TagsConfig,
     appSchema,
@@ -50,6 +51,8 @@ export interface PavedConfig {
     buildImage: BuildImageConfig;
     tags: TagsConfig;
     ephemeral?: EphemeralConfig;
+    /** How the site reaches the apps' container services. */
+    services: ServicesConfig;
     /** Prod protects stateful resources (bucket, repositories, log groups) from deletion. */
     protect: boolean;
 }
@@ -167,6 +170,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     const tags = read("tags", configKeys.tags);
     const ephemeral = read("ephemeral", configKeys.ephemeral);
     const buildImage = read("buildImage", configKeys.buildImage);
+    const services = read("services", configKeys.services);
 
     // Apps and jobs come from the shared catalog file, then this stack's own lists; overrides
     // and exclusions apply by name. Each entry keeps where it came from for error messages.
@@ -205,6 +209,8 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     checkUnique(parsedJobs, "job", problems);
     checkAppPaths(parsedApps, problems);
     checkServiceSizes(parsedApps, problems);
+    checkServicePaths(parsedApps, problems);
+    if (services) checkServicesOrigin(services, parsedApps, typeof region === "string" ? region : undefined, problems);
     if (cluster) checkJobSizes(parsedJobs, cluster, problems);
     if (cluster) checkCluster(cluster, problems);
 
@@ -226,7 +232,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         problems.push({ path: site.domain ? "paved:site.certificateArn" : "paved:site.domain", value: undefined, message: "a custom domain needs both domain and certificateArn" });
     }
 
-    if (problems.length > 0 || !kind || !network || !site || !cluster || !tags || typeof region !== "string") {
+    if (problems.length > 0 || !kind || !network || !site || !cluster || !tags || !services || typeof region !== "string") {
         throw new ConfigError(problems, `the config of stack "${input.stack}"`);
     }
     const prod = kind === "prod";
@@ -255,6 +261,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         buildImage: buildImage ?? defaultBuildImage(appConfigs),
         tags,
         ephemeral,
+        services,
         protect: prod,
     };
 }
@@ -342,6 +349,44 @@ function checkServiceSizes(apps: Parsed<AppConfig>[], problems: Problem[]): void
             const field = /^Fargate cpu must/.test(problem) ? "cpu" : "memory";
             problems.push({ path: `${where}.container.service.${field}`, value: { cpu: service.cpu, memory: service.memory }, message: `app "${value.name}": ${problem}` });
         }
+    }
+}
+
+/** A service's site path is its app's path or under it, and no other app's. */
+function checkServicePaths(apps: Parsed<AppConfig>[], problems: Problem[]): void {
+    const paths = apps.map((a) => a.value?.path).filter((p): p is string => typeof p === "string");
+    for (const { value, where } of apps) {
+        const service = value?.container?.service;
+        if (!service) continue;
+        const path = service.path ?? value.path;
+        const problem = servicePathViolation(path, value.path, paths.filter((p) => p !== value.path));
+        if (problem) problems.push({ path: `${where}.container.service.path`, value: service.path, message: `app "${value.name}" (path ${value.path}): the service path ${path} ${problem}` });
+    }
+}
+
+/**
+ * Services are reached over HTTPS: a certificate in the stack's region and the name it covers,
+ * unless the environment opts out with `insecureHttpOrigin`.
+ */
+function checkServicesOrigin(services: ServicesConfig, apps: Parsed<AppConfig>[], region: string | undefined, problems: Problem[]): void {
+    const withService = apps.filter((a) => a.value?.container?.service).map((a) => a.value!.name);
+    if (services.insecureHttpOrigin) {
+        if (services.certificateArn) problems.push({ path: "paved:services.insecureHttpOrigin", value: true, message: "and paved:services.certificateArn exclude each other; remove the opt-out to serve HTTPS" });
+        return;
+    }
+    if (services.certificateArn && region) {
+        const certRegion = services.certificateArn.split(":")[3];
+        if (certRegion !== region) {
+            problems.push({ path: "paved:services.certificateArn", value: services.certificateArn, message: `is in ${certRegion}; the load balancer is in ${region} (aws:region) and takes certificates from its own region only` });
+        }
+    }
+    if (withService.length === 0) return;
+    const who = `${withService.length === 1 ? "app" : "apps"} ${withService.join(", ")} run${withService.length === 1 ? "s a container service" : " container services"} the site reaches over HTTPS`;
+    if (!services.certificateArn) {
+        problems.push({ path: "paved:services.certificateArn", value: undefined, message: `${who}: set an ACM certificate in ${region ?? "the stack's region"} covering paved:services.originDomain (or opt out with paved:services.insecureHttpOrigin: true)` });
+    }
+    if (!services.originDomain) {
+        problems.push({ path: "paved:services.originDomain", value: undefined, message: `${who}: set the name paved:services.certificateArn covers, e.g. "services.shop.example.com" (CloudFront connects as that name; no DNS record needed)` });
     }
 }
 

@@ -11,6 +11,7 @@ import {
     repositoryViolation,
     resourceNameViolation,
     scheduleExpressionViolation,
+    secretReferenceViolation,
     timeZoneViolation,
 } from "../validation";
 
@@ -133,6 +134,12 @@ export const appServiceSchema = z.strictObject({
      * release pointer of assets), so `pulumi up` never rolls a service back to this tag.
      */
     initialImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, "must be a Docker image tag").default("bootstrap"),
+    /**
+     * Where the site routes requests to the service: the app's path (the default) or a path under
+     * it, e.g. "/checkout/api". Everything else of the app stays on S3. The root app's service
+     * needs a sub-path no other app uses.
+     */
+    path: z.string().superRefine(rule(appPathViolation)).optional(),
 });
 
 export const appContainerSchema = z.strictObject({
@@ -178,12 +185,8 @@ export const queueSchema = z.strictObject({
     maxReceiveCount: z.number().int().min(1).max(1000).default(5),
 });
 
-const secretArn = z
-    .string()
-    .regex(
-        /^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter\/.+|secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$/,
-        "must be the ARN of an SSM parameter or a Secrets Manager secret",
-    );
+/** One SSM parameter (name or ARN) or one Secrets Manager secret (ARN); never a wildcard. */
+const secretReference = z.string().superRefine(rule(secretReferenceViolation));
 
 export const jobSchema = z.strictObject({
     name: nameField,
@@ -193,7 +196,7 @@ export const jobSchema = z.strictObject({
     image: z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/reports:1.4.2"'),
     command: z.array(z.string()).optional(),
     environment: plainEnvironment("job").default({}),
-    secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names are environment variable names"), secretArn).default({}),
+    secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names are environment variable names"), secretReference).default({}),
     /** CPU units (1024 = 1 vCPU): a hard limit. */
     cpu: z.number().int().positive().default(512),
     /** Memory in MiB: a hard limit; the container is killed past it. */
@@ -255,6 +258,35 @@ export const ephemeralSchema = z.strictObject({
     expiresAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as "2026-12-01T00:00:00Z"' }),
 });
 
+/**
+ * How the site reaches the apps' container services: CloudFront's VPC origin connects to the
+ * internal load balancer over HTTPS, checking its certificate against `originDomain`.
+ */
+export const servicesSchema = z.strictObject({
+    /**
+     * ACM certificate of the services' load balancer, in the stack's region (aws:region), covering
+     * `originDomain`. It must be publicly trusted (an ACM public certificate): CloudFront refuses others.
+     */
+    certificateArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>"')
+        .optional(),
+    /**
+     * The name CloudFront connects to the load balancer as (TLS SNI, certificate check, Host
+     * header), e.g. "services.shop.example.com". The VPC origin reaches the load balancer by its
+     * ARN, so the name needs no DNS record; the certificate must cover it.
+     */
+    originDomain: z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name such as "services.shop.example.com"')
+        .optional(),
+    /**
+     * Opt-out, insecure: CloudFront talks plain HTTP to the load balancer (inside the VPC) and
+     * no certificate is needed. Fails the policy pack's ELB.1 and CloudFront.9 checks.
+     */
+    insecureHttpOrigin: z.boolean().default(false),
+});
+
 /** Every `paved:` key a stack config may set, and its schema. */
 export const configKeys = {
     kind: z.enum(ENVIRONMENT_KINDS),
@@ -269,6 +301,7 @@ export const configKeys = {
     buildImage: buildImageSchema.optional(),
     tags: tagsSchema.default(() => tagsSchema.parse({})),
     ephemeral: ephemeralSchema.optional(),
+    services: servicesSchema.default(() => servicesSchema.parse({})),
 };
 
 export type AppConfig = z.output<typeof appSchema>;
@@ -286,3 +319,4 @@ export type ClusterConfig = z.output<typeof clusterSchema>;
 export type BuildImageConfig = z.output<typeof buildImageSchema>;
 export type TagsConfig = z.output<typeof tagsSchema>;
 export type EphemeralConfig = z.output<typeof ephemeralSchema>;
+export type ServicesConfig = z.output<typeof servicesSchema>;

@@ -4,12 +4,12 @@ import { BatchCluster, BatchClusterArgs, normalizeBatchClusterArgs } from "../ba
 import { BatchJob, BatchJobArgs, normalizeBatchJobArgs } from "../batch/batch-job";
 import type { ClusterRef } from "../batch/common";
 import { ContainerService, ContainerServiceArgs, normalizeContainerServiceArgs } from "../batch/container-service";
-import { ServiceLoadBalancer } from "../batch/service-load-balancer";
+import { ServiceLoadBalancer, ServiceLoadBalancerArgs } from "../batch/service-load-balancer";
 import { AppConfig, EnvironmentKind, PavedConfig } from "../config";
 import { PavedError } from "../errors";
 import { BuildImage, BuildImageArgs, normalizeBuildImageArgs } from "../frontend/build-image";
 import { BuildImageReference, FrontendApp, FrontendAppArgs, normalizeFrontendAppArgs } from "../frontend/frontend-app";
-import { SiteHost, SiteHostArgs, normalizeSiteHostArgs } from "../frontend/site-host";
+import { SiteHost, SiteHostArgs, checkServicePaths, normalizeSiteHostArgs } from "../frontend/site-host";
 import { stableHash } from "../naming";
 import { Network, NetworkArgs } from "../network/network";
 import type { AppOutputs, EnvironmentOutputs, JobOutputs, ServiceOutputs } from "./outputs";
@@ -32,12 +32,16 @@ export const ENVIRONMENT_LOG_RETENTION_DAYS: Record<EnvironmentKind, number> = {
 export interface EnvironmentChildArgs {
     baseTags: Record<string, string>;
     network: NetworkArgs;
-    site: SiteHostArgs;
+    site: Omit<SiteHostArgs, "services">;
+    /** Site paths routed to the apps' services (the site gets them with the load balancer's VPC origin). */
+    servicePaths: string[];
     buildImage: BuildImageArgs;
     apps: Record<string, Omit<FrontendAppArgs, "site" | "buildImage">>;
     cluster: Omit<BatchClusterArgs, "vpcId" | "privateSubnetIds">;
     jobs: Record<string, Omit<BatchJobArgs, "cluster" | "image">>;
     services: Record<string, Omit<ContainerServiceArgs, "cluster" | "image" | "loadBalancer">>;
+    /** The services' load balancer, when the environment has services. */
+    loadBalancer?: Omit<ServiceLoadBalancerArgs, "vpcId" | "subnetIds">;
 }
 
 /** What an environment passes each child, derived from its config (pure: no resources). */
@@ -93,6 +97,7 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
         },
         jobs: {},
         services: {},
+        servicePaths: config.apps.filter((app) => app.container?.service).map(servicePath),
     };
     for (const app of config.apps) {
         out.apps[app.name] = {
@@ -118,11 +123,22 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
                 desiredCount: service.desiredCount,
                 maxCount: service.maxCount,
                 healthCheckPath: service.healthCheckPath,
-                routing: { pathPrefix: app.path, priority: servicePriority(app) },
+                routing: { pathPrefix: servicePath(app), priority: servicePriority(app) },
                 ...common,
                 tags: ownerTags("app", app),
             };
         }
+    }
+    if (Object.keys(out.services).length > 0) {
+        // Internal: the site reaches it through CloudFront's VPC origin, over HTTPS unless opted out.
+        const s = config.services;
+        out.loadBalancer = {
+            ...(s.insecureHttpOrigin ? { insecureHttp: true } : { certificateArn: s.certificateArn }),
+            cloudFront: { originDomainName: s.originDomain },
+            namePrefix: prefix,
+            protect,
+            tags: baseTags,
+        };
     }
     for (const job of config.jobs) {
         out.jobs[job.name] = {
@@ -159,6 +175,7 @@ export function preflight(name: string, config: PavedConfig, a: EnvironmentChild
     };
     const instanceTypes = config.cluster.instanceTypes;
     check(() => normalizeSiteHostArgs("site", a.site));
+    check(() => checkServicePaths("site", a.servicePaths));
     if (config.kind !== "ephemeral") {
         check(() => normalizeBuildImageArgs("build-image", a.buildImage));
         check(() => normalizeBatchClusterArgs("cluster", a.cluster));
@@ -184,6 +201,11 @@ interface BaseStack {
     publicSubnetIds: pulumi.Output<string[]>;
     cluster: ClusterRef;
     buildImage: BuildImageReference;
+}
+
+/** Where the site routes an app's service: its own `path`, else the app's. */
+export function servicePath(app: AppConfig): string {
+    return app.container?.service?.path ?? app.path;
 }
 
 /**
@@ -243,7 +265,13 @@ export class Environment extends pulumi.ComponentResource {
             ({ vpcId, privateSubnetIds, publicSubnetIds } = network);
         }
 
-        this.site = new SiteHost("site", a.site, child);
+        if (a.loadBalancer) {
+            // Before the site: the distribution routes the service paths to its VPC origin.
+            this.loadBalancer = new ServiceLoadBalancer("services-lb", { ...a.loadBalancer, vpcId, subnetIds: privateSubnetIds }, child);
+        }
+        const lb = this.loadBalancer;
+        const siteServices = lb?.vpcOriginId && lb.originDomainName ? { vpcOriginId: lb.vpcOriginId, originDomainName: lb.originDomainName, paths: a.servicePaths } : undefined;
+        this.site = new SiteHost("site", { ...a.site, services: siteServices }, child);
 
         let buildImage: BuildImageReference;
         if (base) {
@@ -269,17 +297,10 @@ export class Environment extends pulumi.ComponentResource {
             this.jobs[job.name] = new BatchJob(`job-${job.name}`, { ...a.jobs[job.name], cluster, image: job.image }, child);
         }
 
-        const services = Object.entries(a.services);
-        if (services.length > 0) {
-            // Internal: CloudFront serves the apps; the services answer inside the VPC.
-            this.loadBalancer = new ServiceLoadBalancer("services-lb", { vpcId, subnetIds: privateSubnetIds, protect: config.protect, tags: a.baseTags }, child);
-            for (const [app, args] of services) {
+        if (lb) {
+            for (const [app, args] of Object.entries(a.services)) {
                 const tag = config.apps.find((x) => x.name === app)!.container!.service!.initialImageTag;
-                this.services[app] = new ContainerService(
-                    `svc-${app}`,
-                    { ...args, cluster, image: pulumi.interpolate`${this.apps[app].repositoryUrl}:${tag}`, loadBalancer: this.loadBalancer },
-                    child,
-                );
+                this.services[app] = new ContainerService(`svc-${app}`, { ...args, cluster, image: pulumi.interpolate`${this.apps[app].repositoryUrl}:${tag}`, loadBalancer: lb }, child);
             }
         }
 
@@ -330,23 +351,34 @@ export class Environment extends pulumi.ComponentResource {
         }
         const jobs: Record<string, pulumi.Output<JobOutputs>> = {};
         for (const [name, job] of Object.entries(this.jobs)) {
+            const timeoutMinutes = config.jobs.find((j) => j.name === name)!.timeoutMinutes;
             jobs[name] = pulumi.all([job.runTask, job.logGroupName, job.stateMachineArn, job.queueUrl]).apply(([runTask, logGroup, stateMachineArn, queueUrl]) => ({
                 trigger: job.trigger,
                 run: `paved job run ${config.name} ${name}`,
                 runTask,
                 logGroup,
+                timeoutMinutes,
                 ...(stateMachineArn ? { stateMachineArn } : {}),
                 ...(queueUrl ? { queueUrl } : {}),
             }));
         }
         const services: Record<string, pulumi.Output<ServiceOutputs>> = {};
         for (const [name, svc] of Object.entries(this.services)) {
-            services[name] = pulumi.all([svc.clusterName, svc.serviceName, svc.taskDefinitionFamily, svc.containerName]).apply(([c, service, family, containerName]) => ({
-                cluster: c,
-                service,
-                taskDefinitionFamily: family,
-                containerName,
-            }));
+            const path = servicePath(config.apps.find((x) => x.name === name)!);
+            services[name] = pulumi
+                .all([svc.clusterName, svc.serviceName, svc.taskDefinitionFamily, svc.taskDefinitionArn, svc.containerName, svc.imageParameterName!, this.apps[name].repositoryUrl, svc.logGroupName, this.site.url])
+                .apply(([c, service, family, taskDefinitionArn, containerName, imageParameter, repositoryUrl, logGroup, site]) => ({
+                    cluster: c,
+                    service,
+                    taskDefinitionFamily: family,
+                    taskDefinitionArn,
+                    containerName,
+                    imageParameter,
+                    repositoryUrl,
+                    logGroup,
+                    path,
+                    url: `${site}${path}`,
+                }));
         }
         return pulumi
             .output({

@@ -33,6 +33,8 @@ export interface JobOutputs {
     run: string;
     runTask: RunTaskOutputs;
     logGroup: string;
+    /** Longest a run may take; `paved job run` stops the task after it. */
+    timeoutMinutes: number;
     /** Scheduled jobs: the state machine. */
     stateMachineArn?: string;
     /** Queue jobs: the queue. */
@@ -43,7 +45,21 @@ export interface ServiceOutputs {
     cluster: string;
     service: string;
     taskDefinitionFamily: string;
+    /**
+     * The task definition Pulumi registered (today's config with the deployed image):
+     * `paved deploy-service` registers its revisions from it, never from what runs.
+     */
+    taskDefinitionArn: string;
     containerName: string;
+    /** The SSM parameter holding the deployed image, which `paved deploy-service` writes. */
+    imageParameter: string;
+    /** The app's ECR repository: deployed tags are images of it. */
+    repositoryUrl: string;
+    logGroup: string;
+    /** The site path routed to the service, e.g. "/checkout/api". */
+    path: string;
+    /** The service's public URL through the site. */
+    url: string;
 }
 
 export interface SiteOutputs {

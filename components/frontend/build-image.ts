@@ -128,7 +128,7 @@ export class BuildImage extends pulumi.ComponentResource {
         super("paved:frontend:BuildImage", name, {}, opts);
         const a = normalizeBuildImageArgs(name, args);
         const parent = { parent: this };
-        const account = awsLocation(this).accountId;
+        const loc = awsLocation(this);
 
         // Dated tags are immutable; only `latest` moves, so apps always pull the newest image.
         const repository = hardenedRepository(
@@ -152,7 +152,7 @@ export class BuildImage extends pulumi.ComponentResource {
         );
         const role = new aws.iam.Role(
             `${name}-build`,
-            { name: physicalName("iamRole", a.namePrefix, "build-image"), assumeRolePolicy: account.apply((acc) => JSON.stringify(serviceTrustPolicy("codebuild.amazonaws.com", acc))), tags: args.tags },
+            { name: physicalName("iamRole", a.namePrefix, "build-image"), assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("codebuild.amazonaws.com", l.accountId, `arn:${l.partition}:codebuild:${l.region}:${l.accountId}:project/${resourceNames.buildImageProject(a.namePrefix)}`))), tags: args.tags },
             parent,
         );
         const policy = new aws.iam.RolePolicy(
@@ -210,7 +210,7 @@ export class BuildImage extends pulumi.ComponentResource {
 
         const schedulerRole = new aws.iam.Role(
             `${name}-schedule`,
-            { name: physicalName("iamRole", a.namePrefix, "build-image-schedule"), assumeRolePolicy: account.apply((acc) => JSON.stringify(serviceTrustPolicy("scheduler.amazonaws.com", acc))), tags: args.tags },
+            { name: physicalName("iamRole", a.namePrefix, "build-image-schedule"), assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("scheduler.amazonaws.com", l.accountId, `arn:${l.partition}:scheduler:${l.region}:${l.accountId}:schedule-group/default`))), tags: args.tags },
             parent,
         );
         new aws.iam.RolePolicy(

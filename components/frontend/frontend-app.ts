@@ -323,7 +323,8 @@ export class FrontendApp extends pulumi.ComponentResource {
         const a = normalizeFrontendAppArgs(args);
         const parent = { parent: this };
         const stateful = { parent: this, protect: a.protect };
-        const account = awsLocation(this).accountId;
+        const loc = awsLocation(this);
+        const account = loc.accountId;
         const site = args.site;
 
         const repository = hardenedRepository(
@@ -349,7 +350,7 @@ export class FrontendApp extends pulumi.ComponentResource {
 
         const role = new aws.iam.Role(
             `${name}-build`,
-            { name: physicalName("iamRole", a.namePrefix, "app-build", a.name), assumeRolePolicy: account.apply((acc) => JSON.stringify(serviceTrustPolicy("codebuild.amazonaws.com", acc))), tags: args.tags },
+            { name: physicalName("iamRole", a.namePrefix, "app-build", a.name), assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("codebuild.amazonaws.com", l.accountId, `arn:${l.partition}:codebuild:${l.region}:${l.accountId}:project/${resourceNames.appBuildProject(a.namePrefix, a.name)}`))), tags: args.tags },
             parent,
         );
         const policy = new aws.iam.RolePolicy(

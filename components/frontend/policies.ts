@@ -169,17 +169,5 @@ export function logBucketPolicy(bucketArn: string): PolicyDocument {
     return { Version: "2012-10-17", Statement: [denyInsecureTransport(bucketArn)] };
 }
 
-/** Trust policy letting one AWS service assume a role, limited to this account. */
-export function serviceTrustPolicy(service: string, accountId: string): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Service: service },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    };
-}
+/** Trust policies live in one place for every component (with their confused-deputy guards). */
+export { serviceTrustPolicy } from "../trust-policy";

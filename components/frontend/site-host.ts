@@ -6,6 +6,7 @@ import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { releaseContract } from "../release-contract";
 import { resourceNames } from "../resource-names";
+import { appPathViolation } from "../validation";
 import { assetBucketPolicy, logBucketPolicy } from "./policies";
 import { ROUTER_CODE_LIMIT_BYTES, routerFunctionCode } from "./router";
 
@@ -57,6 +58,19 @@ export interface SiteDomainArgs {
     certificateArn: pulumi.Input<string>;
 }
 
+/** Container services the site routes to, through a CloudFront VPC origin (see `ServiceLoadBalancer.cloudFront`). */
+export interface SiteServicesArgs {
+    /** The VPC origin of the services' load balancer. */
+    vpcOriginId: pulumi.Input<string>;
+    /** The name CloudFront connects to the load balancer as; its certificate covers it. */
+    originDomainName: pulumi.Input<string>;
+    /**
+     * Site paths answered by a service, e.g. ["/api", "/checkout/api"]: each path and everything
+     * under it, all methods, never cached; the rest of the site stays on S3.
+     */
+    paths: string[];
+}
+
 export interface SiteHostArgs {
     /**
      * Prefix of the physical names (bucket, KeyValueStore, router function, policies).
@@ -101,8 +115,18 @@ export interface SiteHostArgs {
      * @default false
      */
     forceDestroy?: boolean;
+    /** Route these paths to container services (through a CloudFront VPC origin) instead of S3. */
+    services?: SiteServicesArgs;
     /** Tags for every taggable child. */
     tags?: Record<string, string>;
+}
+
+/** Cache behaviors a distribution may have (CloudFront's default quota). */
+export const MAX_CACHE_BEHAVIORS = 75;
+
+/** The cache behavior path patterns of a service path: the path itself and everything under it. */
+export function servicePathPatterns(path: string): string[] {
+    return [path, `${path}/*`];
 }
 
 interface NormalizedSiteHostArgs {
@@ -115,11 +139,30 @@ interface NormalizedSiteHostArgs {
     noncurrentVersionDays: number;
     protect: boolean;
     forceDestroy: boolean;
+    services?: SiteServicesArgs;
     tags?: Record<string, string>;
 }
 
 function positiveDays(name: string, field: string, value: number): void {
     if (!Number.isInteger(value) || value < 1) throw new PavedError(`SiteHost "${name}": args.${field} ${show(value)} must be a whole number of days, at least 1`);
+}
+
+/**
+ * Checks the site paths routed to services: app-path shaped, not the root (it would take every
+ * app's path), no duplicates, and within CloudFront's behavior quota with the asset patterns.
+ */
+export function checkServicePaths(name: string, paths: string[]): void {
+    const seen = new Set<string>();
+    paths.forEach((p, i) => {
+        const problem = p === "/" ? 'takes every path of the site; route a sub-path such as "/api"' : appPathViolation(p);
+        if (problem) throw new PavedError(`SiteHost "${name}": args.services.paths[${i}] ${show(p)} ${problem}`);
+        if (seen.has(p)) throw new PavedError(`SiteHost "${name}": args.services.paths[${i}] ${show(p)} is listed twice`);
+        seen.add(p);
+    });
+    const behaviors = paths.flatMap(servicePathPatterns).length + ASSET_PATH_PATTERNS.length;
+    if (behaviors > MAX_CACHE_BEHAVIORS) {
+        throw new PavedError(`SiteHost "${name}": args.services.paths needs ${behaviors} cache behaviors with the asset patterns; CloudFront allows ${MAX_CACHE_BEHAVIORS} (ask AWS to raise the quota, or route fewer paths)`);
+    }
 }
 
 /** Defaults and synchronous checks of `SiteHostArgs`; throws `PavedError` naming the field. */
@@ -153,6 +196,7 @@ export function normalizeSiteHostArgs(name: string, args: SiteHostArgs): Normali
             throw new PavedError(`SiteHost "${name}": args.domain.certificateArn ${show(cert)} must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)`);
         }
     }
+    if (n.services) checkServicePaths(name, n.services.paths);
     return n;
 }
 
@@ -160,7 +204,9 @@ export function normalizeSiteHostArgs(name: string, args: SiteHostArgs): Normali
  * Hosting for every frontend app of an environment: one private, versioned, encrypted S3 bucket
  * and one CloudFront distribution in front of it. A viewer-request CloudFront Function routes each
  * request by the KeyValueStore (`route:<path>` → app, `release:<app>` → release), so adding,
- * removing or releasing an app changes store entries, never the distribution.
+ * removing or releasing an app changes store entries, never the distribution. Paths of container
+ * services (`services`) are the exception: each gets cache behaviors of its own that send it, past
+ * the router, to the services' load balancer through a CloudFront VPC origin.
  */
 export class SiteHost extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
@@ -295,6 +341,14 @@ export class SiteHost extends pulumi.ComponentResource {
             responseHeadersPolicyId: headers.id,
             functionAssociations: [{ eventType: "viewer-request", functionArn: router.arn }],
         };
+        // Service paths: their own behaviors, ahead of the asset patterns (a service's "/api/x.js"
+        // is the service's), every method, nothing cached, every viewer header but Host (the
+        // load balancer's certificate is checked against the origin's name), no router function.
+        const servicesOrigin = "services";
+        const serviceOrigins = a.services
+            ? [{ originId: servicesOrigin, domainName: a.services.originDomainName, vpcOriginConfig: { vpcOriginId: a.services.vpcOriginId, originReadTimeout: 30, originKeepaliveTimeout: 5 } }]
+            : [];
+        const serviceBehaviors = a.services ? this.serviceBehaviors(a.services.paths, servicesOrigin, headers.id) : [];
         const distribution = new aws.cloudfront.Distribution(
             `${name}-cdn`,
             {
@@ -304,9 +358,9 @@ export class SiteHost extends pulumi.ComponentResource {
                 isIpv6Enabled: true,
                 priceClass: a.priceClass,
                 aliases: a.domain?.names,
-                origins: [{ originId: origin, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
+                origins: [{ originId: origin, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id }, ...serviceOrigins],
                 defaultCacheBehavior: { ...behavior, cachePolicyId: htmlCache.id },
-                orderedCacheBehaviors: ASSET_PATH_PATTERNS.map((pathPattern) => ({ ...behavior, pathPattern, cachePolicyId: assetsCache.id })),
+                orderedCacheBehaviors: [...serviceBehaviors, ...ASSET_PATH_PATTERNS.map((pathPattern) => ({ ...behavior, pathPattern, cachePolicyId: assetsCache.id }))],
                 // The router answers unknown paths itself; a missing file is the origin's 403.
                 customErrorResponses: notFoundErrorResponses(),
                 restrictions: { geoRestriction: { restrictionType: "none" } },
@@ -371,6 +425,28 @@ export class SiteHost extends pulumi.ComponentResource {
             { keyValueStoreArn: this.keyValueStoreArn, key: releaseContract.routeKey(path), value },
             { ...opts, parent: this },
         );
+    }
+
+    /**
+     * The cache behaviors of service paths: all methods, CloudFront's managed CachingDisabled and
+     * AllViewerExceptHostHeader policies (looked up by name, so nothing is created per account),
+     * the site's security headers, no router function.
+     */
+    private serviceBehaviors(paths: string[], originId: string, headersPolicyId: pulumi.Output<string>) {
+        const opts = { parent: this };
+        const noCache = aws.cloudfront.getCachePolicyOutput({ name: "Managed-CachingDisabled" }, opts).apply((p) => p.id!);
+        const allViewer = aws.cloudfront.getOriginRequestPolicyOutput({ name: "Managed-AllViewerExceptHostHeader" }, opts).apply((p) => p.id!);
+        return paths.flatMap(servicePathPatterns).map((pathPattern) => ({
+            pathPattern,
+            targetOriginId: originId,
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+            cachedMethods: ["GET", "HEAD"],
+            compress: true,
+            cachePolicyId: noCache,
+            originRequestPolicyId: allViewer,
+            responseHeadersPolicyId: headersPolicyId,
+        }));
     }
 
     /** CloudFront standard logs are delivered through the bucket's ACL, so it needs ObjectWriter ownership. */

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { awsLocation } from "../aws-location";
 import { PavedError, show } from "../errors";
+import { serviceTrustPolicy } from "../trust-policy";
 import { logRetentionViolation } from "../validation";
 
 export interface ExistingNetworkArgs {
@@ -97,10 +99,9 @@ export class Network extends pulumi.ComponentResource {
             const role = new aws.iam.Role(
                 `${name}-flow-logs`,
                 {
-                    assumeRolePolicy: JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                    }),
+                    assumeRolePolicy: awsLocation(this).apply((l) =>
+                        JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com", l.accountId, `arn:${l.partition}:ec2:${l.region}:${l.accountId}:vpc-flow-log/*`)),
+                    ),
                     tags,
                 },
                 { parent: this },

@@ -39,6 +39,11 @@ export interface AwsMocksOptions {
     stackReferences?: Record<string, Record<string, unknown>>;
     /** Extra invoke answers by token; they win over the built-in ones. */
     invokes?: Record<string, InvokeHandler>;
+    /**
+     * SSM parameters that exist in the mocked account, by name, e.g. a service's deployed image
+     * (`/paved/paved-dev/services/storefront/image`). None by default: nothing has been deployed.
+     */
+    ssmParameters?: Record<string, string>;
     /** Extra or replacement outputs by resource type (e.g. for awsx remote components). */
     outputs?: Record<string, (r: { name: string; inputs: Record<string, any> }) => Record<string, unknown>>;
 }
@@ -111,7 +116,24 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 if (name.startsWith("/aws/service/ecs/optimized-ami/")) {
                     return { name, value: `ami-${hex(name, 17)}`, type: "String", insecureValue: `ami-${hex(name, 17)}`, arn: `arn:aws:ssm:${r}::parameter${name}`, id: name, version: 1, withDecryption: true };
                 }
-                throw new Error(`AwsMocks: no mocked SSM parameter "${name}"; pass it in options.invokes`);
+                const value = this.options.ssmParameters?.[name];
+                if (value !== undefined) return { name, value, type: "String", insecureValue: value, arn: ssmParameterArn(r, a, name), id: name, version: 1, withDecryption: true };
+                throw new Error(`AwsMocks: no mocked SSM parameter "${name}"; pass it in options.ssmParameters`);
+            }
+            case "aws:ssm/getParametersByPath:getParametersByPath": {
+                // Like SSM: the parameters directly under the path (all levels when recursive); none is no error.
+                const path = String(args.inputs.path).replace(/\/$/, "");
+                const names = Object.keys(this.options.ssmParameters ?? {})
+                    .filter((n) => n.startsWith(`${path}/`) && (args.inputs.recursive || !n.slice(path.length + 1).includes("/")))
+                    .sort();
+                const values = names.map((n) => this.options.ssmParameters![n]);
+                return { id: path, path, names, values, arns: names.map((n) => ssmParameterArn(r, a, n)), types: names.map(() => "String"), recursive: args.inputs.recursive ?? false, region: r, withDecryption: true };
+            }
+            case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+                const name: string | undefined = args.inputs.name;
+                if (name !== "com.amazonaws.global.cloudfront.origin-facing") throw new Error(`AwsMocks: no managed prefix list "${name}"`);
+                const id = `pl-${hex(name, 8)}`;
+                return { id, name, arn: `arn:aws:ec2:${r}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [], tags: {}, version: 1, region: r };
             }
             case "aws:iam/getPolicyDocument:getPolicyDocument":
                 return { json: JSON.stringify(policyDocument(args.inputs)), id: "policy" };
@@ -226,6 +248,12 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 const id = uuid(urn);
                 return done(phys, { name: phys, arn: `arn:aws:cloudfront::${a}:key-value-store/${id}`, etag: `ETVP${hex(urn, 10).toUpperCase()}` });
             }
+            case "aws:cloudfront/vpcOrigin:VpcOrigin": {
+                const id = `vo_${hex(urn, 22)}`;
+                return done(id, { arn: `arn:aws:cloudfront::${a}:vpcorigin/${id}`, etag: `E${hex(urn + "etag", 13).toUpperCase()}` });
+            }
+            case "aws:ssm/parameter:Parameter":
+                return done(inputs.name, { arn: ssmParameterArn(r, a, inputs.name), version: 1, tier: inputs.tier ?? "Standard" });
             case "aws:cloudfront/function:Function":
                 return done(phys, { name: phys, arn: `arn:aws:cloudfront::${a}:function/${phys}`, etag: `ETVP${hex(urn, 10).toUpperCase()}`, liveStageEtag: `ETVP${hex(urn, 10).toUpperCase()}`, status: "UNASSOCIATED" });
             case "aws:cloudfront/originAccessControl:OriginAccessControl":
@@ -311,6 +339,11 @@ export class AwsMocks implements pulumi.runtime.Mocks {
 /** Providers get an id (resources reference them as `urn::id`); components get none. */
 function nonAwsId(type: string, logical: string, urn: string): string | undefined {
     return type.startsWith("pulumi:providers:") ? `${logical}-${hex(urn, 8)}` : undefined;
+}
+
+/** An SSM parameter's ARN: a hierarchical name keeps its slashes, a flat one gets one. */
+function ssmParameterArn(region: string, account: string, name: string): string {
+    return `arn:aws:ssm:${region}:${account}:parameter/${name.replace(/^\//, "")}`;
 }
 
 function managedPolicy(table: Record<string, string>, name: string, what: string) {

@@ -110,15 +110,20 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
     installRejectionHandler();
     const failure = () =>
         new Error(`${mocks.errors.length} problem${mocks.errors.length === 1 ? "" : "s"} under the AWS mocks:\n${mocks.errors.map((e) => `  - ${e}`).join("\n")}`);
+    // A resource whose input failed never registers, so everything that waits on its outputs
+    // (other resources, the stack outputs, the RPC queue) waits forever: the run's first
+    // rejection ends the waiting (a real engine stops the program there too).
+    const rejected = new Promise<"rejected">((resolve) => (onRejection = () => resolve("rejected")));
     try {
         let outputs;
         try {
-            outputs = await pulumi.runtime.runInPulumiStack(async () => options.program());
+            const ran = await Promise.race([pulumi.runtime.runInPulumiStack(async () => options.program()), rejected]);
+            outputs = ran === "rejected" ? undefined : ran;
         } catch (e) {
             // A failed mock call surfaces as a bare error; the recorded message says what failed.
             throw mocks.errors.length > 0 ? failure() : e;
         }
-        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        await Promise.race([(pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(), rejected]);
         // Let rejected applies surface before deciding the run was clean.
         await new Promise((resolve) => setImmediate(resolve));
         if (mocks.errors.length > 0) throw failure();
@@ -132,6 +137,7 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
         throw e;
     } finally {
         active = undefined;
+        onRejection = undefined;
         Error.stackTraceLimit = stackTraceLimit;
         Error.prepareStackTrace = prepareStackTrace;
     }
@@ -139,6 +145,8 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
 
 /** Rejections of the run in progress; undefined between runs. */
 let active: unknown[] | undefined;
+/** Called when the run in progress gets its first rejection. */
+let onRejection: (() => void) | undefined;
 /** Errors of finished runs, whose late echoes are not news. */
 const finished = new WeakSet<object>();
 let installed = false;
@@ -153,7 +161,10 @@ function installRejectionHandler(): void {
     process.on("unhandledRejection", (reason) => {
         const known = reason !== null && typeof reason === "object" && finished.has(reason);
         if (known) return;
-        if (active) active.push(reason);
+        if (active) {
+            active.push(reason);
+            onRejection?.();
+        }
         else console.error("paved harness: unhandled rejection outside a program run:", reason);
     });
 }

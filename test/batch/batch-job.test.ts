@@ -262,6 +262,9 @@ describe("BatchJob", () => {
                 "arn:aws:ecs:eu-west-1:123456789012:task/paved-test/*",
             ]);
             assert.deepStrictEqual(statements[1].Action, ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]);
+            assert.deepStrictEqual(statements[1].Condition, { StringEquals: { "aws:ResourceTag/paved:task-family": "paved-test-job-thumbnails" } }, "only its own tasks");
+            assert.strictEqual(one(result.resources, "aws:ecs/taskDefinition:TaskDefinition", "thumbnails-task").inputs.tags["paved:task-family"], "paved-test-job-thumbnails");
+            assert.strictEqual(one(result.resources, "aws:ecs/service:Service", "thumbnails-workers").inputs.propagateTags, "TASK_DEFINITION", "tasks inherit the family tag");
             assert.match(q.outputs.arn, /^arn:aws:sqs:eu-west-1:123456789012:paved-test-thumbnails$/);
         });
 
@@ -346,7 +349,10 @@ describe("BatchJob", () => {
             ["a bad time zone", { name: "nightly", schedule: { expression: "rate(1 day)", timezone: "Mars/Olympus" } }, /^BatchJob "nightly": args\.schedule\.timezone "Mars\/Olympus" must be an IANA time zone/],
             ["an unknown capacity", { name: "nightly", capacity: "spot" }, /^BatchJob "nightly": args\.capacity "spot" must be one of "ec2", "fargate", "fargateSpot"/],
             ["schedule and queue together", { name: "nightly", schedule: { expression: "rate(1 day)" }, queue: {} }, /args\.schedule .* and args\.queue exclude each other/],
-            ["a secret that is no ARN", { name: "nightly", secrets: { DB: "db-password" } }, /^BatchJob "nightly": args\.secrets\.DB "db-password" must be the ARN/],
+            ["a secret that names nothing", { name: "nightly", secrets: { DB: "https://vault/db" } }, /^BatchJob "nightly": args\.secrets\.DB "https:\/\/vault\/db" must be an SSM parameter name/],
+            ["a secret of another service", { name: "nightly", secrets: { DB: "arn:aws:s3:::b/k" } }, /^BatchJob "nightly": args\.secrets\.DB "arn:aws:s3:::b\/k" must be the ARN of one SSM parameter or one Secrets Manager secret/],
+            ["a parameter wildcard", { name: "nightly", secrets: { DB: "arn:aws:ssm:eu-west-1:123456789012:parameter/*" } }, /^BatchJob "nightly": args\.secrets\.DB ".*:parameter\/\*" has a wildcard/],
+            ["a secret wildcard", { name: "nightly", secrets: { DB: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/*" } }, /args\.secrets\.DB ".*secret:prod\/\*" has a wildcard/],
             ["a bad job name", { name: "Nightly_Report" }, /^BatchJob "Nightly_Report": args\.name "Nightly_Report" must be lowercase/],
             ["a timeout of zero", { name: "nightly", timeoutMinutes: 0 }, /args\.timeoutMinutes 0 must be a whole number from 1 to 10080/],
             ["an unsupported log retention", { name: "nightly", logRetentionDays: 10 }, /args\.logRetentionDays 10 must be one of CloudWatch Logs' retention periods/],

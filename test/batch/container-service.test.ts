@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { BatchCluster } from "../../components/batch/batch-cluster";
 import { ContainerService, ContainerServiceArgs, normalizeContainerServiceArgs } from "../../components/batch/container-service";
-import { DEFAULT_SSL_POLICY, ServiceLoadBalancer, ServiceLoadBalancerArgs } from "../../components/batch/service-load-balancer";
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, DEFAULT_SSL_POLICY, ServiceLoadBalancer, ServiceLoadBalancerArgs } from "../../components/batch/service-load-balancer";
 import { PavedError } from "../../components/errors";
 import { ProgramResult, RecordedResource, runProgram, taggableTypes } from "../../components/testing";
 import { ACCOUNT, ECR_IMAGE, REGION, SUBNETS, VPC, clusterArgs, one } from "./fixtures";
@@ -10,15 +10,16 @@ const S = "urn:pulumi:test::paved::paved:batch:ContainerService";
 const L = "urn:pulumi:test::paved::paved:batch:ServiceLoadBalancer";
 const CERT = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/0f0e0d0c-0b0a-0908-0706-050403020100`;
 
-async function run(service: Partial<ContainerServiceArgs>, lb: Partial<ServiceLoadBalancerArgs> = {}): Promise<ProgramResult> {
+async function run(service: Partial<ContainerServiceArgs>, lb: Partial<ServiceLoadBalancerArgs> = { insecureHttp: true }, ssmParameters?: Record<string, string>): Promise<ProgramResult> {
     return runProgram({
         stack: "test",
         config: { "aws:region": REGION },
+        mocks: { ssmParameters },
         program: () => {
             const cluster = new BatchCluster("batch", clusterArgs());
             const alb = new ServiceLoadBalancer("web", { vpcId: VPC, subnetIds: SUBNETS, ...lb });
             const svc = new ContainerService("catalog", { cluster, loadBalancer: alb, image: ECR_IMAGE, routing: { pathPrefix: "/catalog", priority: 10 }, ...service });
-            return { service: svc.serviceName, family: svc.taskDefinitionFamily, listener: alb.listenerArn };
+            return { service: svc.serviceName, family: svc.taskDefinitionFamily, listener: alb.listenerArn, imageParameter: svc.imageParameterName };
         },
     });
 }
@@ -152,7 +153,7 @@ describe("ServiceLoadBalancer", () => {
         result = await run({});
     });
 
-    it("is internal, drops invalid headers, and answers 404 over HTTP by default", () => {
+    it("with the insecureHttp opt-out: internal, drops invalid headers, answers 404 over plain HTTP", () => {
         assert.deepStrictEqual(childUrns(result.resources, `${L}::web`), [
             `${L}$aws:ec2/securityGroup:SecurityGroup::web-sg`,
             `${L}$aws:lb/listener:Listener::web-http`,
@@ -188,5 +189,90 @@ describe("ServiceLoadBalancer", () => {
         assert.deepStrictEqual(lb.inputs.accessLogs, { bucket: "acme-alb-logs", prefix: "web", enabled: true });
         const sg = one(r.resources, "aws:ec2/securityGroup:SecurityGroup", "web-sg");
         assert.deepStrictEqual(sg.inputs.ingress.map((i: any) => [i.fromPort, i.cidrBlocks]), [[80, ["0.0.0.0/0"]], [443, ["0.0.0.0/0"]]]);
+    });
+});
+
+describe("ContainerService image ownership (Pulumi owns the shape, rollouts the image)", () => {
+    const PARAMETER = "/paved/paved-test/services/catalog/image";
+    const REPOSITORY = ECR_IMAGE.split(":").slice(0, -1).join(":");
+    const managed = (over: Partial<ContainerServiceArgs> = {}) => ({ imageManagedExternally: true, cpu: 256, memory: 512, environment: { FEATURE: "a" }, ...over });
+    const container = (r: ProgramResult) => JSON.parse(one(r.resources, "aws:ecs/taskDefinition:TaskDefinition", "catalog-task").inputs.containerDefinitions)[0];
+
+    it("keeps the image in an SSM parameter Pulumi creates with the initial image and never writes again", async () => {
+        const r = await run(managed());
+        const p = one(r.resources, "aws:ssm/parameter:Parameter", "catalog-image");
+        assert.deepStrictEqual([p.inputs.name, p.inputs.type, p.inputs.insecureValue, p.inputs.value], [PARAMETER, "String", ECR_IMAGE, undefined]);
+        assert.deepStrictEqual(p.ignoreChanges, ["insecureValue", "value"], "the rollout owns the value");
+        assert.strictEqual(container(r).image, ECR_IMAGE, "nothing deployed yet: the initial image");
+        const svc = one(r.resources, "aws:ecs/service:Service", "catalog-service");
+        assert.deepStrictEqual(svc.ignoreChanges, ["desiredCount"], "the task definition is never ignored");
+        assert.strictEqual((r.outputs as any).imageParameter, PARAMETER);
+    });
+
+    it("after a deploy, plans today's cpu, memory, environment and roles with the deployed image", async () => {
+        const deployed = `${REPOSITORY}:2.0.0`;
+        const before = await run(managed(), undefined, { [PARAMETER]: deployed });
+        const after = await run(managed({ cpu: 512, memory: 1024, environment: { FEATURE: "b" }, taskPolicyStatements: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::catalog-data/*" }] }), undefined, { [PARAMETER]: deployed });
+        assert.strictEqual(container(before).image, deployed);
+        const td = one(after.resources, "aws:ecs/taskDefinition:TaskDefinition", "catalog-task");
+        assert.deepStrictEqual([td.inputs.cpu, td.inputs.memory], ["512", "1024"]);
+        assert.strictEqual(container(after).image, deployed, "the deployed image, not the initial one");
+        assert.deepStrictEqual(container(after).environment, [{ name: "FEATURE", value: "b" }]);
+        assert.strictEqual(td.inputs.taskRoleArn, one(after.resources, "aws:iam/role:Role", "catalog-task").outputs.arn);
+        assert.strictEqual(td.inputs.executionRoleArn, one(after.resources, "aws:iam/role:Role", "catalog-execution").outputs.arn);
+        assert.ok(JSON.parse(one(after.resources, "aws:iam/rolePolicy:RolePolicy", "catalog-task").inputs.policy).Statement.some((x: any) => x.Action === "s3:GetObject"), "the new permission is on the role the definition names");
+        assert.strictEqual(one(after.resources, "aws:ecs/service:Service", "catalog-service").inputs.taskDefinition, td.outputs.arn, "the service runs Pulumi's definition");
+        const pull = JSON.parse(one(after.resources, "aws:iam/rolePolicy:RolePolicy", "catalog-execution").inputs.policy).Statement.find((x: any) => x.Sid === "EcrPull");
+        assert.strictEqual(pull.Resource, `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/reports`);
+        assert.strictEqual(one(after.resources, "aws:ssm/parameter:Parameter", "catalog-image").inputs.insecureValue, ECR_IMAGE, "Pulumi's own value stays the initial one (ignored after creation)");
+    });
+
+    it("refuses a deployed image from another repository, naming the parameter", async () => {
+        await assert.rejects(
+            run(managed(), undefined, { [PARAMETER]: "docker.io/library/nginx:latest" }),
+            (e: Error) => e instanceof PavedError && e.message.includes(`SSM parameter ${PARAMETER} holds "docker.io/library/nginx:latest", not an image of ${REPOSITORY}; deploy one with \`paved deploy-service\``),
+        );
+    });
+
+    it("without imageManagedExternally, Pulumi owns the image too (no parameter)", async () => {
+        const r = await run({});
+        assert.strictEqual(r.resources.filter((x) => x.type === "aws:ssm/parameter:Parameter").length, 0);
+        assert.strictEqual(container(r).image, ECR_IMAGE);
+    });
+});
+
+describe("ServiceLoadBalancer over HTTPS, behind CloudFront", () => {
+    const reach = { certificateArn: CERT, cloudFront: { originDomainName: "services.example.com" } };
+
+    it("needs a certificate unless the insecure opt-out is named", async () => {
+        await assert.rejects(run({}, {}), (e: Error) => e instanceof PavedError && /^ServiceLoadBalancer "web": args\.certificateArn \(missing\) is required: services are served over HTTPS .* set args\.insecureHttp: true to opt out/.test(e.message));
+        await assert.rejects(run({}, { certificateArn: CERT, insecureHttp: true }), /args\.insecureHttp true and args\.certificateArn exclude each other/);
+        await assert.rejects(run({}, { certificateArn: CERT.replace(REGION, "us-east-1") }), (e: Error) => e instanceof PavedError && /args\.certificateArn "arn:aws:acm:us-east-1:.* must be an ACM certificate in the load balancer's region eu-west-1 \(it is in us-east-1\)/.test(e.message));
+        await assert.rejects(run({}, { certificateArn: CERT, cloudFront: {} }), /args\.cloudFront\.originDomainName \(missing\) is required with a certificate/);
+    });
+
+    it("admits CloudFront's origin-facing addresses on 443 through a group of its own, and gives CloudFront an HTTPS VPC origin", async () => {
+        const r = await run({}, reach);
+        const lb = one(r.resources, "aws:lb/loadBalancer:LoadBalancer", "web-alb");
+        const cf = one(r.resources, "aws:ec2/securityGroup:SecurityGroup", "web-cloudfront");
+        const own = one(r.resources, "aws:ec2/securityGroup:SecurityGroup", "web-sg");
+        assert.strictEqual(lb.inputs.internal, true, "never internet-facing");
+        assert.deepStrictEqual(lb.inputs.securityGroups, [own.id, cf.id]);
+        assert.deepStrictEqual(cf.inputs.ingress, [{ protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [cf.inputs.ingress[0].prefixListIds[0]], description: "CloudFront origin-facing" }]);
+        assert.match(cf.inputs.ingress[0].prefixListIds[0], /^pl-[0-9a-f]{8}$/);
+        assert.strictEqual(CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, "com.amazonaws.global.cloudfront.origin-facing");
+        const origin = one(r.resources, "aws:cloudfront/vpcOrigin:VpcOrigin", "web-cdn-origin");
+        assert.deepStrictEqual(origin.inputs.vpcOriginEndpointConfig, {
+            name: "paved-test-services",
+            arn: lb.outputs.arn,
+            httpPort: 80,
+            httpsPort: 443,
+            originProtocolPolicy: "https-only",
+            originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+        });
+        assert.ok(origin.dependencies.includes(one(r.resources, "aws:lb/listener:Listener", "web-https").urn), "created once the HTTPS listener answers");
+        const http = one(r.resources, "aws:lb/listener:Listener", "web-http");
+        assert.deepStrictEqual(http.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }], "HTTP only redirects");
+        assert.strictEqual(one(r.resources, "aws:lb/listenerRule:ListenerRule", "catalog-rule").inputs.listenerArn, one(r.resources, "aws:lb/listener:Listener", "web-https").outputs.arn);
     });
 });

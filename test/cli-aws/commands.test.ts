@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { CloudFrontKeyValueStoreClient } from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand } from "@aws-sdk/client-codebuild";
-import { ECRClient } from "@aws-sdk/client-ecr";
+import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import {
     DescribeServicesCommand,
@@ -13,6 +13,9 @@ import {
     UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import * as fs from "fs";
+import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import { Command } from "commander";
 import { AwsClients, s3Client } from "../../cli/aws/clients";
@@ -26,6 +29,7 @@ import { registerJobCommands } from "../../cli/commands/job";
 import { registerReleaseCommands } from "../../cli/commands/release";
 import { loadEnvironmentConfig } from "../../cli/env-config";
 import { EnvironmentOutputs } from "../../components/environment/outputs";
+import { planEnvironment } from "../../cli/plan";
 import { PavedError } from "../../components/errors";
 import { MOTO_CREDENTIALS, MotoServer, startMoto } from "../support/moto";
 import { SimulatedCodeBuild } from "./codebuild-sim";
@@ -33,55 +37,29 @@ import { KVS_ARN, LocalReleaseWriters, writerName } from "./writer-sim";
 
 const BUCKET = "paved-dev-assets-123456789012-eu-west-1";
 
-/** The dev stack's outputs as the Automation API would return them (only what the commands read is realistic). */
-const DEV_OUTPUTS: EnvironmentOutputs = {
-    environment: "dev",
-    kind: "dev",
-    region: "eu-west-1",
-    namePrefix: "paved-dev",
-    site: { url: "https://d111111abcdef8.cloudfront.net", distributionId: "E2QWRUHEXAMPLE", bucket: BUCKET, keyValueStoreArn: KVS_ARN },
-    apps: {
-        catalog: {
-            url: "https://d111111abcdef8.cloudfront.net/catalog/",
-            buildProject: "paved-dev-app-catalog",
-            repositoryUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/paved-dev/apps/catalog",
-            logGroup: "/paved/paved-dev/apps/catalog/build",
-            releaseWriter: writerName("catalog"),
-        },
-    },
-    clusterName: "paved-dev",
-    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/paved-dev",
-    ec2CapacityProviderName: "paved-dev-ec2",
-    taskSecurityGroupId: "sg-0ccc3333",
-    buildImage: { repositoryUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/paved-dev/build-image", repositoryArn: "arn:aws:ecr:eu-west-1:123456789012:repository/paved-dev/build-image" },
-    jobs: {
-        "nightly-report": {
-            trigger: "schedule",
-            run: "paved job run dev nightly-report",
-            logGroup: "/paved/paved-dev/jobs/nightly-report",
-            runTask: {
-                cluster: "paved-dev",
-                taskDefinitionFamily: "paved-dev-job-nightly-report",
-                containerName: "job",
-                subnets: ["subnet-0aaa1111", "subnet-0bbb2222"],
-                securityGroups: ["sg-0ccc3333"],
-                capacityProviderStrategy: [{ capacityProvider: "paved-dev-ec2", weight: 1 }],
-            },
-        },
-    },
-    services: {},
-    vpcId: "vpc-0abc12345def67890",
-    privateSubnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"],
-    publicSubnetIds: ["subnet-0ddd4444", "subnet-0eee5555"],
-};
+/**
+ * Stack outputs as the Automation API returns them: the program's own outputs from an offline
+ * plan of the committed config (dev) and of an ephemeral copy of staging (staging-r42, whose
+ * cluster is staging's). The store ARN is the simulated store's.
+ */
+let DEV_OUTPUTS: EnvironmentOutputs;
+let EPHEMERAL_OUTPUTS: EnvironmentOutputs;
+before(async function () {
+    this.timeout(120_000);
+    const dev = (await planEnvironment("dev")).outputs as unknown as EnvironmentOutputs;
+    DEV_OUTPUTS = { ...dev, site: { ...dev.site, keyValueStoreArn: KVS_ARN } };
+    const fixture = path.join(__dirname, "..", "environment", "fixtures", "Pulumi.staging-r42.yaml");
+    EPHEMERAL_OUTPUTS = (await planEnvironment("staging-r42", { configFile: fixture })).outputs as unknown as EnvironmentOutputs;
+});
 
 const creds = { region: "eu-west-1", credentials: MOTO_CREDENTIALS };
 const dev = loadEnvironmentConfig("dev");
 
-function harness(clients: Partial<AwsClients>, clock = new FakeClock()) {
+function harness(clients: Partial<AwsClients>, clock = new FakeClock(), outputs: () => Record<string, EnvironmentOutputs> = () => ({ dev: DEV_OUTPUTS, "staging-r42": EPHEMERAL_OUTPUTS })) {
     const lines: string[] = [];
     const deps: AwsCommandDeps = {
-        outputs: staticOutputs({ dev: DEV_OUTPUTS }),
+        outputs: { outputs: async (env) => staticOutputs(outputs()).outputs(env) },
+        // Only dev has a config file here: an ephemeral copy made elsewhere has none locally.
         loadConfig: (env) => {
             if (env !== "dev") throw new Error(`no stack config Pulumi.${env}.yaml for environment "${env}"`);
             return dev;
@@ -93,6 +71,7 @@ function harness(clients: Partial<AwsClients>, clock = new FakeClock()) {
             ecr: new ECRClient(creds),
             kvs: new CloudFrontKeyValueStoreClient(creds),
             lambda: new LambdaClient(creds),
+            ssm: new SSMClient(creds),
             ...clients,
         }),
         clock,
@@ -161,7 +140,7 @@ describe("paved build / release / deploy-service / job run commands", () => {
             await assert.rejects(run("build", "dev", "catalog", "--all"), PavedError);
             await assert.rejects(run("build", "dev", "--all", "--concurrency", "0"), (e: Error) => e instanceof PavedError && /--concurrency "0" must be a whole number from 1 to 1000/.test(e.message));
             await assert.rejects(run("build", "dev", "--all", "--poll-seconds", "soon"), PavedError);
-            await assert.rejects(run("build", "qa", "--all"), (e: Error) => e instanceof PavedError && /no stack config/.test(e.message));
+            await assert.rejects(run("build", "qa", "--all"), (e: Error) => e instanceof PavedError && /^cannot read the outputs of stack "qa": no outputs for environment "qa"; is it deployed/.test(e.message));
             assert.strictEqual(mock.commandCalls(StartBuildCommand).length, 0);
         });
     });
@@ -193,55 +172,135 @@ describe("paved build / release / deploy-service / job run commands", () => {
             await assert.rejects(run("rollback", "dev", "catalog"), PavedError);
             await assert.rejects(run("release", "dev", "catalog", "20250103120000-ccccccc"), (e: Error) => e instanceof PavedError && /has no uploaded assets/.test(e.message));
             await assert.rejects(run("releases", "dev", "catalogue"), (e: Error) => e instanceof PavedError && /unknown app "catalogue" in dev/.test(e.message));
-            await assert.rejects(run("release", "dev", "search", "20250101120000-aaaaaaa"), (e: Error) => e instanceof PavedError && /name no release writer for app "search" \(apps\.search\.releaseWriter\): deploy first/.test(e.message));
+            const withoutWriter = { ...DEV_OUTPUTS, apps: { ...DEV_OUTPUTS.apps, search: { ...DEV_OUTPUTS.apps.search, releaseWriter: undefined as unknown as string } } };
+            const partial = harness({ s3, lambda: writers.lambda.client }, new FakeClock(), () => ({ dev: withoutWriter }));
+            await assert.rejects(partial.run("release", "dev", "search", "20250101120000-aaaaaaa"), (e: Error) => e instanceof PavedError && /the release writer of app search \(apps\.search\.releaseWriter\) is not in the outputs of stack dev: deploy it first/.test(e.message));
             await assert.rejects(run("prune-releases", "dev", "catalog", "--keep-days", "soon"), (e: Error) => e instanceof PavedError && /--keep-days "soon"/.test(e.message));
             assert.strictEqual(writers.store.values.get("release:catalog"), "20250101120000-aaaaaaa");
             assert.ok(writers.lambda.invocations.every((i) => i.functionName === writerName("catalog")));
         });
     });
 
-    describe("paved deploy-service and paved job run (ECS mocked)", () => {
-        it("deploy-service derives cluster and service names and exits 1 on a rolled-back rollout", async () => {
+    describe("paved deploy-service and paved job run (ECS mocked): every name from the outputs", () => {
+        function registries(image: string) {
+            const ecr = new ECRClient(creds);
+            const ecrMock = mockClient(ecr);
+            ecrMock.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageTags: ["2.0.0"] }] });
+            const ssm = new SSMClient(creds);
+            const ssmMock = mockClient(ssm);
+            ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: image } });
+            ssmMock.on(PutParameterCommand).resolves({ Version: 2 });
+            return { ecr, ssm, ecrMock, ssmMock };
+        }
+        function mockedService(td: string) {
             const ecs = new ECSClient(creds);
             const mock = mockClient(ecs);
-            const td1 = "arn:aws:ecs:eu-west-1:123456789012:task-definition/paved-dev-svc-storefront:4";
-            const td2 = "arn:aws:ecs:eu-west-1:123456789012:task-definition/paved-dev-svc-storefront:5";
+            const next = td.replace(/:\d+$/, ":9");
             mock.on(DescribeServicesCommand)
-                .resolvesOnce({ services: [{ status: "ACTIVE", taskDefinition: td1, deployments: [] }] })
-                .resolves({ services: [{ status: "ACTIVE", taskDefinition: td1, deployments: [{ id: "d3", status: "PRIMARY", taskDefinition: td1, rolloutState: "IN_PROGRESS" }] }] });
-            mock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { family: "paved-dev-svc-storefront", taskDefinitionArn: td1, containerDefinitions: [{ name: "web", image: "nginx:1" }] } });
-            mock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: td2 } });
-            mock.on(UpdateServiceCommand).resolves({ service: { deployments: [{ id: "d2", status: "PRIMARY", taskDefinition: td2 }] } });
-            const { run, lines } = harness({ ecs });
-            await assert.rejects(run("deploy-service", "dev", "storefront", "2.0.0"), (e: Error) => e instanceof OperationFailed && /rolled back to .*storefront:4/.test(e.message));
-            assert.deepStrictEqual(mock.commandCalls(UpdateServiceCommand)[0].args[0].input, { cluster: "paved-dev", service: "paved-dev-svc-storefront", taskDefinition: td2 });
+                .resolvesOnce({ services: [{ status: "ACTIVE", taskDefinition: td, deployments: [] }] })
+                .resolves({ services: [{ status: "ACTIVE", taskDefinition: td, deployments: [{ id: "d3", status: "PRIMARY", taskDefinition: td, rolloutState: "IN_PROGRESS" }] }] });
+            mock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { family: "f", taskDefinitionArn: td, containerDefinitions: [{ name: "storefront", image: "x" }] } });
+            mock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: next } });
+            mock.on(UpdateServiceCommand).resolves({ service: { deployments: [{ id: "d2", status: "PRIMARY", taskDefinition: next }] } });
+            return { ecs, mock, next };
+        }
+
+        it("deploy-service takes cluster, service, definition, repository and parameter from the outputs, and exits 1 on a rolled-back rollout", async () => {
+            const svc = DEV_OUTPUTS.services.storefront;
+            const { ecs, mock, next } = mockedService(svc.taskDefinitionArn);
+            const reg = registries(`${svc.repositoryUrl}:bootstrap`);
+            const { run, lines } = harness({ ecs, ecr: reg.ecr, ssm: reg.ssm });
+            await assert.rejects(run("deploy-service", "dev", "storefront", "2.0.0"), (e: Error) => e instanceof OperationFailed && /rolled back to .*storefront:1: .*; \/paved\/paved-dev\/services\/storefront\/image holds .*:bootstrap again/.test(e.message));
+            assert.deepStrictEqual(mock.commandCalls(UpdateServiceCommand)[0].args[0].input, { cluster: "paved-dev", service: "paved-dev-svc-storefront", taskDefinition: next });
+            assert.deepStrictEqual(mock.commandCalls(DescribeTaskDefinitionCommand)[0].args[0].input, { taskDefinition: svc.taskDefinitionArn, include: ["TAGS"] });
+            assert.deepStrictEqual(reg.ecrMock.commandCalls(DescribeImagesCommand)[0].args[0].input, { registryId: "123456789012", repositoryName: "paved-dev/apps/storefront", imageIds: [{ imageTag: "2.0.0" }] });
+            assert.deepStrictEqual(reg.ssmMock.commandCalls(PutParameterCommand).map((c) => [c.args[0].input.Name, c.args[0].input.Value]), [
+                [svc.imageParameter, `${svc.repositoryUrl}:2.0.0`],
+                [svc.imageParameter, `${svc.repositoryUrl}:bootstrap`],
+            ]);
             assert.strictEqual(lines[0], "deploying 2.0.0 to paved-dev-svc-storefront in paved-dev");
-            await assert.rejects(run("deploy-service", "dev", "catalog", "2.0.0"), (e: Error) => e instanceof PavedError && /catalog has no container service in dev; apps with one: storefront, checkout, help/.test(e.message));
+            await assert.rejects(run("deploy-service", "dev", "catalog", "2.0.0"), (e: Error) => e instanceof PavedError && /app catalog has no container service in dev; apps with one: storefront, checkout, help/.test(e.message));
+            await assert.rejects(run("deploy-service", "dev", "storefront", "../2"), (e: Error) => e instanceof PavedError && /image tag "..\/2" must be/.test(e.message));
         });
 
-        it("job run uses the job's family, the stack's network and capacity outputs, and exits 1 with the code", async () => {
+        it("an ephemeral copy deploys to its own service on its base stack's cluster, with no local config", async () => {
+            const svc = EPHEMERAL_OUTPUTS.services.storefront;
+            assert.strictEqual(svc.cluster, "paved-staging", "the base stack's cluster");
+            const { ecs, mock } = mockedService(svc.taskDefinitionArn);
+            const reg = registries(`${svc.repositoryUrl}:bootstrap`);
+            const { run } = harness({ ecs, ecr: reg.ecr, ssm: reg.ssm });
+            await assert.rejects(run("deploy-service", "staging-r42", "storefront", "2.0.0"), OperationFailed);
+            assert.deepStrictEqual(mock.commandCalls(UpdateServiceCommand)[0].args[0].input.cluster, "paved-staging");
+            assert.deepStrictEqual(mock.commandCalls(UpdateServiceCommand)[0].args[0].input.service, "paved-staging-r42-svc-storefront");
+            assert.strictEqual(reg.ssmMock.commandCalls(PutParameterCommand)[0].args[0].input.Name, "/paved/paved-staging-r42/services/storefront/image");
+        });
+
+        function mockedJob(family: string, cluster: string) {
             const ecs = new ECSClient(creds);
             const mock = mockClient(ecs);
-            const arn = "arn:aws:ecs:eu-west-1:123456789012:task/paved-dev/0123abcd";
-            mock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: arn, lastStatus: "PROVISIONING", taskDefinitionArn: "arn:td:paved-dev-job-nightly-report:3" }] });
-            mock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { containerDefinitions: [{ name: "job", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/paved/paved-dev/jobs/nightly-report", "awslogs-stream-prefix": "job" } } }] } });
-            mock.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: arn, lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "job", exitCode: 3 }] }] });
+            const arn = `arn:aws:ecs:eu-west-1:123456789012:task/${cluster}/0123abcd`;
+            mock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: arn, lastStatus: "PROVISIONING", taskDefinitionArn: `arn:aws:ecs:eu-west-1:123456789012:task-definition/${family}:3` }] });
+            mock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { containerDefinitions: [{ name: "nightly-report", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "ignored", "awslogs-stream-prefix": "job" } } }] } });
+            mock.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: arn, lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "nightly-report", exitCode: 3 }] }] });
+            return { ecs, mock };
+        }
+
+        it("job run takes the job's cluster, family, network, capacity and log group from the outputs, and exits 1 with the code", async () => {
+            const job = DEV_OUTPUTS.jobs["nightly-report"];
+            const { ecs, mock } = mockedJob(job.runTask.taskDefinitionFamily, "paved-dev");
             const { run, lines } = harness({ ecs });
             await assert.rejects(run("job", "run", "dev", "nightly-report"), (e: Error) => e instanceof OperationFailed && e.message === "job nightly-report failed with exit code 3");
             assert.deepStrictEqual(mock.commandCalls(RunTaskCommand)[0].args[0].input, {
                 cluster: "paved-dev",
                 taskDefinition: "paved-dev-job-nightly-report",
                 count: 1,
-                capacityProviderStrategy: [{ capacityProvider: "paved-dev-ec2", weight: 1 }],
-                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-0aaa1111", "subnet-0bbb2222"], securityGroups: ["sg-0ccc3333"], assignPublicIp: "DISABLED" } },
+                capacityProviderStrategy: job.runTask.capacityProviderStrategy,
+                networkConfiguration: { awsvpcConfiguration: { subnets: DEV_OUTPUTS.privateSubnetIds, securityGroups: [DEV_OUTPUTS.taskSecurityGroupId], assignPublicIp: "DISABLED" } },
                 startedBy: "paved-cli",
                 propagateTags: "TASK_DEFINITION",
             });
             assert.ok(lines.includes("exit code: 3"));
-            assert.ok(lines.includes("logs: /paved/paved-dev/jobs/nightly-report job/job/0123abcd"), lines.join("\n"));
-            await assert.rejects(run("job", "run", "dev", "sitemap"), (e: Error) => e instanceof PavedError && /job sitemap is not in the deployed dev stack's outputs/.test(e.message));
-            await assert.rejects(run("job", "run", "dev", "nightly"), (e: Error) => e instanceof PavedError && /unknown job "nightly" in dev; jobs in dev: nightly-report, sitemap/.test(e.message));
+            assert.ok(lines.includes("logs: /paved/paved-dev/jobs/nightly-report job/nightly-report/0123abcd"), lines.join("\n"));
         });
+
+        it("job run on an ephemeral copy runs on the base stack's cluster, with no local config", async () => {
+            const job = EPHEMERAL_OUTPUTS.jobs["nightly-report"];
+            assert.deepStrictEqual([job.runTask.cluster, job.runTask.taskDefinitionFamily], ["paved-staging", "paved-staging-r42-job-nightly-report"]);
+            const { ecs, mock } = mockedJob(job.runTask.taskDefinitionFamily, "paved-staging");
+            const { run } = harness({ ecs });
+            await assert.rejects(run("job", "run", "staging-r42", "nightly-report"), OperationFailed);
+            const input = mock.commandCalls(RunTaskCommand)[0].args[0].input;
+            assert.deepStrictEqual([input.cluster, input.taskDefinition], ["paved-staging", "paved-staging-r42-job-nightly-report"]);
+            assert.deepStrictEqual(input.networkConfiguration!.awsvpcConfiguration!.subnets, EPHEMERAL_OUTPUTS.privateSubnetIds);
+        });
+
+        it("a name missing from the outputs is a usage error saying to deploy first; an unknown name lists the deployed ones", async () => {
+            const { sitemap: _notDeployed, ...jobs } = DEV_OUTPUTS.jobs;
+            const partial = { ...DEV_OUTPUTS, jobs, services: { ...DEV_OUTPUTS.services, checkout: { ...DEV_OUTPUTS.services.checkout, taskDefinitionArn: undefined as unknown as string } } };
+            const { run } = harness({}, new FakeClock(), () => ({ dev: partial }));
+            await assert.rejects(run("job", "run", "dev", "sitemap"), (e: Error) => e instanceof PavedError && e.message === "job sitemap is not in the outputs of stack dev: deploy it first (paved up dev)");
+            await assert.rejects(run("job", "run", "dev", "nightly"), (e: Error) => e instanceof PavedError && /^unknown job "nightly" in dev; jobs in dev: nightly-report, /.test(e.message));
+            await assert.rejects(run("job", "run", "staging-r43", "nightly-report"), (e: Error) => e instanceof PavedError && /cannot read the outputs of stack "staging-r43"/.test(e.message));
+            const reg = registries("x");
+            await assert.rejects(harness({ ecr: reg.ecr, ssm: reg.ssm }, new FakeClock(), () => ({ dev: partial })).run("deploy-service", "dev", "checkout", "2.0.0"), (e: Error) => e instanceof PavedError && e.message === "the task definition of service checkout is not in the outputs of stack dev: deploy it first (paved up dev)");
+            assert.strictEqual(reg.ecrMock.commandCalls(DescribeImagesCommand).length, 0, "nothing called before the outputs are complete");
+        });
+    });
+});
+
+describe("cli: names come from stack outputs", () => {
+    it("no CLI module derives a physical name (the release contract's keys and prefixes are not names)", () => {
+        const files: string[] = [];
+        const walk = (dir: string) => {
+            for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
+                if (f.isDirectory()) walk(path.join(dir, f.name));
+                else if (f.name.endsWith(".ts")) files.push(path.join(dir, f.name));
+            }
+        };
+        walk(path.join(__dirname, "..", "..", "cli"));
+        assert.ok(files.length > 10);
+        const offenders = files.filter((f) => /\bresourceNames\b|namePrefixOf|physicalName|defaultNamePrefix/.test(fs.readFileSync(f, "utf8")));
+        assert.deepStrictEqual(offenders, []);
     });
 });
 

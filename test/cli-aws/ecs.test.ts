@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { CreateRepositoryCommand, PutImageCommand } from "@aws-sdk/client-ecr";
+import { CreateRepositoryCommand, DescribeImagesCommand, ECRClient, PutImageCommand } from "@aws-sdk/client-ecr";
 import {
     CreateClusterCommand,
     CreateServiceCommand,
@@ -12,10 +12,11 @@ import {
     RunTaskCommand,
     UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
-import { ecrClient, ecsClient } from "../../cli/aws/clients";
+import { ecrClient, ecsClient, ssmClient } from "../../cli/aws/clients";
 import { FakeClock } from "../../cli/aws/clock";
-import { deployService, nextTaskDefinition, withImageTag } from "../../cli/aws/deploy-service";
+import { DeployServiceOptions, deployService, nextTaskDefinition } from "../../cli/aws/deploy-service";
 import { OperationFailed } from "../../cli/aws/errors";
 import { renderJobResult, runJob } from "../../cli/aws/run-job";
 import { PavedError } from "../../components/errors";
@@ -25,106 +26,133 @@ const REGION = "eu-west-1";
 const REPO = "paved-dev/apps/storefront";
 const IMAGE = `123456789012.dkr.ecr.${REGION}.amazonaws.com/${REPO}`;
 
-describe("cli/aws deploy-service and job run (ECS and ECR on moto)", function () {
+/** Sends through `client`, recording each command: proves what was (not) called. */
+function spy<T extends { send: (...a: any[]) => any }>(client: T, sent: unknown[]): T {
+    return { send: (cmd: unknown) => (sent.push(cmd), client.send(cmd as never)) } as unknown as T;
+}
+
+describe("cli/aws deploy-service and job run (ECS, ECR and SSM on moto)", function () {
     let moto: MotoServer;
     let ecs: ECSClient;
+    let ecr: ECRClient;
+    let ssm: SSMClient;
     let subnet: string;
     let securityGroup: string;
+    const PARAMETER = "/paved/paved-dev/services/storefront/image";
+    const ROLE = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+    /** Pulumi's task definition of the service: today's config and the deployed image. */
+    const pulumiDefinition = (image: string, roles: string, cpu: number, env: string) => ({
+        family: "paved-dev-svc-storefront",
+        networkMode: "awsvpc" as const,
+        requiresCompatibilities: ["FARGATE" as const],
+        cpu: String(cpu),
+        memory: String(cpu * 2),
+        executionRoleArn: ROLE(`${roles}-execution`),
+        taskRoleArn: ROLE(`${roles}-task`),
+        containerDefinitions: [{ name: "storefront", image, essential: true, portMappings: [{ containerPort: 8080 }], environment: [{ name: "FEATURE", value: env }] }],
+        tags: [{ key: "paved:app", value: "storefront" }, { key: "paved:task-family", value: "paved-dev-svc-storefront" }],
+    });
+    let revision1: string;
+    const deploy = (over: Partial<DeployServiceOptions>) =>
+        deployService({ ecs, ecr, ssm, cluster: "paved-dev", service: "paved-dev-svc-storefront", taskDefinitionArn: revision1, repositoryUrl: IMAGE, imageParameter: PARAMETER, imageTag: "1.1.0", wait: false, ...over });
+    const definition = async (arn: string) => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ["TAGS"] })));
+    const parameter = async () => (await ssm.send(new GetParameterCommand({ Name: PARAMETER }))).Parameter!.Value;
 
     before(async () => {
         moto = await startMoto();
         const o = { region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
         ecs = ecsClient(o);
-        const ecr = ecrClient(o);
+        ecr = ecrClient(o);
+        ssm = ssmClient(o);
         await ecr.send(new CreateRepositoryCommand({ repositoryName: REPO }));
-        for (const tag of ["1.0.0", "1.1.0"]) {
+        for (const tag of ["1.0.0", "1.1.0", "1.2.0"]) {
             await ecr.send(new PutImageCommand({ repositoryName: REPO, imageTag: tag, imageManifest: JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.docker.distribution.manifest.v2+json", tag }), imageManifestMediaType: "application/vnd.docker.distribution.manifest.v2+json" }));
         }
         subnet = /<subnetId>(subnet-[0-9a-f]+)<\/subnetId>/.exec(await motoEc2(moto.endpoint, { Action: "DescribeSubnets" }))![1];
         securityGroup = /<groupId>(sg-[0-9a-f]+)<\/groupId>/.exec(await motoEc2(moto.endpoint, { Action: "DescribeSecurityGroups" }))![1];
 
+        // What `pulumi up` leaves: the cluster, Pulumi's task definition, the service on it, the image parameter.
         await ecs.send(new CreateClusterCommand({ clusterName: "paved-dev" }));
-        await ecs.send(
-            new RegisterTaskDefinitionCommand({
-                family: "paved-dev-svc-storefront",
-                networkMode: "awsvpc",
-                requiresCompatibilities: ["EC2"],
-                cpu: "256",
-                memory: "512",
-                executionRoleArn: "arn:aws:iam::123456789012:role/paved-dev-storefront-exec",
-                containerDefinitions: [
-                    {
-                        name: "web",
-                        image: `${IMAGE}:1.0.0`,
-                        memory: 512,
-                        essential: true,
-                        portMappings: [{ containerPort: 8080 }],
-                        environment: [{ name: "PORT", value: "8080" }],
-                    },
-                    { name: "log-router", image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.0", memory: 64, essential: false },
-                ],
-                tags: [{ key: "paved:app", value: "storefront" }],
-            }),
-        );
+        revision1 = (await ecs.send(new RegisterTaskDefinitionCommand(pulumiDefinition(`${IMAGE}:1.0.0`, "roles-a", 256, "a")))).taskDefinition!.taskDefinitionArn!;
         await ecs.send(
             new CreateServiceCommand({
                 cluster: "paved-dev",
                 serviceName: "paved-dev-svc-storefront",
-                taskDefinition: "paved-dev-svc-storefront",
+                taskDefinition: revision1,
                 desiredCount: 2,
                 networkConfiguration: { awsvpcConfiguration: { subnets: [subnet], securityGroups: [securityGroup] } },
             }),
         );
+        await ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: `${IMAGE}:1.0.0`, Type: "String" }));
     });
 
     after(async () => {
         await moto?.stop();
     });
 
-    it("withImageTag replaces a tag or digest, not a registry port", () => {
-        assert.strictEqual(withImageTag(`${IMAGE}:1.0.0`, "2.0.0"), `${IMAGE}:2.0.0`);
-        assert.strictEqual(withImageTag(`${IMAGE}@sha256:${"a".repeat(64)}`, "2.0.0"), `${IMAGE}:2.0.0`);
-        assert.strictEqual(withImageTag("registry.local:5000/team/web", "v1"), "registry.local:5000/team/web:v1");
-        assert.strictEqual(withImageTag("nginx", "1.27"), "nginx:1.27");
-        assert.throws(() => withImageTag("nginx", "-bad"), PavedError);
-    });
-
-    it("registers a copy of the task definition with only the image changed, and points the service at it", async () => {
-        const result = await deployService({
-            ecs,
-            ecr: ecrClient({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }),
-            cluster: "paved-dev",
-            service: "paved-dev-svc-storefront",
-            imageTag: "1.1.0",
-            containerName: "web",
-            wait: false,
-        });
+    it("registers a copy of Pulumi's task definition with only the image changed, records the image, and points the service at it", async () => {
+        const result = await deploy({ imageTag: "1.1.0" });
         assert.strictEqual(result.outcome, "started");
         assert.strictEqual(result.previousImage, `${IMAGE}:1.0.0`);
         assert.strictEqual(result.image, `${IMAGE}:1.1.0`);
         assert.match(result.taskDefinition, /task-definition\/paved-dev-svc-storefront:2$/);
-
-        const { taskDefinition: before } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: "paved-dev-svc-storefront:1" }));
-        const { taskDefinition: after, tags } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: "paved-dev-svc-storefront:2", include: ["TAGS"] }));
+        const { taskDefinition: before } = await definition(revision1);
+        const { taskDefinition: after, tags } = await definition(result.taskDefinition);
         assert.strictEqual(after!.containerDefinitions![0].image, `${IMAGE}:1.1.0`);
         assert.deepStrictEqual({ ...after!.containerDefinitions![0], image: undefined }, { ...before!.containerDefinitions![0], image: undefined });
-        assert.deepStrictEqual(after!.containerDefinitions![1], before!.containerDefinitions![1]);
-        for (const k of ["networkMode", "cpu", "memory", "executionRoleArn", "requiresCompatibilities"] as const) assert.deepStrictEqual(after![k], before![k], k);
-        assert.deepStrictEqual(tags, [{ key: "paved:app", value: "storefront" }]);
-
+        for (const k of ["networkMode", "cpu", "memory", "executionRoleArn", "taskRoleArn", "requiresCompatibilities"] as const) assert.deepStrictEqual(after![k], before![k], k);
+        assert.deepStrictEqual(tags, [{ key: "paved:app", value: "storefront" }, { key: "paved:task-family", value: "paved-dev-svc-storefront" }]);
+        assert.strictEqual(await parameter(), `${IMAGE}:1.1.0`, "the next pulumi up registers this image");
         const { services } = await ecs.send(new DescribeServicesCommand({ cluster: "paved-dev", services: ["paved-dev-svc-storefront"] }));
         assert.strictEqual(services![0].taskDefinition, result.taskDefinition);
     });
 
-    it("refuses a tag that is not in ECR, a container it cannot pick, and a missing service, before changing anything", async () => {
-        const ecr = ecrClient({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
-        const base = { ecs, ecr, cluster: "paved-dev", service: "paved-dev-svc-storefront", wait: false };
-        await assert.rejects(deployService({ ...base, imageTag: "9.9.9", containerName: "web" }), /image tag "9.9.9" is not in ECR repository paved-dev\/apps\/storefront; push it first/);
-        await assert.rejects(deployService({ ...base, imageTag: "1.1.0" }), /has 2 containers \(web, log-router\); name one with --container/);
-        await assert.rejects(deployService({ ...base, imageTag: "1.1.0", containerName: "api" }), /container "api" is not in task definition/);
-        await assert.rejects(deployService({ ...base, service: "paved-dev-svc-nope", imageTag: "1.1.0", containerName: "web" }), (e: Error) => e instanceof PavedError && /is not active \(MISSING\)/.test(e.message));
+    it("after a pulumi up changed roles, cpu and environment, the next deploy carries today's settings, not what runs", async () => {
+        // `pulumi up` registers today's config with the deployed image (read from the parameter); the
+        // service still runs the CLI's revision 2 with the old roles.
+        const revision3 = (await ecs.send(new RegisterTaskDefinitionCommand(pulumiDefinition((await parameter())!, "roles-b", 512, "b")))).taskDefinition!.taskDefinitionArn!;
+        const result = await deploy({ taskDefinitionArn: revision3, imageTag: "1.2.0" });
+        assert.match(result.previousTaskDefinition, /:2$/, "what ran before");
+        const { taskDefinition: td } = await definition(result.taskDefinition);
+        assert.deepStrictEqual(
+            { task: td!.taskRoleArn, execution: td!.executionRoleArn, cpu: td!.cpu, memory: td!.memory, env: td!.containerDefinitions![0].environment, image: td!.containerDefinitions![0].image },
+            { task: ROLE("roles-b-task"), execution: ROLE("roles-b-execution"), cpu: "512", memory: "1024", env: [{ name: "FEATURE", value: "b" }], image: `${IMAGE}:1.2.0` },
+        );
+        assert.strictEqual(await parameter(), `${IMAGE}:1.2.0`);
+    });
+
+    it("checks the tag's format and then its presence in ECR before any other AWS call", async () => {
+        const sent: unknown[] = [];
+        const spied = { ecs: spy(ecs, sent), ssm: spy(ssm, sent) };
+        await assert.rejects(deploy({ ...spied, imageTag: "-bad" }), (e: Error) => e instanceof PavedError && /image tag "-bad" must be 1-128 letters/.test(e.message));
+        const ecrSent: unknown[] = [];
+        await assert.rejects(deploy({ ...spied, ecr: spy(ecr, ecrSent), imageTag: "9.9.9" }), (e: Error) => e instanceof PavedError && /image tag "9.9.9" is not in ECR repository paved-dev\/apps\/storefront; push it first/.test(e.message));
+        assert.deepStrictEqual(sent, [], "no ECS or SSM call for a bad tag");
+        assert.deepStrictEqual(ecrSent.map((c) => (c as object).constructor.name), ["DescribeImagesCommand"]);
+    });
+
+    it("refuses a container it cannot pick, a missing service and a missing parameter, before changing anything", async () => {
+        const twoContainers = (await ecs.send(
+            new RegisterTaskDefinitionCommand({
+                family: "paved-dev-svc-sidecar",
+                networkMode: "awsvpc",
+                requiresCompatibilities: ["FARGATE"],
+                cpu: "256",
+                memory: "512",
+                containerDefinitions: [
+                    { name: "web", image: `${IMAGE}:1.0.0`, essential: true },
+                    { name: "log-router", image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.0", essential: false },
+                ],
+            }),
+        )).taskDefinition!.taskDefinitionArn!;
+        const before = await parameter();
+        await assert.rejects(deploy({ taskDefinitionArn: twoContainers }), /has 2 containers \(web, log-router\); name one with --container/);
+        await assert.rejects(deploy({ taskDefinitionArn: twoContainers, containerName: "api" }), /container "api" is not in task definition/);
+        await assert.rejects(deploy({ service: "paved-dev-svc-nope" }), (e: Error) => e instanceof PavedError && /is not active \(MISSING\)/.test(e.message));
+        await assert.rejects(deploy({ imageParameter: "/paved/paved-dev/services/nope/image" }), (e: Error) => e instanceof PavedError && /SSM parameter \/paved\/paved-dev\/services\/nope\/image does not exist; deploy the environment first/.test(e.message));
         const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: "paved-dev-svc-storefront" }));
-        assert.strictEqual(taskDefinition!.revision, 2, "no revision registered by the refused deploys");
+        assert.strictEqual(taskDefinition!.revision, 4, "no revision registered by the refused deploys");
+        assert.strictEqual(await parameter(), before);
     });
 
     it("nextTaskDefinition drops read-only fields", () => {
@@ -206,33 +234,49 @@ describe("cli/aws deploy-service rollout and job outcomes (ECS mocked)", () => {
         const describe = mock.on(DescribeServicesCommand);
         describe.resolvesOnce(service([{ id: "ecs-svc/1", status: "PRIMARY", taskDefinition: TD1, rolloutState: "COMPLETED" }]));
         for (const s of states) describe.resolvesOnce(service(s));
-        mock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { family: "svc", taskDefinitionArn: TD1, revision: 1, containerDefinitions: [{ name: "web", image: "nginx:1.26" }] }, tags: [] });
+        mock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { family: "svc", taskDefinitionArn: TD1, revision: 1, containerDefinitions: [{ name: "web", image: `${IMAGE}:1.26` }] }, tags: [] });
         mock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: TD2 } });
         mock.on(UpdateServiceCommand).resolves({ service: { deployments: [{ id: "ecs-svc/2", status: "PRIMARY", taskDefinition: TD2, rolloutState: "IN_PROGRESS" }, { id: "ecs-svc/1", status: "ACTIVE", taskDefinition: TD1 }] } });
         return Object.assign(client, { mock });
     }
-    const run = (client: ECSClient, timeoutSeconds?: number) => deployService({ ecs: client, cluster: "c", service: "svc", imageTag: "1.27", clock: new FakeClock(), pollSeconds: 10, timeoutSeconds });
+    function registries() {
+        const ecr = new ECRClient({ region: REGION, credentials: MOTO_CREDENTIALS });
+        mockClient(ecr).on(DescribeImagesCommand).resolves({ imageDetails: [{ imageTags: ["1.27"] }] });
+        const ssm = new SSMClient({ region: REGION, credentials: MOTO_CREDENTIALS });
+        const ssmMock = mockClient(ssm);
+        ssmMock.on(GetParameterCommand).resolves({ Parameter: { Name: "/p", Value: `${IMAGE}:1.26` } });
+        ssmMock.on(PutParameterCommand).resolves({ Version: 2 });
+        return { ecr, ssm, ssmMock };
+    }
+    const run = (client: ECSClient, timeoutSeconds?: number, r = registries()) =>
+        deployService({ ecs: client, ecr: r.ecr, ssm: r.ssm, cluster: "c", service: "svc", taskDefinitionArn: TD1, repositoryUrl: IMAGE, imageParameter: "/p", imageTag: "1.27", clock: new FakeClock(), pollSeconds: 10, timeoutSeconds });
 
     it("waits through IN_PROGRESS until the new deployment is COMPLETED", async () => {
         const inProgress = [{ id: "ecs-svc/2", status: "PRIMARY", taskDefinition: TD2, rolloutState: "IN_PROGRESS", runningCount: 1, desiredCount: 2 }, { id: "ecs-svc/1", status: "ACTIVE", taskDefinition: TD1 }];
         const client = mockedEcs([inProgress, inProgress, [{ id: "ecs-svc/2", status: "PRIMARY", taskDefinition: TD2, rolloutState: "COMPLETED" }]]);
         const r = await run(client);
         assert.strictEqual(r.outcome, "completed");
-        assert.strictEqual(r.image, "nginx:1.27");
+        assert.strictEqual(r.image, `${IMAGE}:1.27`);
         assert.strictEqual(r.deploymentId, "ecs-svc/2");
         assert.strictEqual(client.mock.commandCalls(DescribeServicesCommand).length, 4);
     });
 
-    it("reports a circuit-breaker rollback with ECS's reason", async () => {
+    it("reports a circuit-breaker rollback with ECS's reason, and puts the previous image back in the parameter", async () => {
         const client = mockedEcs([
             [
                 { id: "ecs-svc/3", status: "PRIMARY", taskDefinition: TD1, rolloutState: "IN_PROGRESS" },
                 { id: "ecs-svc/2", status: "ACTIVE", taskDefinition: TD2, rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start." },
             ],
         ]);
-        const r = await run(client);
+        const reg = registries();
+        const r = await run(client, undefined, reg);
         assert.strictEqual(r.outcome, "rolledBack");
         assert.strictEqual(r.reason, "ECS deployment circuit breaker: tasks failed to start.");
+        assert.strictEqual(r.imageRestored, true);
+        assert.deepStrictEqual(reg.ssmMock.commandCalls(PutParameterCommand).map((c) => c.args[0].input.Value), [`${IMAGE}:1.27`, `${IMAGE}:1.26`], "recorded, then restored");
+        const input = client.mock.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
+        assert.strictEqual(input.containerDefinitions![0].image, `${IMAGE}:1.27`);
+        assert.deepStrictEqual(client.mock.commandCalls(DescribeTaskDefinitionCommand)[0].args[0].input, { taskDefinition: TD1, include: ["TAGS"] }, "copies Pulumi's definition");
     });
 
     it("reports a FAILED rollout without rollback, and a timeout", async () => {

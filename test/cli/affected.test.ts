@@ -9,6 +9,8 @@ import { Command } from "commander";
 import { AffectedReport, affectedApps, findAffected, parseRange, repositoryKey } from "../../cli/affected";
 import { FakeClock } from "../../cli/aws/clock";
 import { registerBuildCommand } from "../../cli/commands/build";
+import { staticOutputs } from "../../cli/aws/outputs-source";
+import type { EnvironmentOutputs } from "../../components/environment/outputs";
 import { AppConfig, PavedConfig, parseConfig } from "../../components/config";
 import { appSchema } from "../../components/config/schema";
 import { PavedError } from "../../components/errors";
@@ -207,7 +209,9 @@ describe("paved build --affected", () => {
                 mock.on(StartBuildCommand).callsFake((i) => sim.startBuild(i));
                 mock.on(BatchGetBuildsCommand).callsFake((i) => sim.batchGetBuilds(i));
                 const program = new Command("paved").exitOverride();
-                registerBuildCommand(program, { loadConfig: () => config, clients: () => ({ codebuild: client }) as any, clock, print: (l) => lines.push(...l.split("\n")), interactive: false });
+                // The deployed stack names the build projects; the config says what a range affects.
+                const deployed = { region: "eu-west-1", apps: Object.fromEntries(APPS.map((a) => [a.name, { buildProject: `paved-dev-app-${a.name}` }])) } as unknown as EnvironmentOutputs;
+                registerBuildCommand(program, { loadConfig: () => config, outputs: staticOutputs({ dev: deployed }), clients: () => ({ codebuild: client }) as any, clock, print: (l) => lines.push(...l.split("\n")), interactive: false });
                 return { lines, mock, run: (...argv: string[]) => program.parseAsync(argv, { from: "user" }) };
             }
 

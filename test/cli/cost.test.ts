@@ -17,9 +17,10 @@ const SMALL_CONFIG = `config:
   aws:region: eu-west-1
   paved:kind: dev
   paved:network: { cidrBlock: 10.40.0.0/16 }
+  paved:services: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", originDomain: services.shop.example.com }
   paved:cluster: { instanceTypes: [m6i.large], minSize: 0, maxSize: 4, spotPercentage: 50, targetCapacity: 100 }
   paved:apps:
-    - { name: shop, path: /, source: { repository: "https://github.com/acme/web.git", directory: apps/shop }, build: { computeSize: medium }, container: { service: { desiredCount: 2, cpu: 256, memory: 512 } } }
+    - { name: shop, path: /, source: { repository: "https://github.com/acme/web.git", directory: apps/shop }, build: { computeSize: medium }, container: { service: { desiredCount: 2, cpu: 256, memory: 512, path: /api } } }
     - { name: blog, path: /blog, source: { repository: "https://github.com/acme/web.git", directory: apps/blog } }
   paved:jobs:
     - { name: report, image: "acme/report:1", cpu: 1024, memory: 2048, timeoutMinutes: 60, schedule: { expression: "cron(0 3 * * ? *)" } }

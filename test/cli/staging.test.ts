@@ -4,7 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PavedError } from "../../components/errors";
-import { createStaging, ephemeralConfig, gcStaging, stagingStackFor, stagingStackName } from "../../cli/commands/staging";
+import { Command } from "commander";
+import fc from "fast-check";
+import { parseConfig } from "../../components/config";
+import { STAGING_NAMES_HELP, createStaging, ephemeralConfig, gcStaging, registerStagingCommands, stagingStackFor, stagingStackName } from "../../cli/commands/staging";
 import { PROJECT_DIR, planEnvironment } from "../../cli/plan";
 import { FakeStacks, fakeContext, runMain } from "./fake-stacks";
 
@@ -16,20 +19,42 @@ function ephemeral(expiresAt: string, release = "r1") {
 
 describe("cli: paved staging", () => {
     describe("stack names", () => {
-        it("is staging-<slug> of a short release id", () => {
+        it("is staging-<id> when the id already is a short stack name", () => {
             assert.strictEqual(stagingStackName("r42"), "staging-r42");
-            assert.strictEqual(stagingStackName("2026.11.3"), "staging-2026-11-3");
-            assert.strictEqual(stagingStackName("Hotfix_7"), "staging-hotfix-7");
+            assert.strictEqual(stagingStackName("2026-11-3"), "staging-2026-11-3");
+            assert.strictEqual(stagingStackName("abcdefghijklmnop"), "staging-abcdefghijklmnop");
         });
 
-        it("fits a long release id into 24 characters, keeping releases apart", () => {
+        it("keeps a readable head and hashes the exact id when the slug would lose something", () => {
+            const dotted = stagingStackName("2026.11.3");
+            assert.match(dotted, /^staging-2026-1-h[0-9a-z]{8}$/);
+            assert.notStrictEqual(dotted, stagingStackName("2026-11-3"), "2026.11.3 and 2026-11-3 are different releases");
+            assert.match(stagingStackName("Hotfix_7"), /^staging-hotfix-h[0-9a-z]{8}$/);
+            assert.notStrictEqual(stagingStackName("Hotfix_7"), stagingStackName("hotfix-7"));
             const a = stagingStackName("20261126114808-abc1234");
-            const b = stagingStackName("20261126114808-abc1235");
-            assert.match(a, /^staging-202611261-[0-9a-f]{6}$/);
-            assert.ok(a.length <= 24 && b.length <= 24, `${a} ${b}`);
-            assert.match(a, /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
-            assert.notStrictEqual(a, b);
+            assert.match(a, /^staging-202611-h[0-9a-z]{8}$/);
+            assert.notStrictEqual(a, stagingStackName("20261126114808-abc1235"));
             assert.strictEqual(stagingStackName("20261126114808-abc1234"), a, "deterministic");
+            // An id that looks like a hashed name is hashed too, so the two forms never meet.
+            assert.match(stagingStackName("ab-h1234abcd"), /^staging-ab-h12-h[0-9a-z]{8}$/);
+        });
+
+        it("maps distinct release ids to distinct, valid stack names (property)", () => {
+            const char = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABC0123456789._-");
+            const id = fc.tuple(fc.constantFrom(..."aZ09"), fc.array(char, { maxLength: 40 })).map(([first, rest]) => first + rest.join(""));
+            // Near-collisions on purpose: ids that differ only in case, separators or one character.
+            const variant = id.chain((x) => fc.constantFrom(x, x.toLowerCase(), x.replace(/[._]/g, "-"), x.replace(/-/g, "."), `${x}1`, x.slice(0, -1) || "a"));
+            fc.assert(
+                fc.property(fc.uniqueArray(variant, { minLength: 2, maxLength: 40 }), (ids) => {
+                    const names = ids.map(stagingStackName);
+                    assert.strictEqual(new Set(names).size, ids.length, `${ids.join(" ")} -> ${names.join(" ")}`);
+                    for (const n of names) {
+                        assert.ok(n.length <= 24 && /^staging-[a-z0-9]+(-[a-z0-9]+)*$/.test(n), n);
+                        assert.doesNotThrow(() => parseConfig({ project: "paved", stack: n, values: { ...ephemeral("2026-12-01T00:00:00Z"), "paved:ephemeral": { baseStack: "staging", release: ids[0], expiresAt: "2026-12-01T00:00:00Z" } }, projectDir: PROJECT_DIR }), n);
+                    }
+                }),
+                { numRuns: 300, seed: 1126 },
+            );
         });
 
         it("rejects release ids that are not ids", () => {
@@ -40,6 +65,18 @@ describe("cli: paved staging", () => {
         it("accepts a stack name or a release id for destroy", () => {
             assert.strictEqual(stagingStackFor("staging-r42"), "staging-r42");
             assert.strictEqual(stagingStackFor("r42"), "staging-r42");
+            assert.strictEqual(stagingStackFor("2026.11.3"), stagingStackName("2026.11.3"));
+        });
+
+        it("says so in --help", async () => {
+            const lines: string[] = [];
+            const program = new Command("paved").exitOverride().configureOutput({ writeOut: (t) => lines.push(t), writeErr: (t) => lines.push(t) });
+            registerStagingCommands(program, () => fakeContext(new FakeStacks(), { projectDir: PROJECT_DIR, now: NOW }));
+            await assert.rejects(program.parseAsync(["staging", "create", "--help"], { from: "user" }), (e: { code?: string }) => e.code === "commander.helpDisplayed");
+            const help = lines.join("");
+            assert.ok(help.includes(STAGING_NAMES_HELP.trim()), help);
+            assert.match(help, /2026-11-3 -> staging-2026-11-3/);
+            assert.match(help, /Distinct release ids never share a stack/);
         });
     });
 
@@ -85,7 +122,8 @@ describe("cli: paved staging", () => {
             const ctx = fakeContext(fake, { projectDir: PROJECT_DIR, now: NOW });
             const { code } = await runMain(["staging", "create", "2026.11.3"], ctx);
             assert.strictEqual(code, 0);
-            const config = fake.stacks.get("staging-2026-11-3")!.config;
+            const config = fake.stacks.get(stagingStackName("2026.11.3"))!.config;
+            assert.match(stagingStackName("2026.11.3"), /^staging-2026-1-h/);
             assert.deepStrictEqual(config["paved:ephemeral"], { baseStack: "staging", release: "2026.11.3", expiresAt: "2026-11-29T12:00:00Z" });
         });
 

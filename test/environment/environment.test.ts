@@ -5,6 +5,7 @@ import { PROJECT_DIR, planEnvironment } from "../../cli/plan";
 import { loadEnvironmentConfig } from "../../cli/env-config";
 import { Environment, TAG_KEYS } from "../../components/environment/environment";
 import { ProgramResult, RecordedResource, runProgram, taggableTypes } from "../../components/testing";
+import { SERVICES_WITHOUT_SOURCE_KEYS } from "../../components/trust-policy";
 
 /**
  * The whole program under the harness for every committed stack config (and an ephemeral copy as
@@ -155,6 +156,114 @@ describe("environments", function () {
             });
         });
     }
+
+    /** The first cache behavior CloudFront picks for a path: ordered ones by pattern, then the default. */
+    function behaviorFor(distribution: RecordedResource, path: string): Record<string, any> {
+        const matches = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(path);
+        return (distribution.inputs.orderedCacheBehaviors as Record<string, any>[]).find((b) => matches(b.pathPattern)) ?? distribution.inputs.defaultCacheBehavior;
+    }
+
+    for (const env of [...committed, "staging-r42"]) {
+        it(`${env}: the services are reached through the site over HTTPS; static paths stay on S3`, async () => {
+            const r = await plan(env);
+            const cdn = ofType(r, "aws:cloudfront/distribution:Distribution")[0];
+            const vpcOrigin = ofType(r, "aws:cloudfront/vpcOrigin:VpcOrigin");
+            assert.strictEqual(vpcOrigin.length, 1);
+            const domain = env === "prod" ? "services.shop.example.com" : env === "dev" ? "services.dev.shop.example.com" : "services.staging.shop.example.com";
+            assert.deepStrictEqual(cdn.inputs.origins.find((o: any) => o.originId === "services"), {
+                originId: "services",
+                domainName: domain,
+                vpcOriginConfig: { vpcOriginId: vpcOrigin[0].id, originReadTimeout: 30, originKeepaliveTimeout: 5 },
+            });
+            // Routed to a service: its paths and everything under them, before any asset pattern.
+            const services = ["/api", "/api/v1/cart", "/checkout/api", "/checkout/api/pay", "/checkout/api/x.js", "/help/api/tickets"];
+            const s3 = ["/", "/index.html", "/apix", "/api-explorer/", "/checkout", "/checkout/", "/checkout/assets/app.js", "/checkout/apis", "/help/faq", "/catalog/api"];
+            for (const p of services) {
+                const b = behaviorFor(cdn, p);
+                assert.strictEqual(b.targetOriginId, "services", p);
+                assert.deepStrictEqual(b.allowedMethods, ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], p);
+                assert.strictEqual(b.cachePolicyId, "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", `${p}: Managed-CachingDisabled`);
+                assert.strictEqual(b.originRequestPolicyId, "b689b0a8-53d0-40ab-baf2-68738e2966ac", `${p}: Managed-AllViewerExceptHostHeader`);
+                assert.strictEqual(b.viewerProtocolPolicy, "redirect-to-https");
+                assert.strictEqual(b.functionAssociations, undefined, `${p}: no router function`);
+            }
+            for (const p of s3) {
+                const b = behaviorFor(cdn, p);
+                assert.strictEqual(b.targetOriginId, "assets", p);
+                assert.strictEqual(b.functionAssociations.length, 1, `${p}: through the router`);
+            }
+            // The load balancer: internal, HTTPS with the config's certificate, HTTP only redirects.
+            const lbs = r.resources.filter((x) => x.type === "aws:lb/loadBalancer:LoadBalancer");
+            assert.deepStrictEqual(lbs.map((x) => x.inputs.internal), [true], "no internet-facing load balancer");
+            const listeners = ofType(r, "aws:lb/listener:Listener");
+            const https = listeners.find((l) => l.inputs.protocol === "HTTPS")!;
+            assert.match(https.inputs.certificateArn, /^arn:aws:acm:eu-west-1:123456789012:certificate\//);
+            assert.deepStrictEqual(listeners.filter((l) => l.inputs.protocol === "HTTP").map((l) => l.inputs.defaultActions), [[{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]]);
+            const rules = ofType(r, "aws:lb/listenerRule:ListenerRule");
+            assert.deepStrictEqual(rules.map((x) => x.inputs.listenerArn), rules.map(() => https.outputs.arn));
+            assert.deepStrictEqual(rules.map((x) => x.inputs.conditions[0].pathPattern.values).sort(), [["/api", "/api/*"], ["/checkout/api", "/checkout/api/*"], ["/help/api", "/help/api/*"]]);
+            assert.strictEqual(vpcOrigin[0].inputs.vpcOriginEndpointConfig.originProtocolPolicy, "https-only");
+            const o = r.outputs as Record<string, any>;
+            assert.deepStrictEqual(
+                Object.fromEntries(Object.entries(o.services).map(([k, v]: [string, any]) => [k, v.path])),
+                { storefront: "/api", checkout: "/checkout/api", help: "/help/api" },
+            );
+            assert.strictEqual(o.services.checkout.url, `${o.site.url}/checkout/api`);
+        });
+    }
+
+    it("a service runs its initial image until deployed, then the deployed one with today's settings", async () => {
+        const fresh = await plan("dev");
+        const image = (r: ProgramResult, app: string) => JSON.parse(r.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && x.name === `svc-${app}-task`)!.inputs.containerDefinitions)[0].image;
+        const repository = (fresh.outputs as any).services.checkout.repositoryUrl;
+        assert.strictEqual(image(fresh, "checkout"), `${repository}:bootstrap`);
+        assert.strictEqual((fresh.outputs as any).services.checkout.imageParameter, "/paved/paved-dev/services/checkout/image");
+        // A deploy wrote 3.1.0; then the config changes cpu and memory: both land in the next plan.
+        const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "paved-env-"));
+        const file = path.join(dir, "Pulumi.dev.yaml");
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        const dev = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8").replace("checkout: { container: { service: { desiredCount: 1, maxCount: 2 } } }", "checkout: { container: { service: { desiredCount: 1, maxCount: 2, cpu: 1024, memory: 2048 } } }");
+        assert.ok(dev.includes("cpu: 1024"));
+        fs.writeFileSync(file, dev);
+        const after = await planEnvironment("dev", { configFile: file, mocks: { ssmParameters: { "/paved/paved-dev/services/checkout/image": `${repository}:3.1.0` } } });
+        fs.rmSync(dir, { recursive: true, force: true });
+        const td = after.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && x.name === "svc-checkout-task")!;
+        assert.deepStrictEqual([td.inputs.cpu, td.inputs.memory, image(after, "checkout")], ["1024", "2048", `${repository}:3.1.0`]);
+        assert.strictEqual(image(after, "storefront"), `${(after.outputs as any).services.storefront.repositoryUrl}:bootstrap`, "only the deployed service moves");
+        const svc = after.resources.find((x) => x.type === "aws:ecs/service:Service" && x.name === "svc-checkout-service")!;
+        assert.strictEqual(svc.inputs.taskDefinition, td.outputs.arn);
+        assert.deepStrictEqual(svc.ignoreChanges, ["desiredCount"]);
+    });
+
+    it("prod protects its queues and dead-letter queues from deletion; the others do not", async () => {
+        const queues = (r: ProgramResult) => ofType(r, "aws:sqs/queue:Queue");
+        const prod = queues(await plan("prod"));
+        assert.ok(prod.length >= 2 && prod.some((q) => q.name.endsWith("-dlq")), "prod has queues and dead-letter queues");
+        assert.deepStrictEqual(prod.filter((q) => !q.protect).map((q) => q.urn), []);
+        assert.deepStrictEqual(queues(await plan("dev")).filter((q) => q.protect).map((q) => q.urn), []);
+    });
+
+    it("every role a service assumes trusts it for this account only, and for its own resource where the service says which", async () => {
+        const r = await plan("dev");
+        const withoutSourceAccount: string[] = [];
+        const sourceArns = new Map<string, string[]>();
+        for (const role of ofType(r, "aws:iam/role:Role")) {
+            for (const st of JSON.parse(role.inputs.assumeRolePolicy).Statement) {
+                const service = st.Principal?.Service;
+                if (!service) continue;
+                if (!SERVICES_WITHOUT_SOURCE_KEYS.includes(service) && st.Condition?.StringEquals?.["aws:SourceAccount"] !== "123456789012") withoutSourceAccount.push(role.urn);
+                const arn = st.Condition?.ArnEquals?.["aws:SourceArn"] ?? st.Condition?.ArnLike?.["aws:SourceArn"];
+                if (arn) sourceArns.set(service, [...(sourceArns.get(service) ?? []), arn]);
+            }
+        }
+        assert.deepStrictEqual(withoutSourceAccount, []);
+        const arnsOf = (service: string) => sourceArns.get(service) ?? [];
+        assert.ok(arnsOf("states.amazonaws.com").length >= 5 && arnsOf("states.amazonaws.com").every((a) => /^arn:aws:states:eu-west-1:123456789012:stateMachine:paved-dev-job-/.test(a)));
+        assert.ok(arnsOf("codebuild.amazonaws.com").length === 51 && arnsOf("codebuild.amazonaws.com").every((a) => /^arn:aws:codebuild:eu-west-1:123456789012:project\/paved-dev-/.test(a)));
+        assert.ok(arnsOf("scheduler.amazonaws.com").every((a) => a === "arn:aws:scheduler:eu-west-1:123456789012:schedule-group/default"));
+        assert.ok(arnsOf("ecs-tasks.amazonaws.com").length >= 18 && arnsOf("ecs-tasks.amazonaws.com").every((a) => a === "arn:aws:ecs:eu-west-1:123456789012:*"), "task roles");
+        assert.deepStrictEqual(arnsOf("vpc-flow-logs.amazonaws.com"), ["arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*"]);
+    });
 
     it("an ephemeral copy borrows staging's network, cluster and build image, and carries its expiry", async () => {
         const r = await plan("staging-r42");

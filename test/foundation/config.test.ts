@@ -5,6 +5,8 @@ import { scheduleExpressionViolation, fargateSizeViolation, appPathViolation, pa
 
 const app = (name: string, path: string, extra: Record<string, unknown> = {}) => ({ name, path, source: { repository: "https://github.com/acme/web.git" }, ...extra });
 const job = (name: string, extra: Record<string, unknown> = {}) => ({ name, image: "acme/job:1", ...extra });
+const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100";
+const SERVICES = { certificateArn: CERT, originDomain: "services.example.com" };
 
 function raw(values: Record<string, unknown>, stack = "dev", files: Record<string, string> = {}): RawStackConfig {
     return {
@@ -92,6 +94,7 @@ describe("config", () => {
                     app("a", "/a", { source: { repository: "https://git.example.com/acme/a.git" } }),
                     app("b", "/b", { container: { service: { cpu: 256, memory: 4096 } } }),
                 ],
+                "paved:services": SERVICES,
             }),
         );
         assert.deepStrictEqual(found.map((p) => p.path), ["paved:apps[0].source.repository", "paved:apps[1].container.service.memory"]);
@@ -210,5 +213,80 @@ describe("validation rules", () => {
         assert.ok(pathsOverlap("/a", "/a/b"));
         assert.ok(!pathsOverlap("/a", "/ab"));
         assert.ok(!pathsOverlap("/", "/a"));
+    });
+
+    describe("services reached through the site", () => {
+        const withService = (path: string, service: Record<string, unknown> = {}) => app(path === "/" ? "home" : path.slice(1).replace(/\//g, "-"), path, { container: { service } });
+
+        it("routes a service under its app's path by default, or a sub-path of it", () => {
+            const c = parseConfig(raw({ "paved:apps": [withService("/checkout"), withService("/help", { path: "/help/api" }), withService("/", { path: "/api" })], "paved:services": SERVICES }));
+            assert.deepStrictEqual(
+                c.apps.map((a) => a.container?.service?.path),
+                [undefined, "/help/api", "/api"],
+            );
+            assert.deepStrictEqual(c.services, { ...SERVICES, insecureHttpOrigin: false });
+        });
+
+        it("needs a regional certificate and the name it covers, or the named opt-out", () => {
+            const missing = problems(raw({ "paved:apps": [withService("/checkout")] }));
+            assert.deepStrictEqual(missing.map((p) => p.path), ["paved:services.certificateArn", "paved:services.originDomain"]);
+            assert.match(missing[0].message, /^app checkout runs a container service the site reaches over HTTPS: set an ACM certificate in eu-west-1 covering paved:services\.originDomain \(or opt out with paved:services\.insecureHttpOrigin: true\)$/);
+            const usEast = problems(raw({ "paved:apps": [withService("/checkout")], "paved:services": { ...SERVICES, certificateArn: CERT.replace("eu-west-1", "us-east-1") } }));
+            assert.deepStrictEqual(usEast.map((p) => [p.path, p.value]), [["paved:services.certificateArn", CERT.replace("eu-west-1", "us-east-1")]]);
+            assert.match(usEast[0].message, /is in us-east-1; the load balancer is in eu-west-1 \(aws:region\) and takes certificates from its own region only/);
+            const both = problems(raw({ "paved:services": { certificateArn: CERT, insecureHttpOrigin: true } }));
+            assert.deepStrictEqual(both.map((p) => p.path), ["paved:services.insecureHttpOrigin"]);
+            const optOut = parseConfig(raw({ "paved:apps": [withService("/checkout")], "paved:services": { insecureHttpOrigin: true } }));
+            assert.strictEqual(optOut.services.insecureHttpOrigin, true);
+            assert.doesNotThrow(() => parseConfig(raw({ "paved:apps": [app("a", "/a")] })), "no services, nothing to configure");
+        });
+
+        const badPaths: [string, string, Record<string, unknown>, RegExp][] = [
+            ["the root app's service on every path", "/", {}, /the service path \/ would send every path of the site to the service, the other apps' too; give the root app's service a sub-path no other app uses, e\.g\. "\/api"/],
+            ["a path outside the app", "/checkout", { path: "/payments" }, /the service path \/payments must be the app's path \/checkout or a path under it, e\.g\. "\/checkout\/api"/],
+            ["a root sub-path another app owns", "/", { path: "/catalog/api" }, /overlaps the path of another app \(\/catalog\)/],
+            ["a malformed path", "/checkout", { path: "/checkout/API/" }, /must be "\/" or a lowercase URL-safe prefix/],
+        ];
+        for (const [what, appPath, service, message] of badPaths) {
+            it(`refuses ${what}, naming the key`, () => {
+                const found = problems(raw({ "paved:apps": [withService(appPath, service), app("catalog", "/catalog")], "paved:services": SERVICES }));
+                assert.deepStrictEqual(found.map((p) => p.path), ["paved:apps[0].container.service.path"]);
+                assert.match(found[0].message, message);
+            });
+        }
+    });
+
+    describe("job secrets", () => {
+        it("takes parameter names and ARNs, and Secrets Manager ARNs", () => {
+            const secrets = {
+                DB_URL: "/prod/db/url",
+                FLAT: "api-key",
+                PARAM: "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/token",
+                SECRET: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:password::",
+            };
+            assert.deepStrictEqual(parseConfig(raw({ "paved:jobs": [job("nightly", { secrets })] })).jobs[0].secrets, secrets);
+        });
+
+        const wild: [string, string][] = [
+            ["every parameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/*"],
+            ["a parameter prefix", "/prod/*"],
+            ["every secret", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:*"],
+            ["everything", "*"],
+            ["a ? wildcard", "/prod/db/ur?"],
+        ];
+        for (const [what, value] of wild) {
+            it(`refuses ${what} (${value}) with the path, the value and the fix`, () => {
+                const found = problems(raw({ "paved:jobs": [job("nightly", { secrets: { DB: value } })] }));
+                assert.deepStrictEqual(found.map((p) => [p.path, p.value]), [["paved:jobs[0].secrets.DB", value]]);
+                assert.match(found[0].message, /has a wildcard, which would let the task read every parameter or secret it matches; name one parameter or secret, e\.g\. "\/prod\/db\/url"/);
+            });
+        }
+
+        it("refuses references that name no parameter or secret", () => {
+            for (const value of ["arn:aws:s3:::bucket/key", "https://vault.example.com/db", "arn:aws:secretsmanager:eu-west-1:123456789012:secret"]) {
+                const found = problems(raw({ "paved:jobs": [job("nightly", { secrets: { DB: value } })] }));
+                assert.deepStrictEqual(found.map((p) => p.path), ["paved:jobs[0].secrets.DB"], value);
+            }
+        });
     });
 });

@@ -102,7 +102,8 @@ describe("app build roles, evaluated by an IAM simulator", function () {
         // running the handler with adversarial events (test/frontend/release-writer.test.ts).
         const trust = JSON.parse(one(resources, "aws:iam/role:Role", "app3-release-writer").inputs.assumeRolePolicy);
         assert.deepStrictEqual(trust.Statement, [
-            { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+            // Lambda sets no source keys when it assumes an execution role (SERVICES_WITHOUT_SOURCE_KEYS).
+            { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
         ]);
     });
 
@@ -136,10 +137,16 @@ describe("app build roles, evaluated by an IAM simulator", function () {
         assert.strictEqual(await decide(a, "cloudfront:UpdateDistribution", `arn:aws:cloudfront::${ACCOUNT}:distribution/E123`), "ImplicitlyDenied");
     });
 
-    it("lets only CodeBuild in this account assume a build role", () => {
+    it("lets only CodeBuild in this account, for the app's own project, assume a build role", () => {
         const trust = JSON.parse(one(resources, "aws:iam/role:Role", "app3-build").inputs.assumeRolePolicy);
+        const project = one(resources, "aws:codebuild/project:Project", "app3-build").outputs.arn;
         assert.deepStrictEqual(trust.Statement, [
-            { Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+            {
+                Effect: "Allow",
+                Principal: { Service: "codebuild.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnEquals: { "aws:SourceArn": project } },
+            },
         ]);
     });
 });

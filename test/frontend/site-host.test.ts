@@ -222,4 +222,35 @@ describe("SiteHost", () => {
             await assert.rejects(site(args), (e: Error) => e instanceof PavedError && message.test(e.message));
         }
     });
+
+    describe("services behind the site", () => {
+        const services = { vpcOriginId: "vo_0123456789abcdefghijkl", originDomainName: "services.example.com", paths: ["/api", "/checkout/api"] };
+
+        it("routes each service path and everything under it to the VPC origin, ahead of the asset patterns, uncached", async () => {
+            const { resources } = await site({ services });
+            const cdn = one(resources, T.cdn, "site-cdn");
+            assert.deepStrictEqual(cdn.inputs.origins[1], { originId: "services", domainName: "services.example.com", vpcOriginConfig: { vpcOriginId: services.vpcOriginId, originReadTimeout: 30, originKeepaliveTimeout: 5 } });
+            const ordered = cdn.inputs.orderedCacheBehaviors as Record<string, any>[];
+            assert.deepStrictEqual(ordered.slice(0, 4).map((b) => b.pathPattern), ["/api", "/api/*", "/checkout/api", "/checkout/api/*"]);
+            assert.deepStrictEqual(ordered.slice(4).map((b) => b.pathPattern), ASSET_PATH_PATTERNS);
+            for (const b of ordered.slice(0, 4)) {
+                assert.strictEqual(b.targetOriginId, "services");
+                assert.strictEqual(b.functionAssociations, undefined);
+                assert.strictEqual(b.responseHeadersPolicyId, one(resources, T.headers, "site-security-headers").id);
+            }
+            assert.strictEqual(cdn.inputs.defaultCacheBehavior.targetOriginId, "assets");
+        });
+
+        it("refuses the root, a malformed or repeated path, and more behaviors than CloudFront holds", async () => {
+            const cases: [string[], RegExp][] = [
+                [["/"], /args\.services\.paths\[0\] "\/" takes every path of the site; route a sub-path such as "\/api"/],
+                [["/Api/"], /args\.services\.paths\[0\] "\/Api\/" must be "\/" or a lowercase URL-safe prefix/],
+                [["/api", "/api"], /args\.services\.paths\[1\] "\/api" is listed twice/],
+                [Array.from({ length: 30 }, (_, i) => `/s${i}/api`), /args\.services\.paths needs 77 cache behaviors with the asset patterns; CloudFront allows 75/],
+            ];
+            for (const [paths, message] of cases) {
+                await assert.rejects(site({ services: { ...services, paths } }), (e: Error) => e instanceof PavedError && message.test(e.message));
+            }
+        });
+    });
 });

@@ -50,7 +50,11 @@ const appArb = (name: string, root: boolean) =>
                 },
                 { requiredKeys: [] },
             ),
-            container: fc.record({ port: fc.integer({ min: 1024, max: 9000 }), service: fc.record({ desiredCount: fc.integer({ min: 1, max: 3 }) }) }, { requiredKeys: [] }),
+            // The root app's service gets a sub-path of its own: "/" would take every app's path.
+            container: fc.record(
+                { port: fc.integer({ min: 1024, max: 9000 }), service: fc.record({ desiredCount: fc.integer({ min: 1, max: 3 }) }).map((svc) => (root ? { ...svc, path: "/api" } : svc)) },
+                { requiredKeys: [] },
+            ),
             webhook: fc.boolean(),
         },
         { requiredKeys: ["name", "path", "source"] },
@@ -126,11 +130,17 @@ const validConfigArb: fc.Arbitrary<{ stack: string; config: Config }> = fc
                     "paved:tags": base.tags,
                     "paved:apps": apps,
                     "paved:jobs": jobs,
+                    // Services are reached over HTTPS: a certificate in the stack's region.
+                    "paved:services": { certificateArn: `arn:aws:acm:${base.region}:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100`, originDomain: "services.example.com" },
                 };
                 // The fuzz catalog (test/fuzz/catalog.yaml) is valid and uses none of the generated names.
                 if (base.catalog) {
                     config["paved:catalog"] = "test/fuzz/catalog.yaml";
-                    config["paved:apps"] = apps.map((a: Config) => ({ ...a, name: `x-${a.name}`, path: a.path === "/" ? "/x-root" : `/x-${a.name}` }));
+                    config["paved:apps"] = apps.map((a: Config) => {
+                        const { path: _servicePath, ...service } = a.container?.service ?? {};
+                        const container = a.container ? { ...a.container, ...(a.container.service ? { service } : {}) } : undefined;
+                        return { ...a, name: `x-${a.name}`, path: a.path === "/" ? "/x-root" : `/x-${a.name}`, ...(container ? { container } : {}) };
+                    });
                     config["paved:jobs"] = jobs.map((j: Config) => ({ ...j, name: `x-${j.name}` }));
                 }
                 return { stack: base.stack, config };
@@ -172,12 +182,15 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
         "badTimezone",
         "ephemeralKind",
         "bothTriggers",
+        "badServicePath",
+        "wildcardSecret",
+        "certificateElsewhere",
     ),
     pick: fc.nat(1000),
     value: junk,
 });
 
-const TOP_KEYS = ["paved:kind", "paved:network", "paved:tags", "paved:apps", "paved:jobs", "paved:cluster", "paved:site", "paved:overrides", "aws:region"];
+const TOP_KEYS = ["paved:kind", "paved:network", "paved:tags", "paved:apps", "paved:jobs", "paved:cluster", "paved:site", "paved:overrides", "paved:services", "aws:region"];
 const APP_KEYS = ["name", "path", "team", "source", "build", "container", "webhook"];
 const JOB_KEYS = ["name", "image", "cpu", "memory", "capacity", "schedule", "queue", "timeoutMinutes", "environment"];
 
@@ -263,6 +276,15 @@ function mutate(target: { stack: string; config: Config }, m: Mutation): boolean
         case "ephemeralKind":
             c["paved:kind"] = "ephemeral";
             return false;
+        case "badServicePath":
+            c["paved:apps"] = [...apps, { name: `svc-${m.pick}`, path: `/svc-${m.pick}`, source: { repository: "https://github.com/acme/web.git" }, container: { service: { path: ["/", "/elsewhere", `/svc-${m.pick}/API`][m.pick % 3] } } }];
+            return true;
+        case "wildcardSecret":
+            c["paved:jobs"] = [...jobs, { name: `secret-${m.pick}`, image: "x/y:1", secrets: { DB: ["arn:aws:ssm:eu-west-1:123456789012:parameter/*", "/prod/*", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:*"][m.pick % 3] } }];
+            return true;
+        case "certificateElsewhere":
+            c["paved:services"] = { certificateArn: `arn:aws:acm:${c["aws:region"] === "sa-east-1" ? "ca-central-1" : "sa-east-1"}:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100`, originDomain: "services.example.com" };
+            return true;
         case "bothTriggers":
             if (isObj(job)) {
                 job.schedule = { expression: "rate(1 day)" };

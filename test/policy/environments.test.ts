@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { planEnvironment, PROJECT_DIR } from "../../cli/plan";
 import { taggableTypes, type ProgramResult } from "../../components/testing";
@@ -55,6 +56,25 @@ describe("policy pack over committed environments", () => {
         const forever = evaluatePolicies(withLogGroupForever, { defaultTags: environmentTags("dev") }).filter((v) => v.rule === "log-group-retention");
         assert.strictEqual(forever.length, plan.resources.filter((r) => r.type === T.logGroup).length);
         assert.ok(forever.length > 0, "the dev plan has log groups");
+    });
+
+    it("the named opt-out from HTTPS services plans, and the pack reports it (ELB.1, CloudFront.9)", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-insecure-"));
+        try {
+            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            const config = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8").replace(/  paved:services:\n(    .*\n)+/, "  paved:services:\n    insecureHttpOrigin: true\n");
+            assert.match(config, /insecureHttpOrigin: true\n  paved:tags:/);
+            const file = path.join(dir, "Pulumi.dev.yaml");
+            fs.writeFileSync(file, config);
+            const plan = await planEnvironment("dev", { configFile: file });
+            const origin = plan.resources.find((r) => r.type === T.vpcOrigin)!;
+            assert.strictEqual(origin.inputs.vpcOriginEndpointConfig.originProtocolPolicy, "http-only");
+            assert.deepStrictEqual(plan.resources.filter((r) => r.type === "aws:lb/listener:Listener").map((r) => r.inputs.protocol), ["HTTP"]);
+            const violations = evaluatePolicies(plan.resources, { defaultTags: environmentTags("dev") });
+            assert.deepStrictEqual([...new Set(violations.map((v) => v.rule))].sort(), ["alb-http-redirects-to-https", "cloudfront-origin-tls"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("knows every taggable type the environments use", async () => {

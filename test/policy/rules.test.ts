@@ -492,6 +492,106 @@ const cases: Case[] = [
         fail: [{ name: "default", build: () => ({ resources: [res(T.loadBalancer[1], "alb", { loadBalancerType: "application" })] }), expect: /forwards invalid HTTP headers/ }],
     },
     {
+        rule: "alb-http-redirects-to-https",
+        pass: () => {
+            const alb = res(T.loadBalancer[0], "alb", { arn: "arn:alb", loadBalancerType: "application" });
+            const nlb = res(T.loadBalancer[0], "nlb", { arn: "arn:nlb", loadBalancerType: "network" });
+            const https = res(T.listener[0], "https", { arn: "arn:https", loadBalancerArn: "arn:alb", protocol: "HTTPS", port: 443, defaultActions: [{ type: "fixed-response" }] });
+            const http = res(T.listener[0], "http", { arn: "arn:http", loadBalancerArn: "arn:alb", protocol: "HTTP", port: 80, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] });
+            const tcp = res(T.listener[0], "tcp", { arn: "arn:tcp", loadBalancerArn: "arn:nlb", protocol: "TCP", port: 80, defaultActions: [{ type: "forward" }] });
+            const rule_ = res(T.listenerRule[0], "svc", { listenerArn: "arn:https", actions: [{ type: "forward", targetGroupArn: "arn:tg" }] });
+            return { resources: [alb, nlb, https, http, tcp, rule_] };
+        },
+        fail: [
+            {
+                name: "an HTTP listener that forwards",
+                build: () => ({ resources: [res(T.loadBalancer[0], "alb", { arn: "arn:alb" }), res(T.listener[1], "http", { arn: "arn:http", loadBalancerArn: "arn:alb", protocol: "HTTP", defaultActions: [{ type: "fixed-response" }] })] }),
+                expect: /listener http serves plain HTTP; make its default action a redirect to HTTPS/,
+            },
+            {
+                name: "a redirect to HTTP",
+                build: () => ({ resources: [res(T.listener[0], "http", { protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTP", host: "x" } }] })] }),
+                expect: /serves plain HTTP/,
+            },
+            {
+                name: "a rule forwarding on the HTTP listener",
+                build: () => ({
+                    resources: [
+                        res(T.listener[0], "http", { arn: "arn:http", protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS" } }] }),
+                        res(T.listenerRule[0], "svc", { listenerArn: "arn:http", actions: [{ type: "forward" }] }),
+                    ],
+                }),
+                expect: /listener rule svc forwards plain HTTP on listener http; attach it to the HTTPS listener/,
+            },
+        ],
+    },
+    {
+        rule: "cloudfront-origin-tls",
+        pass: () => ({
+            resources: [
+                res(T.vpcOrigin, "services", { vpcOriginEndpointConfig: { originProtocolPolicy: "https-only", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } } }),
+                distribution({}, {}),
+                res(T.distribution, "api", { origins: [{ originId: "api", domainName: "api.example.com", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } }] }),
+            ],
+        }),
+        fail: [
+            {
+                name: "an HTTP VPC origin",
+                build: () => ({ resources: [res(T.vpcOrigin, "services", { vpcOriginEndpointConfig: { originProtocolPolicy: "http-only", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } } })] }),
+                expect: /VPC origin services uses originProtocolPolicy "http-only"; use "https-only"/,
+            },
+            {
+                name: "match-viewer on a custom origin with TLSv1",
+                build: () => ({ resources: [res(T.distribution, "api", { origins: [{ originId: "api", customOriginConfig: { originProtocolPolicy: "match-viewer", originSslProtocols: ["TLSv1", "TLSv1.2"] } }] })] }),
+                expect: /origin api allows TLSv1 to the origin; allow TLSv1.2 only/,
+            },
+        ],
+    },
+    {
+        rule: "iam-trust-source-account",
+        pass: () => ({
+            resources: [
+                res(T.role, "sfn", {
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnEquals: { "aws:SourceArn": "arn:aws:states:eu-west-1:123456789012:stateMachine:x" } } }],
+                    }),
+                }),
+                res(T.role, "instance", { assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] } }),
+                res(T.role, "human", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }] }) }),
+            ],
+        }),
+        fail: [
+            {
+                name: "ECS tasks for any account",
+                build: () => ({ resources: [res(T.role, "task", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }) })] }),
+                expect: /role task trust statement 0 lets ecs-tasks.amazonaws.com assume it for any account; add Condition StringEquals aws:SourceAccount/,
+            },
+            {
+                name: "a SourceAccount under the wrong operator",
+                build: () => ({ resources: [res(T.role, "sched", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: ["scheduler.amazonaws.com"] }, Action: "sts:AssumeRole", Condition: { StringLike: { "aws:SourceAccount": "*" } } }] }) })] }),
+                expect: /lets scheduler.amazonaws.com assume it for any account/,
+            },
+        ],
+    },
+    {
+        rule: "iam-exact-secrets",
+        pass: () => ({
+            resources: [
+                roleWith([
+                    { Effect: "Allow", Action: "ssm:GetParameters", Resource: [`arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/prod/db/url`] },
+                    { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/db-??????` },
+                    { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" },
+                ]),
+            ],
+        }),
+        fail: [
+            { name: "every parameter", build: () => ({ resources: [roleWith([{ Effect: "Allow", Action: "ssm:GetParameters", Resource: `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/*` }])] }), expect: /reads secrets on arn:aws:ssm:eu-west-1:123456789012:parameter\/\*; name each parameter or secret/ },
+            { name: "a wildcard action on every secret", build: () => ({ resources: [roleWith([{ Effect: "Allow", Action: "secretsmanager:Get*", Resource: "*" }])] }), expect: /reads secrets on \*/ },
+            { name: "a ? inside a name", build: () => ({ resources: [roleWith([{ Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/prod/db?` }])] }), expect: /parameter\/prod\/db\?/ },
+        ],
+    },
+    {
         rule: "iam-no-admin-wildcard",
         pass: () => ({
             resources: [
