@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
 import { ec2SizeViolation, fargateSizeViolation, pathsOverlap } from "../validation";
 import {
+    AlertsConfig,
     AppConfig,
     BuildImageConfig,
     CAPACITIES,
@@ -50,6 +51,8 @@ export interface PavedConfig {
     buildImage: BuildImageConfig;
     tags: TagsConfig;
     ephemeral?: EphemeralConfig;
+    /** Subscribers of the notifications topic and alarm thresholds. */
+    alerts: AlertsConfig;
     /** Prod protects stateful resources (bucket, repositories, log groups) from deletion. */
     protect: boolean;
 }
@@ -167,6 +170,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     const tags = read("tags", configKeys.tags);
     const ephemeral = read("ephemeral", configKeys.ephemeral);
     const buildImage = read("buildImage", configKeys.buildImage);
+    const alerts = read("alerts", configKeys.alerts);
 
     // Apps and jobs come from the shared catalog file, then this stack's own lists; overrides
     // and exclusions apply by name. Each entry keeps where it came from for error messages.
@@ -226,7 +230,15 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         problems.push({ path: site.domain ? "paved:site.certificateArn" : "paved:site.domain", value: undefined, message: "a custom domain needs both domain and certificateArn" });
     }
 
-    if (problems.length > 0 || !kind || !network || !site || !cluster || !tags || typeof region !== "string") {
+    if (kind === "prod" && alerts && alerts.email.length + alerts.https.length === 0 && !alerts.slack) {
+        problems.push({
+            path: "paved:alerts",
+            value: values["paved:alerts"],
+            message: "prod needs at least one subscriber of its failure notifications: set email (e.g. [oncall@example.com]), https or slack { workspaceId, channelId }",
+        });
+    }
+
+    if (problems.length > 0 || !kind || !network || !site || !cluster || !tags || !alerts || typeof region !== "string") {
         throw new ConfigError(problems, `the config of stack "${input.stack}"`);
     }
     const prod = kind === "prod";
@@ -255,6 +267,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         buildImage: buildImage ?? defaultBuildImage(appConfigs),
         tags,
         ephemeral,
+        alerts,
         protect: prod,
     };
 }

@@ -7,6 +7,14 @@ import {
     scheduleExpressionViolation,
     timeZoneViolation,
 } from "../validation";
+import {
+    DEFAULT_ALERT_THRESHOLDS,
+    emailViolation,
+    httpsEndpointViolation,
+    slackChannelViolation,
+    slackWorkspaceViolation,
+    thresholdViolation,
+} from "../operations/alerts";
 
 /**
  * The schema of a stack's `paved:` config keys. One zod schema per key, so every error names the
@@ -234,6 +242,35 @@ export const ephemeralSchema = z.strictObject({
     expiresAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as "2026-12-01T00:00:00Z"' }),
 });
 
+/** A list whose entries must be unique: a subscriber listed twice would get every alert twice. */
+function uniqueList<T extends z.ZodType<string>>(item: T) {
+    return z.array(item).superRefine((list, ctx) => {
+        list.forEach((x, i) => {
+            if (list.indexOf(x) !== i) ctx.addIssue({ code: "custom", path: [i], message: "is listed twice; list each subscriber once" });
+        });
+    });
+}
+
+const threshold = (key: keyof typeof DEFAULT_ALERT_THRESHOLDS) => z.number().superRefine(rule((v: number) => thresholdViolation(key, v))).default(DEFAULT_ALERT_THRESHOLDS[key]);
+
+export const alertsSchema = z.strictObject({
+    /** Email addresses notified of failures (each confirms its subscription once). */
+    email: uniqueList(z.string().superRefine(rule(emailViolation))).default([]),
+    /** HTTPS endpoints notified of failures (raw notification JSON). */
+    https: uniqueList(z.string().superRefine(rule(httpsEndpointViolation))).default([]),
+    /** A Slack channel through AWS Chatbot: the workspace is authorized once in the Chatbot console. */
+    slack: z
+        .strictObject({ workspaceId: z.string().superRefine(rule(slackWorkspaceViolation)), channelId: z.string().superRefine(rule(slackChannelViolation)) })
+        .optional(),
+    thresholds: z
+        .strictObject({
+            cloudFront5xxPercent: threshold("cloudFront5xxPercent"),
+            loadBalancerTarget5xxPerFiveMinutes: threshold("loadBalancerTarget5xxPerFiveMinutes"),
+            serviceShortfallMinutes: threshold("serviceShortfallMinutes"),
+        })
+        .default(() => ({ ...DEFAULT_ALERT_THRESHOLDS })),
+});
+
 /** Every `paved:` key a stack config may set, and its schema. */
 export const configKeys = {
     kind: z.enum(ENVIRONMENT_KINDS),
@@ -248,6 +285,8 @@ export const configKeys = {
     buildImage: buildImageSchema.optional(),
     tags: tagsSchema.default(() => tagsSchema.parse({})),
     ephemeral: ephemeralSchema.optional(),
+    /** Who is notified of failures, and alarm thresholds (prod needs a subscriber). */
+    alerts: alertsSchema.default(() => alertsSchema.parse({})),
 };
 
 export type AppConfig = z.output<typeof appSchema>;
@@ -265,3 +304,4 @@ export type ClusterConfig = z.output<typeof clusterSchema>;
 export type BuildImageConfig = z.output<typeof buildImageSchema>;
 export type TagsConfig = z.output<typeof tagsSchema>;
 export type EphemeralConfig = z.output<typeof ephemeralSchema>;
+export type AlertsConfig = z.output<typeof alertsSchema>;

@@ -12,6 +12,7 @@ import { BuildImageReference, FrontendApp, FrontendAppArgs, normalizeFrontendApp
 import { SiteHost, SiteHostArgs, normalizeSiteHostArgs } from "../frontend/site-host";
 import { stableHash } from "../naming";
 import { Network, NetworkArgs } from "../network/network";
+import { Operations, OperationsArgs, normalizeOperationsArgs } from "../operations/operations";
 import type { AppOutputs, EnvironmentOutputs, JobOutputs, ServiceOutputs } from "./outputs";
 
 /** Tag keys every taggable resource of an environment carries. */
@@ -38,6 +39,8 @@ export interface EnvironmentChildArgs {
     cluster: Omit<BatchClusterArgs, "vpcId" | "privateSubnetIds">;
     jobs: Record<string, Omit<BatchJobArgs, "cluster" | "image">>;
     services: Record<string, Omit<ContainerServiceArgs, "cluster" | "image" | "loadBalancer">>;
+    /** Alerts and the dashboard, less the resources they watch. */
+    operations: Pick<OperationsArgs, "environment" | "region" | "namePrefix" | "alerts" | "requireSubscriptions" | "protect" | "tags">;
 }
 
 /** What an environment passes each child, derived from its config (pure: no resources). */
@@ -93,6 +96,7 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
         },
         jobs: {},
         services: {},
+        operations: { environment: config.name, region: config.region, namePrefix: prefix, alerts: config.alerts, requireSubscriptions: config.kind === "prod", protect, tags: baseTags },
     };
     for (const app of config.apps) {
         out.apps[app.name] = {
@@ -158,6 +162,7 @@ export function preflight(name: string, config: PavedConfig, a: EnvironmentChild
     };
     const instanceTypes = config.cluster.instanceTypes;
     check(() => normalizeSiteHostArgs("site", a.site));
+    check(() => normalizeOperationsArgs("operations", a.operations));
     if (config.kind !== "ephemeral") {
         check(() => normalizeBuildImageArgs("build-image", a.buildImage));
         check(() => normalizeBatchClusterArgs("cluster", a.cluster));
@@ -210,6 +215,8 @@ export class Environment extends pulumi.ComponentResource {
     public readonly network?: Network;
     public readonly buildImage?: BuildImage;
     public readonly loadBalancer?: ServiceLoadBalancer;
+    /** Notifications, alarms and the dashboard. */
+    public readonly operations: Operations;
     /** The stack outputs (`EnvironmentOutputs`). */
     public readonly outputs: pulumi.Output<EnvironmentOutputs>;
 
@@ -282,6 +289,31 @@ export class Environment extends pulumi.ComponentResource {
             }
         }
 
+        const mapValues = <T, U>(o: Record<string, T>, fn: (x: T) => U): Record<string, U> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fn(v)]));
+        this.operations = new Operations(
+            "operations",
+            {
+                ...a.operations,
+                distributionId: this.site.distributionId,
+                apps: mapValues(this.apps, (app) => ({ projectName: app.projectName })),
+                buildImageProjectName: this.buildImage?.projectName,
+                jobs: mapValues(this.jobs, (job) => ({
+                    trigger: job.trigger,
+                    taskDefinitionFamily: job.taskDefinitionFamily,
+                    logGroupName: job.logGroupName,
+                    clusterName: cluster.clusterName,
+                    stateMachineArn: job.stateMachineArn,
+                    queueUrl: job.queueUrl,
+                    deadLetterQueueUrl: job.deadLetterQueueUrl,
+                    workerServiceName: job.workerServiceName,
+                })),
+                services: mapValues(this.services, (svc) => ({ clusterName: svc.clusterName, serviceName: svc.serviceName, targetGroupArn: svc.targetGroupArn })),
+                cluster: { clusterName: cluster.clusterName, capacityProviderName: cluster.ec2CapacityProviderName },
+                loadBalancerArnSuffix: this.loadBalancer?.arnSuffix,
+            },
+            child,
+        );
+
         this.outputs = this.collectOutputs(config, cluster, buildImage, { vpcId, privateSubnetIds, publicSubnetIds });
         this.registerOutputs({ outputs: this.outputs });
     }
@@ -328,14 +360,18 @@ export class Environment extends pulumi.ComponentResource {
         }
         const jobs: Record<string, pulumi.Output<JobOutputs>> = {};
         for (const [name, job] of Object.entries(this.jobs)) {
-            jobs[name] = pulumi.all([job.runTask, job.logGroupName, job.stateMachineArn, job.queueUrl]).apply(([runTask, logGroup, stateMachineArn, queueUrl]) => ({
-                trigger: job.trigger,
-                run: `paved job run ${config.name} ${name}`,
-                runTask,
-                logGroup,
-                ...(stateMachineArn ? { stateMachineArn } : {}),
-                ...(queueUrl ? { queueUrl } : {}),
-            }));
+            jobs[name] = pulumi
+                .all([job.runTask, job.logGroupName, job.stateMachineArn, job.queueUrl, job.scheduleName, job.workerServiceName])
+                .apply(([runTask, logGroup, stateMachineArn, queueUrl, scheduleName, workerService]) => ({
+                    trigger: job.trigger,
+                    run: `paved job run ${config.name} ${name}`,
+                    runTask,
+                    logGroup,
+                    ...(stateMachineArn ? { stateMachineArn } : {}),
+                    ...(scheduleName ? { scheduleName } : {}),
+                    ...(queueUrl ? { queueUrl } : {}),
+                    ...(workerService ? { workerService } : {}),
+                }));
         }
         const services: Record<string, pulumi.Output<ServiceOutputs>> = {};
         for (const [name, svc] of Object.entries(this.services)) {
@@ -352,6 +388,7 @@ export class Environment extends pulumi.ComponentResource {
                 apps: pulumi.all(apps),
                 jobs: pulumi.all(jobs),
                 services: pulumi.all(services),
+                operations: pulumi.all({ alertsTopicArn: this.operations.topicArn, dashboardName: this.operations.dashboardName, dashboardUrl: this.operations.dashboardUrl }),
                 clusterName: pulumi.output(cluster.clusterName),
                 clusterArn: pulumi.output(cluster.clusterArn),
                 ec2CapacityProviderName: pulumi.output(cluster.ec2CapacityProviderName),

@@ -33,6 +33,10 @@ export interface JobOutputs {
     logGroup: string;
     /** Scheduled jobs: the state machine. */
     stateMachineArn?: string;
+    /** Scheduled jobs: the EventBridge Scheduler schedule (default group). */
+    scheduleName?: string;
+    /** Queue jobs: the ECS service of the workers. */
+    workerService?: string;
     /** Queue jobs: the queue. */
     queueUrl?: string;
 }
@@ -42,6 +46,15 @@ export interface ServiceOutputs {
     service: string;
     taskDefinitionFamily: string;
     containerName: string;
+}
+
+/** What on-call reads: where notifications go and the dashboard. */
+export interface OperationsOutputs {
+    /** The notifications topic every alert is published to. */
+    alertsTopicArn: string;
+    dashboardName: string;
+    /** Console link to the dashboard. */
+    dashboardUrl: string;
 }
 
 export interface SiteOutputs {
@@ -67,6 +80,7 @@ export interface EnvironmentOutputs {
     buildImage: { repositoryUrl: string; repositoryArn: string };
     jobs: Record<string, JobOutputs>;
     services: Record<string, ServiceOutputs>;
+    operations: OperationsOutputs;
     /** Network ids, for ephemeral environments' StackReference. */
     vpcId: string;
     privateSubnetIds: string[];

@@ -45,6 +45,11 @@ const DEV_OUTPUTS: EnvironmentOutputs = {
     ec2CapacityProviderName: "paved-dev-ec2",
     taskSecurityGroupId: "sg-0ccc3333",
     buildImage: { repositoryUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/paved-dev/build-image", repositoryArn: "arn:aws:ecr:eu-west-1:123456789012:repository/paved-dev/build-image" },
+    operations: {
+        alertsTopicArn: "arn:aws:sns:eu-west-1:123456789012:operations-topic-1a2b3c4",
+        dashboardName: "paved-dev",
+        dashboardUrl: "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/paved-dev",
+    },
     jobs: {
         "nightly-report": {
             trigger: "schedule",
