@@ -230,14 +230,6 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         problems.push({ path: site.domain ? "paved:site.certificateArn" : "paved:site.domain", value: undefined, message: "a custom domain needs both domain and certificateArn" });
     }
 
-    if (kind === "prod" && alerts && alerts.email.length + alerts.https.length === 0 && !alerts.slack) {
-        problems.push({
-            path: "paved:alerts",
-            value: values["paved:alerts"],
-            message: "prod needs at least one subscriber of its failure notifications: set email (e.g. [oncall@example.com]), https or slack { workspaceId, channelId }",
-        });
-    }
-
     if (problems.length > 0 || !kind || !network || !site || !cluster || !tags || !alerts || typeof region !== "string") {
         throw new ConfigError(problems, `the config of stack "${input.stack}"`);
     }

@@ -82,7 +82,8 @@ export interface OperationsArgs {
     /** Who is notified, and the alarm thresholds. */
     alerts?: OperationsAlertsArgs;
     /**
-     * The topic must have a subscriber (prod): refused without one, and tagged so the policy pack checks it.
+     * The topic must have a subscriber (prod): the topic is tagged so, and the policy pack's
+     * `notifications-topic` rule blocks a deployment without one.
      * @default false
      */
     requireSubscriptions?: boolean;
@@ -162,9 +163,6 @@ export function normalizeOperationsArgs(name: string, args: OperationsArgs): Nor
         thresholds[key as keyof AlertThresholds] = value;
     }
     const requireSubscriptions = args.requireSubscriptions ?? false;
-    if (requireSubscriptions && email.length + https.length === 0 && !a.slack) {
-        fail("alerts", a, "needs at least one subscriber here (email, https or slack): failures would reach nobody");
-    }
     const keyDeletionWindowDays = args.keyDeletionWindowDays ?? 30;
     if (!Number.isInteger(keyDeletionWindowDays) || keyDeletionWindowDays < 7 || keyDeletionWindowDays > 30) fail("keyDeletionWindowDays", keyDeletionWindowDays, "must be a whole number of days from 7 to 30 (KMS's range)");
     return { environment: args.environment, namePrefix: args.namePrefix ?? defaultNamePrefix(), email, https, slack: a.slack, thresholds, requireSubscriptions, keyDeletionWindowDays };
