@@ -104,10 +104,13 @@ function graph(title: string, region: string, metrics: MetricEntry[], options: R
     return { type: "metric", width, height, properties: { title, region, view: "timeSeries", stacked: false, metrics, ...options } };
 }
 
-/** Hidden metrics `prefix0..n` and one math expression that keeps the top 10 of them. */
+/**
+ * Hidden metrics `prefix0..n` and one math expression that keeps the top 10 of them. The
+ * expression's id does not start with the prefix, so `METRICS(prefix)` never selects it.
+ */
 function topTen(prefix: string, rows: { label: string; metric: string[] }[], fn: "MAX" | "SUM", label: string): MetricEntry[] {
     return [
-        [{ expression: `SORT(METRICS("${prefix}"), ${fn}, DESC, 10)`, id: `${prefix}top`, label }],
+        [{ expression: `SORT(METRICS("${prefix}"), ${fn}, DESC, 10)`, id: "top", label }],
         ...rows.map((r, i) => [...r.metric, { id: `${prefix}${i}`, label: r.label, visible: false }] as MetricEntry),
     ];
 }
