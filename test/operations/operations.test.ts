@@ -4,6 +4,7 @@ import { PavedError } from "../../components/errors";
 import { DEFAULT_ALERT_THRESHOLDS } from "../../components/operations/alerts";
 import { Operations, OperationsArgs, normalizeOperationsArgs } from "../../components/operations/operations";
 import { ProgramResult, RecordedResource, runProgram } from "../../components/testing";
+import { environmentTags, evaluatePolicies } from "../../policy/run";
 
 /** The Operations component on its own and inside every committed environment. */
 
@@ -145,6 +146,13 @@ describe("Operations", function () {
             assert.ok(ofType(plan, T.sub).length >= 1);
             assert.strictEqual(ofType(plan, T.slack).length, 1);
             assert.strictEqual(ofType(plan, T.topic).find((t) => t.inputs.tags?.["paved:purpose"])!.inputs.tags["paved:subscriptions-required"], "true");
+            // Without them the policy pack blocks the deployment.
+            const silent = plan.resources.filter((x) => x.type !== T.sub && x.type !== T.slack);
+            const violations = evaluatePolicies(silent, { defaultTags: environmentTags("prod") }).filter((v) => v.rule === "notifications-topic");
+            assert.strictEqual(violations.length, 1);
+            assert.match(violations[0].message, /has no subscriber, and this environment requires one \(prod\)/);
+            const noTopic = plan.resources.filter((x) => !(x.type === T.topic && x.inputs.tags?.["paved:purpose"]));
+            assert.ok(evaluatePolicies(noTopic, { defaultTags: environmentTags("prod") }).some((v) => v.rule === "notifications-topic" && /has no notifications topic/.test(v.message)));
         });
     });
 });
