@@ -6,6 +6,8 @@ import { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SFNClient } from "@aws-sdk/client-sfn";
 
 /** Static credentials, e.g. moto's `testing`/`testing`. */
 export interface StaticCredentials {
@@ -29,6 +31,8 @@ export interface AwsClients {
     ecs: ECSClient;
     ecr: ECRClient;
     kvs: CloudFrontKeyValueStoreClient;
+    sfn: SFNClient;
+    scheduler: SchedulerClient;
 }
 
 function common(o: AwsClientOptions) {
@@ -64,6 +68,14 @@ export function keyValueStoreClient(o: AwsClientOptions): CloudFrontKeyValueStor
     return new CloudFrontKeyValueStoreClient(common(o));
 }
 
+export function sfnClient(o: AwsClientOptions): SFNClient {
+    return new SFNClient(common(o));
+}
+
+export function schedulerClient(o: AwsClientOptions): SchedulerClient {
+    return new SchedulerClient(common(o));
+}
+
 export function createAwsClients(o: AwsClientOptions): AwsClients {
-    return { codebuild: codeBuildClient(o), s3: s3Client(o), ecs: ecsClient(o), ecr: ecrClient(o), kvs: keyValueStoreClient(o) };
+    return { codebuild: codeBuildClient(o), s3: s3Client(o), ecs: ecsClient(o), ecr: ecrClient(o), kvs: keyValueStoreClient(o), sfn: sfnClient(o), scheduler: schedulerClient(o) };
 }

@@ -65,7 +65,7 @@ export async function listReleases(store: ReleaseStore, app: string): Promise<st
 }
 
 /** The release the KeyValueStore's `release:<app>` pointer names, or undefined if unset. */
-export async function currentRelease(store: ReleaseStore, app: string): Promise<string | undefined> {
+export async function currentRelease(store: Pick<ReleaseStore, "kvs" | "keyValueStoreArn">, app: string): Promise<string | undefined> {
     try {
         const out = await store.kvs.send(new GetKeyCommand({ KvsARN: store.keyValueStoreArn, Key: releaseContract.releaseKey(app) }));
         return out.Value;

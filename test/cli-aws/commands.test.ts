@@ -25,6 +25,8 @@ import { registerJobCommands } from "../../cli/commands/job";
 import { registerReleaseCommands } from "../../cli/commands/release";
 import { loadEnvironmentConfig } from "../../cli/env-config";
 import { EnvironmentOutputs } from "../../components/environment/outputs";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { PavedError } from "../../components/errors";
 import { MOTO_CREDENTIALS, MotoServer, startMoto } from "../support/moto";
 import { SimulatedCodeBuild } from "./codebuild-sim";
@@ -88,6 +90,8 @@ function harness(clients: Partial<AwsClients>, clock = new FakeClock()) {
             ecs: new ECSClient(creds),
             ecr: new ECRClient(creds),
             kvs: new CloudFrontKeyValueStoreClient(creds),
+            sfn: new SFNClient(creds),
+            scheduler: new SchedulerClient(creds),
             ...clients,
         }),
         clock,
