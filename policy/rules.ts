@@ -633,12 +633,13 @@ const notificationsTopic: Rule = {
     name: "notifications-topic",
     control: "Paved rule",
     description:
-        "Every environment (a stack with a CloudFront distribution: a Paved site) has a notifications topic for its failure alerts; a topic that requires subscribers (prod) has at least one (an SNS subscription or an AWS Chatbot channel).",
+        "Every environment (a stack whose CloudFront distribution is tagged as an environment's site) has a notifications topic for its failure alerts; a topic that requires subscribers (prod) has at least one (an SNS subscription or an AWS Chatbot channel).",
     enforcementLevel: "mandatory",
     resourceTypes: [T.distribution, T.topic],
     scope: "stack",
     validate(r, stack) {
         if (r.type === T.distribution) {
+            if (!isRecord(r.props.tags) || r.props.tags[NOTIFICATIONS_TAGS.siteNeedsTopic] !== "true") return [];
             return ofType(stack, T.topic).some(isNotificationsTopic)
                 ? []
                 : [`the stack of distribution ${r.name} has no notifications topic (an SNS topic tagged ${NOTIFICATIONS_TAGS.purpose}=${NOTIFICATIONS_PURPOSE}): failures would reach nobody; compose an Operations component (Environment does)`];

@@ -12,6 +12,7 @@ import { BuildImageReference, FrontendApp, FrontendAppArgs, normalizeFrontendApp
 import { SiteHost, SiteHostArgs, normalizeSiteHostArgs } from "../frontend/site-host";
 import { stableHash } from "../naming";
 import { Network, NetworkArgs } from "../network/network";
+import { NOTIFICATIONS_TAGS } from "../operations/alerts";
 import { Operations, OperationsArgs, normalizeOperationsArgs } from "../operations/operations";
 import type { AppOutputs, EnvironmentOutputs, JobOutputs, ServiceOutputs } from "./outputs";
 
@@ -73,7 +74,8 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
             priceClass: config.site.priceClass,
             protect,
             forceDestroy: !protect,
-            tags: baseTags,
+            // An environment's site: the policy pack checks its stack has a notifications topic.
+            tags: { ...baseTags, [NOTIFICATIONS_TAGS.siteNeedsTopic]: "true" },
         },
         buildImage: {
             source: { repository: config.buildImage.repository, branch: config.buildImage.branch, lockfileDirectory: config.buildImage.lockfileDirectory },

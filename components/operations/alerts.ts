@@ -54,6 +54,8 @@ export const NOTIFICATIONS_TAGS = {
     purpose: "paved:purpose",
     /** `"true"` where the topic must have at least one subscription (prod). */
     subscriptionsRequired: "paved:subscriptions-required",
+    /** `"true"` on an environment's site: its stack must have a notifications topic. */
+    siteNeedsTopic: "paved:notifications-required",
 } as const;
 export const NOTIFICATIONS_PURPOSE = "notifications";
 

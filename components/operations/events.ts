@@ -208,6 +208,68 @@ export function jobTaskFailureRule(ctx: EventContext, t: JobAlertTarget): EventR
     return spec(`job-${t.job}`, `Paved ${env}: job ${t.job} task exits non-zero or fails to start`, pattern, TASK_FIELDS, template);
 }
 
+/** State machine ARNs listed per rule (Paved's are about 90 characters). */
+export const STATE_MACHINES_PER_RULE = 15;
+
+/** Execution states of a scheduled job's run that notify. ABORTED is someone stopping it on purpose. */
+export const FAILED_EXECUTION_STATUSES = ["FAILED", "TIMED_OUT"] as const;
+
+const EXECUTION_FIELDS: Record<string, EventField> = {
+    ...COMMON_FIELDS,
+    execution: { path: "$.detail.executionArn", plain: true },
+    machine: { path: "$.detail.stateMachineArn", plain: true },
+    name: { path: "$.detail.name", plain: true },
+    status: { path: "$.detail.status", plain: true },
+};
+
+/**
+ * Scheduled jobs whose run failed or timed out, after the state machine's retries: one
+ * notification per run on the environment's topic (the state machine also publishes to the job's
+ * own topic, for whoever subscribes to one job).
+ */
+export function scheduledJobFailureRules(ctx: EventContext, stateMachineArns: string[]): EventRuleSpec[] {
+    if (stateMachineArns.length === 0) return [];
+    const env = ctx.environment;
+    return chunks([...stateMachineArns].sort(), STATE_MACHINES_PER_RULE).map((group, i) =>
+        spec(
+            `scheduled-jobs-${i + 1}`,
+            `Paved ${env}: scheduled job runs that fail or time out (${group.length} state machines, group ${i + 1})`,
+            {
+                source: ["aws.states"],
+                "detail-type": ["Step Functions Execution Status Change"],
+                detail: { status: [...FAILED_EXECUTION_STATUSES], stateMachineArn: group },
+            },
+            EXECUTION_FIELDS,
+            {
+                id: f("id"),
+                title: [`:x: [${env}] Scheduled job run `, f("status"), ": ", f("machine")],
+                description: [
+                    "Run `",
+                    f("name"),
+                    "` of state machine `",
+                    f("machine"),
+                    "` ended ",
+                    f("status"),
+                    " after its retries.\n[Execution](https://",
+                    ctx.region,
+                    ".console.aws.amazon.com/states/home?region=",
+                    ctx.region,
+                    "#/v2/executions/details/",
+                    f("execution"),
+                    ")",
+                ],
+                nextSteps: ["The execution's failed step names the error and cause; the task's logs are in the job's log group.", `Run it now once fixed: paved job run ${env} followed by the job's name (the state machine's name ends with it)`],
+                keywords: [env, "job", "scheduled", f("status")],
+                summary: [`[${env}] scheduled run `, f("status"), ": ", f("machine")],
+                eventType: "paved.scheduled-job.failed",
+                threadId: [`paved-${env}-schedule-`, f("machine")],
+                relatedResources: [f("execution")],
+                additionalContext: { environment: env, kind: "scheduled-job", status: f("status"), execution: f("execution"), time: f("time") },
+            },
+        ),
+    );
+}
+
 /** A service (an app's, or a queue job's workers) whose deployments are watched. */
 export interface ServiceAlertTarget {
     /** What it is, e.g. "app storefront" or "job image-resize workers". */

@@ -22,10 +22,12 @@ import {
     EventContext,
     EventRuleSpec,
     SERVICES_PER_RULE,
+    STATE_MACHINES_PER_RULE,
     alarmStateRule,
     appBuildFailureRules,
     buildImageFailureRule,
     jobTaskFailureRule,
+    scheduledJobFailureRules,
     serviceDeploymentFailureRules,
 } from "./events";
 import { chatbotRolePolicy, forwardEventsPolicy, topicKeyPolicy, topicPolicy } from "./policies";
@@ -259,6 +261,14 @@ export class Operations extends pulumi.ComponentResource {
                 .all([ctx, j.taskDefinitionFamily, j.logGroupName, j.clusterName])
                 .apply(([c, family, logGroupName, clusterName]) => jobTaskFailureRule(c, { job, trigger, taskDefinitionFamily: family, logGroupName, clusterName }));
             jobRules.push({ job, rule: this.rule(name, `job-${job}`, spec, topic, tags) });
+        }
+
+        // Scheduled jobs: a run that failed after its retries (the state machine's own verdict).
+        const scheduled = jobs.filter(([, j]) => j.trigger === "schedule" && j.stateMachineArn !== undefined);
+        if (scheduled.length) {
+            const specs = pulumi.all([ctx, pulumi.all(scheduled.map(([, j]) => j.stateMachineArn!))]).apply(([c, arns]) => scheduledJobFailureRules(c, arns));
+            const groups = Math.ceil(scheduled.length / STATE_MACHINES_PER_RULE);
+            for (let i = 0; i < groups; i++) this.rule(name, `scheduled-jobs-${i + 1}`, specs.apply((s) => s[i]), topic, tags);
         }
 
         // Services: the apps' and the queue workers'.

@@ -126,6 +126,8 @@ const validConfigArb: fc.Arbitrary<{ stack: string; config: Config }> = fc
                     "paved:tags": base.tags,
                     "paved:apps": apps,
                     "paved:jobs": jobs,
+                    // Prod must have a subscriber for its failure notifications (policy: notifications-topic).
+                    ...(base.kind === "prod" ? { "paved:alerts": { email: ["oncall@example.com"] } } : {}),
                 };
                 // The fuzz catalog (test/fuzz/catalog.yaml) is valid and uses none of the generated names.
                 if (base.catalog) {

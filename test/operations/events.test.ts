@@ -11,6 +11,7 @@ import {
     appBuildFailureRules,
     buildImageFailureRule,
     jobTaskFailureRule,
+    scheduledJobFailureRules,
     serviceDeploymentFailureRules,
 } from "../../components/operations/events";
 import { f, raw, renderInputTransformer } from "../../components/operations/notification-template";
@@ -77,6 +78,15 @@ function alarm(arn: string, state: string): Event {
     return e;
 }
 
+const MACHINE = "arn:aws:states:us-west-2:111122223333:stateMachine:paved-dev-job-nightly-report";
+function execution(machine: string, status: string): Event {
+    const e = clone(fixture("step-functions-execution-status-change.json"));
+    const run = `${machine.replace(":stateMachine:", ":execution:")}:5f2c1d0e-scheduled`;
+    e.resources = [run];
+    Object.assign(e.detail, { stateMachineArn: machine, executionArn: run, name: "5f2c1d0e-scheduled", status });
+    return e;
+}
+
 const PULL_ERROR = 'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref "docker.io/acme/thumbnails:1.4": not found\\n';
 
 interface Case {
@@ -92,6 +102,7 @@ const [services] = serviceDeploymentFailureRules(ctx, [
     { label: "app storefront", arn: STOREFRONT },
     { label: "job thumbnails workers", arn: WORKERS },
 ]);
+const [scheduledRuns] = scheduledJobFailureRules(ctx, [MACHINE, "arn:aws:states:us-west-2:111122223333:stateMachine:paved-dev-job-invoice-run"]);
 const siteAlarm = alarmStateRule(ctx, "cloudfront-alarm", "site 5xx error rate", [ALARM]);
 
 const suites: { rule: EventRuleSpec; cases: Case[] }[] = [
@@ -130,6 +141,17 @@ const suites: { rule: EventRuleSpec; cases: Case[] }[] = [
             { what: "a Fargate Spot interruption", event: task({ stopCode: "SpotInterruption", exitCode: 143 }), notifies: false },
             { what: "another job whose family extends this one's", event: task({ family: `${FAMILY}-v2`, stopCode: "EssentialContainerExited", exitCode: 1 }), notifies: false },
             { what: "the same job in another environment", event: task({ family: "paved-staging-job-thumbnails", stopCode: "EssentialContainerExited", exitCode: 1 }), notifies: false },
+        ],
+    },
+    {
+        rule: scheduledRuns,
+        cases: [
+            { what: "a scheduled run that FAILED after its retries", event: execution(MACHINE, "FAILED"), notifies: true },
+            { what: "a scheduled run that TIMED_OUT", event: execution(MACHINE, "TIMED_OUT"), notifies: true },
+            { what: "a run that SUCCEEDED", event: execution(MACHINE, "SUCCEEDED"), notifies: false },
+            { what: "a run someone ABORTED", event: execution(MACHINE, "ABORTED"), notifies: false },
+            { what: "another state machine (the documented sample as is)", event: fixture("step-functions-execution-status-change.json"), notifies: false },
+            { what: "a state machine whose name extends a job's", event: execution(`${MACHINE}-v2`, "FAILED"), notifies: false },
         ],
     },
     {
@@ -198,6 +220,9 @@ describe("notification rules against documented sample events", () => {
         assert.strictEqual(never.metadata.additionalContext.reason, PULL_ERROR);
         const s = msg(services, deployment(STOREFRONT));
         assert.strictEqual(s.content.title, `:x: [dev] Service deployment failed: ${STOREFRONT}`);
+        const r = msg(scheduledRuns, execution(MACHINE, "FAILED"));
+        assert.strictEqual(r.content.title, `:x: [dev] Scheduled job run FAILED: ${MACHINE}`);
+        assert.match(r.content.description, /\[Execution\]\(https:\/\/us-west-2\.console\.aws\.amazon\.com\/states\/home\?region=us-west-2#\/v2\/executions\/details\/arn:aws:states:us-west-2:111122223333:execution:paved-dev-job-nightly-report:5f2c1d0e-scheduled\)/);
         const a = msg(siteAlarm, alarm(ALARM, "ALARM"));
         assert.strictEqual(a.content.title, ":rotating_light: [dev] site 5xx error rate: operations-cloudfront-5xx-65f48d8 is ALARM");
     });
