@@ -22,6 +22,7 @@ export = async () => {
         buildImage: o.buildImage,
         jobs: o.jobs,
         services: o.services,
+        operations: o.operations,
         vpcId: o.vpcId,
         privateSubnetIds: o.privateSubnetIds,
         publicSubnetIds: o.publicSubnetIds,

@@ -14,6 +14,7 @@ import { registerReleaseCommands } from "./commands/release";
 import { registerGraphCommand } from "./commands/graph";
 import { registerStackCommands } from "./commands/stack";
 import { registerStagingCommands } from "./commands/staging";
+import { registerStatusCommand } from "./commands/status";
 import { planEnvironment, planJson, renderCounts, renderTree } from "./plan";
 
 export const EXIT_CODES_HELP = `
@@ -62,6 +63,7 @@ export function buildProgram(context: () => CommandContext = lazyDefaultContext(
     registerReleaseCommands(program, awsDeps);
     registerDeployServiceCommand(program, awsDeps);
     registerJobCommands(program, awsDeps);
+    registerStatusCommand(program, awsDeps);
 
     return program;
 }

@@ -20,3 +20,8 @@ export * from "./frontend/build-image";
 export * from "./batch/container-service";
 export * from "./batch/service-load-balancer";
 export * from "./environment/environment";
+export * from "./operations/alerts";
+export * from "./operations/dashboard";
+export * from "./operations/events";
+export * from "./operations/notification-template";
+export * from "./operations/operations";

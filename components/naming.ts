@@ -42,6 +42,8 @@ export const nameRules = {
     launchTemplate: { label: "EC2 launch template", min: 3, max: 128, char: /[a-zA-Z0-9().\/_-]/, pattern: /^[a-zA-Z0-9().\/_-]+$/, separator: "-" },
     lambdaFunction: { label: "Lambda function", min: 1, max: 64, char: /[a-zA-Z0-9_-]/, pattern: /^[a-zA-Z0-9_-]+$/, separator: "-" },
     cloudfront: { label: "CloudFront function/KeyValueStore/policy", min: 1, max: 64, char: /[a-zA-Z0-9_-]/, pattern: /^[a-zA-Z0-9_-]+$/, separator: "-" },
+    dashboard: { label: "CloudWatch dashboard", min: 1, max: 255, char: /[A-Za-z0-9_-]/, pattern: /^[A-Za-z0-9_-]+$/, separator: "-" },
+    chatbotConfiguration: { label: "AWS Chatbot configuration", min: 1, max: 128, char: /[A-Za-z0-9_-]/, pattern: /^[A-Za-z0-9_-]+$/, separator: "-" },
 } satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof nameRules;

@@ -13,6 +13,7 @@ import {
     Statement,
     valuesUnderKey,
 } from "./documents";
+import { NOTIFICATIONS_PURPOSE, NOTIFICATIONS_TAGS } from "../components/operations/alerts";
 
 /**
  * The rules of Paved's policy pack, as plain objects testable without the Pulumi engine.
@@ -87,6 +88,8 @@ export const T = {
     stateMachine: "aws:sfn/stateMachine:StateMachine",
     queue: "aws:sqs/queue:Queue",
     topic: "aws:sns/topic:Topic",
+    topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+    slackChannel: "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration",
     project: "aws:codebuild/project:Project",
     loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
     listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
@@ -161,6 +164,7 @@ export const TAGGABLE_TYPES: readonly string[] = [
     "aws:lambda/function:Function",
     "aws:s3/bucketObjectv2:BucketObjectv2",
     "aws:codestarconnections/connection:Connection",
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -663,6 +667,38 @@ const snsEncryption: Rule = {
     },
 };
 
+/** Whether a topic is an environment's notifications topic (tagged so by the Operations component). */
+function isNotificationsTopic(t: ResourceView): boolean {
+    return isRecord(t.props.tags) && t.props.tags[NOTIFICATIONS_TAGS.purpose] === NOTIFICATIONS_PURPOSE;
+}
+
+const notificationsTopic: Rule = {
+    name: "notifications-topic",
+    control: "Paved rule",
+    description:
+        "Every environment (a stack whose CloudFront distribution is tagged as an environment's site) has a notifications topic for its failure alerts; a topic that requires subscribers (prod) has at least one (an SNS subscription or an AWS Chatbot channel).",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.distribution, T.topic],
+    scope: "stack",
+    validate(r, stack) {
+        if (r.type === T.distribution) {
+            if (!isRecord(r.props.tags) || r.props.tags[NOTIFICATIONS_TAGS.siteNeedsTopic] !== "true") return [];
+            return ofType(stack, T.topic).some(isNotificationsTopic)
+                ? []
+                : [`the stack of distribution ${r.name} has no notifications topic (an SNS topic tagged ${NOTIFICATIONS_TAGS.purpose}=${NOTIFICATIONS_PURPOSE}): failures would reach nobody; compose an Operations component (Environment does)`];
+        }
+        if (!isNotificationsTopic(r) || r.props.tags[NOTIFICATIONS_TAGS.subscriptionsRequired] !== "true") return [];
+        const subscriptions = ofType(stack, T.topicSubscription).filter((s) => refersTo(s.props.topic, r, s));
+        const channels = ofType(stack, T.slackChannel).filter((c) => {
+            const arns = asArray(c.props.snsTopicArns);
+            return arns.some((a) => refersTo(a, r, c)) || (arns.length === 0 && (c.dependencies ?? []).includes(r.urn));
+        });
+        return subscriptions.length + channels.length > 0
+            ? []
+            : [`notifications topic ${r.name} has no subscriber, and this environment requires one (prod); set paved:alerts email, https or slack`];
+    },
+};
+
 // ---------------------------------------------------------------------------------------------
 // Lambda
 
@@ -980,6 +1016,7 @@ export const rules: readonly Rule[] = [
     snsEncryption,
     lambdaSupportedRuntime,
     lambdaNotPublic,
+    notificationsTopic,
     codebuildSourceNoCredentials,
     codebuildNoPlaintextCredentials,
     codebuildS3LogsEncrypted,

@@ -7,6 +7,8 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { SSMClient } from "@aws-sdk/client-ssm";
 
 /** Static credentials, e.g. moto's `testing`/`testing`. */
@@ -34,6 +36,8 @@ export interface AwsClients {
     /** Invokes the apps' release writers. */
     lambda: LambdaClient;
     ssm: SSMClient;
+    sfn: SFNClient;
+    scheduler: SchedulerClient;
 }
 
 function common(o: AwsClientOptions) {
@@ -77,6 +81,24 @@ export function lambdaClient(o: AwsClientOptions): LambdaClient {
     return new LambdaClient(common(o));
 }
 
+export function sfnClient(o: AwsClientOptions): SFNClient {
+    return new SFNClient(common(o));
+}
+
+export function schedulerClient(o: AwsClientOptions): SchedulerClient {
+    return new SchedulerClient(common(o));
+}
+
 export function createAwsClients(o: AwsClientOptions): AwsClients {
-    return { codebuild: codeBuildClient(o), s3: s3Client(o), ecs: ecsClient(o), ecr: ecrClient(o), kvs: keyValueStoreClient(o), lambda: lambdaClient(o), ssm: ssmClient(o) };
+    return {
+        codebuild: codeBuildClient(o),
+        s3: s3Client(o),
+        ecs: ecsClient(o),
+        ecr: ecrClient(o),
+        kvs: keyValueStoreClient(o),
+        lambda: lambdaClient(o),
+        ssm: ssmClient(o),
+        sfn: sfnClient(o),
+        scheduler: schedulerClient(o),
+    };
 }

@@ -1,3 +1,4 @@
+import { CloudFrontKeyValueStoreClient, GetKeyCommand } from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
 import { PavedError, show } from "../../components/errors";
@@ -97,6 +98,20 @@ export async function currentRelease(store: ReleaseStore, app: string): Promise<
     const result = await invokeReleaseWriter(store, { action: "current" });
     if (result.app !== app) throw new OperationFailed(`the release writer ${store.releaseWriter} writes for app ${result.app}, not ${app}: check the stack outputs`);
     return result.current;
+}
+
+/**
+ * The release `release:<app>` names, read straight from the KeyValueStore (GetKey): for read-only
+ * views such as `paved status`, which should not invoke fifty writers to look.
+ */
+export async function storedRelease(store: { kvs: Pick<CloudFrontKeyValueStoreClient, "send">; keyValueStoreArn: string }, app: string): Promise<string | undefined> {
+    try {
+        const out = await store.kvs.send(new GetKeyCommand({ KvsARN: store.keyValueStoreArn, Key: releaseContract.releaseKey(app) }));
+        return out.Value;
+    } catch (e) {
+        if (errorName(e) === "ResourceNotFoundException") return undefined;
+        throw e;
+    }
 }
 
 export async function releaseListing(store: ReleaseStore, app: string): Promise<ReleaseListing> {

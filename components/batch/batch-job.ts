@@ -199,6 +199,8 @@ export class BatchJob extends pulumi.ComponentResource {
     /** How to run the task now (the CLI's `RunTask` parameters). */
     public readonly runTask: pulumi.Output<RunTaskOutputs>;
     public readonly stateMachineArn?: pulumi.Output<string>;
+    /** Scheduled jobs: the EventBridge Scheduler schedule (in the default group). */
+    public readonly scheduleName?: pulumi.Output<string>;
     public readonly topicArn?: pulumi.Output<string>;
     public readonly queueUrl?: pulumi.Output<string>;
     public readonly queueArn?: pulumi.Output<string>;
@@ -355,7 +357,7 @@ export class BatchJob extends pulumi.ComponentResource {
                 { role: schedulerRole.id, policy: machine.arn.apply((arn) => JSON.stringify(schedulerRolePolicy(arn))) },
                 { parent: this },
             );
-            new aws.scheduler.Schedule(
+            const schedule = new aws.scheduler.Schedule(
                 `${name}-schedule`,
                 {
                     description: `Paved job ${j.job}`,
@@ -374,6 +376,7 @@ export class BatchJob extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [schedulerPolicy] },
             );
             this.stateMachineArn = machine.arn;
+            this.scheduleName = schedule.name;
             this.topicArn = topic.arn;
         }
 
@@ -487,6 +490,7 @@ export class BatchJob extends pulumi.ComponentResource {
             taskRoleArn: this.taskRoleArn,
             runTask: this.runTask,
             stateMachineArn: this.stateMachineArn,
+            scheduleName: this.scheduleName,
             topicArn: this.topicArn,
             queueUrl: this.queueUrl,
             queueArn: this.queueArn,

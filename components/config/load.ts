@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
 import { ec2SizeViolation, fargateSizeViolation, pathsOverlap, servicePathViolation } from "../validation";
 import {
+    AlertsConfig,
     AppConfig,
     BuildImageConfig,
     CAPACITIES,
@@ -53,6 +54,8 @@ export interface PavedConfig {
     ephemeral?: EphemeralConfig;
     /** How the site reaches the apps' container services. */
     services: ServicesConfig;
+    /** Subscribers of the notifications topic and alarm thresholds. */
+    alerts: AlertsConfig;
     /** Prod protects stateful resources (bucket, repositories, log groups) from deletion. */
     protect: boolean;
 }
@@ -171,6 +174,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     const ephemeral = read("ephemeral", configKeys.ephemeral);
     const buildImage = read("buildImage", configKeys.buildImage);
     const services = read("services", configKeys.services);
+    const alerts = read("alerts", configKeys.alerts);
 
     // Apps and jobs come from the shared catalog file, then this stack's own lists; overrides
     // and exclusions apply by name. Each entry keeps where it came from for error messages.
@@ -232,7 +236,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         problems.push({ path: site.domain ? "paved:site.certificateArn" : "paved:site.domain", value: undefined, message: "a custom domain needs both domain and certificateArn" });
     }
 
-    if (problems.length > 0 || !kind || !network || !site || !cluster || !tags || !services || typeof region !== "string") {
+    if (problems.length > 0 || !kind || !network || !site || !cluster || !tags || !services || !alerts || typeof region !== "string") {
         throw new ConfigError(problems, `the config of stack "${input.stack}"`);
     }
     const prod = kind === "prod";
@@ -262,6 +266,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         tags,
         ephemeral,
         services,
+        alerts,
         protect: prod,
     };
 }

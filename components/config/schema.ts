@@ -14,6 +14,14 @@ import {
     secretReferenceViolation,
     timeZoneViolation,
 } from "../validation";
+import {
+    DEFAULT_ALERT_THRESHOLDS,
+    emailViolation,
+    httpsEndpointViolation,
+    slackChannelViolation,
+    slackWorkspaceViolation,
+    thresholdViolation,
+} from "../operations/alerts";
 
 /**
  * The schema of a stack's `paved:` config keys. One zod schema per key, so every error names the
@@ -287,6 +295,35 @@ export const servicesSchema = z.strictObject({
     insecureHttpOrigin: z.boolean().default(false),
 });
 
+/** A list whose entries must be unique: a subscriber listed twice would get every alert twice. */
+function uniqueList<T extends z.ZodType<string>>(item: T) {
+    return z.array(item).superRefine((list, ctx) => {
+        list.forEach((x, i) => {
+            if (list.indexOf(x) !== i) ctx.addIssue({ code: "custom", path: [i], message: "is listed twice; list each subscriber once" });
+        });
+    });
+}
+
+const threshold = (key: keyof typeof DEFAULT_ALERT_THRESHOLDS) => z.number().superRefine(rule((v: number) => thresholdViolation(key, v))).default(DEFAULT_ALERT_THRESHOLDS[key]);
+
+export const alertsSchema = z.strictObject({
+    /** Email addresses notified of failures (each confirms its subscription once). */
+    email: uniqueList(z.string().superRefine(rule(emailViolation))).default([]),
+    /** HTTPS endpoints notified of failures (raw notification JSON). */
+    https: uniqueList(z.string().superRefine(rule(httpsEndpointViolation))).default([]),
+    /** A Slack channel through AWS Chatbot: the workspace is authorized once in the Chatbot console. */
+    slack: z
+        .strictObject({ workspaceId: z.string().superRefine(rule(slackWorkspaceViolation)), channelId: z.string().superRefine(rule(slackChannelViolation)) })
+        .optional(),
+    thresholds: z
+        .strictObject({
+            cloudFront5xxPercent: threshold("cloudFront5xxPercent"),
+            loadBalancerTarget5xxPerFiveMinutes: threshold("loadBalancerTarget5xxPerFiveMinutes"),
+            serviceShortfallMinutes: threshold("serviceShortfallMinutes"),
+        })
+        .default(() => ({ ...DEFAULT_ALERT_THRESHOLDS })),
+});
+
 /** Every `paved:` key a stack config may set, and its schema. */
 export const configKeys = {
     kind: z.enum(ENVIRONMENT_KINDS),
@@ -302,6 +339,8 @@ export const configKeys = {
     tags: tagsSchema.default(() => tagsSchema.parse({})),
     ephemeral: ephemeralSchema.optional(),
     services: servicesSchema.default(() => servicesSchema.parse({})),
+    /** Who is notified of failures, and alarm thresholds (prod needs a subscriber). */
+    alerts: alertsSchema.default(() => alertsSchema.parse({})),
 };
 
 export type AppConfig = z.output<typeof appSchema>;
@@ -320,3 +359,4 @@ export type BuildImageConfig = z.output<typeof buildImageSchema>;
 export type TagsConfig = z.output<typeof tagsSchema>;
 export type EphemeralConfig = z.output<typeof ephemeralSchema>;
 export type ServicesConfig = z.output<typeof servicesSchema>;
+export type AlertsConfig = z.output<typeof alertsSchema>;

@@ -12,6 +12,8 @@ import { BuildImageReference, FrontendApp, FrontendAppArgs, normalizeFrontendApp
 import { SiteHost, SiteHostArgs, checkServicePaths, normalizeSiteHostArgs } from "../frontend/site-host";
 import { stableHash } from "../naming";
 import { Network, NetworkArgs } from "../network/network";
+import { NOTIFICATIONS_TAGS } from "../operations/alerts";
+import { Operations, OperationsArgs, normalizeOperationsArgs } from "../operations/operations";
 import type { AppOutputs, EnvironmentOutputs, JobOutputs, ServiceOutputs } from "./outputs";
 
 /** Tag keys every taggable resource of an environment carries. */
@@ -42,6 +44,8 @@ export interface EnvironmentChildArgs {
     services: Record<string, Omit<ContainerServiceArgs, "cluster" | "image" | "loadBalancer">>;
     /** The services' load balancer, when the environment has services. */
     loadBalancer?: Omit<ServiceLoadBalancerArgs, "vpcId" | "subnetIds">;
+    /** Alerts and the dashboard, less the resources they watch. */
+    operations: Pick<OperationsArgs, "environment" | "region" | "namePrefix" | "alerts" | "requireSubscriptions" | "protect" | "tags">;
 }
 
 /** What an environment passes each child, derived from its config (pure: no resources). */
@@ -74,7 +78,8 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
             priceClass: config.site.priceClass,
             protect,
             forceDestroy: !protect,
-            tags: baseTags,
+            // An environment's site: the policy pack checks its stack has a notifications topic.
+            tags: { ...baseTags, [NOTIFICATIONS_TAGS.siteNeedsTopic]: "true" },
         },
         buildImage: {
             source: { repository: config.buildImage.repository, branch: config.buildImage.branch, lockfileDirectory: config.buildImage.lockfileDirectory },
@@ -98,6 +103,7 @@ export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs 
         jobs: {},
         services: {},
         servicePaths: config.apps.filter((app) => app.container?.service).map(servicePath),
+        operations: { environment: config.name, region: config.region, namePrefix: prefix, alerts: config.alerts, requireSubscriptions: config.kind === "prod", protect, tags: baseTags },
     };
     for (const app of config.apps) {
         out.apps[app.name] = {
@@ -176,6 +182,7 @@ export function preflight(name: string, config: PavedConfig, a: EnvironmentChild
     const instanceTypes = config.cluster.instanceTypes;
     check(() => normalizeSiteHostArgs("site", a.site));
     check(() => checkServicePaths("site", a.servicePaths));
+    check(() => normalizeOperationsArgs("operations", a.operations));
     if (config.kind !== "ephemeral") {
         check(() => normalizeBuildImageArgs("build-image", a.buildImage));
         check(() => normalizeBatchClusterArgs("cluster", a.cluster));
@@ -233,6 +240,8 @@ export class Environment extends pulumi.ComponentResource {
     public readonly network?: Network;
     public readonly buildImage?: BuildImage;
     public readonly loadBalancer?: ServiceLoadBalancer;
+    /** Notifications, alarms and the dashboard. */
+    public readonly operations: Operations;
     /** The stack outputs (`EnvironmentOutputs`). */
     public readonly outputs: pulumi.Output<EnvironmentOutputs>;
 
@@ -304,6 +313,31 @@ export class Environment extends pulumi.ComponentResource {
             }
         }
 
+        const mapValues = <T, U>(o: Record<string, T>, fn: (x: T) => U): Record<string, U> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fn(v)]));
+        this.operations = new Operations(
+            "operations",
+            {
+                ...a.operations,
+                distributionId: this.site.distributionId,
+                apps: mapValues(this.apps, (app) => ({ projectName: app.projectName })),
+                buildImageProjectName: this.buildImage?.projectName,
+                jobs: mapValues(this.jobs, (job) => ({
+                    trigger: job.trigger,
+                    taskDefinitionFamily: job.taskDefinitionFamily,
+                    logGroupName: job.logGroupName,
+                    clusterName: cluster.clusterName,
+                    stateMachineArn: job.stateMachineArn,
+                    queueUrl: job.queueUrl,
+                    deadLetterQueueUrl: job.deadLetterQueueUrl,
+                    workerServiceName: job.workerServiceName,
+                })),
+                services: mapValues(this.services, (svc) => ({ clusterName: svc.clusterName, serviceName: svc.serviceName, targetGroupArn: svc.targetGroupArn })),
+                cluster: { clusterName: cluster.clusterName, capacityProviderName: cluster.ec2CapacityProviderName },
+                loadBalancerArnSuffix: this.loadBalancer?.arnSuffix,
+            },
+            child,
+        );
+
         this.outputs = this.collectOutputs(config, cluster, buildImage, { vpcId, privateSubnetIds, publicSubnetIds });
         this.registerOutputs({ outputs: this.outputs });
     }
@@ -352,15 +386,19 @@ export class Environment extends pulumi.ComponentResource {
         const jobs: Record<string, pulumi.Output<JobOutputs>> = {};
         for (const [name, job] of Object.entries(this.jobs)) {
             const timeoutMinutes = config.jobs.find((j) => j.name === name)!.timeoutMinutes;
-            jobs[name] = pulumi.all([job.runTask, job.logGroupName, job.stateMachineArn, job.queueUrl]).apply(([runTask, logGroup, stateMachineArn, queueUrl]) => ({
-                trigger: job.trigger,
-                run: `paved job run ${config.name} ${name}`,
-                runTask,
-                logGroup,
-                timeoutMinutes,
-                ...(stateMachineArn ? { stateMachineArn } : {}),
-                ...(queueUrl ? { queueUrl } : {}),
-            }));
+            jobs[name] = pulumi
+                .all([job.runTask, job.logGroupName, job.stateMachineArn, job.queueUrl, job.scheduleName, job.workerServiceName])
+                .apply(([runTask, logGroup, stateMachineArn, queueUrl, scheduleName, workerService]) => ({
+                    trigger: job.trigger,
+                    run: `paved job run ${config.name} ${name}`,
+                    runTask,
+                    logGroup,
+                    timeoutMinutes,
+                    ...(stateMachineArn ? { stateMachineArn } : {}),
+                    ...(scheduleName ? { scheduleName } : {}),
+                    ...(queueUrl ? { queueUrl } : {}),
+                    ...(workerService ? { workerService } : {}),
+                }));
         }
         const services: Record<string, pulumi.Output<ServiceOutputs>> = {};
         for (const [name, svc] of Object.entries(this.services)) {
@@ -386,6 +424,7 @@ export class Environment extends pulumi.ComponentResource {
                 apps: pulumi.all(apps),
                 jobs: pulumi.all(jobs),
                 services: pulumi.all(services),
+                operations: pulumi.all({ alertsTopicArn: this.operations.topicArn, dashboardName: this.operations.dashboardName, dashboardUrl: this.operations.dashboardUrl }),
                 clusterName: pulumi.output(cluster.clusterName),
                 clusterArn: pulumi.output(cluster.clusterArn),
                 ec2CapacityProviderName: pulumi.output(cluster.ec2CapacityProviderName),

@@ -37,6 +37,10 @@ export interface JobOutputs {
     timeoutMinutes: number;
     /** Scheduled jobs: the state machine. */
     stateMachineArn?: string;
+    /** Scheduled jobs: the EventBridge Scheduler schedule (default group). */
+    scheduleName?: string;
+    /** Queue jobs: the ECS service of the workers. */
+    workerService?: string;
     /** Queue jobs: the queue. */
     queueUrl?: string;
 }
@@ -62,6 +66,15 @@ export interface ServiceOutputs {
     url: string;
 }
 
+/** What on-call reads: where notifications go and the dashboard. */
+export interface OperationsOutputs {
+    /** The notifications topic every alert is published to. */
+    alertsTopicArn: string;
+    dashboardName: string;
+    /** Console link to the dashboard. */
+    dashboardUrl: string;
+}
+
 export interface SiteOutputs {
     url: string;
     distributionId: string;
@@ -85,6 +98,7 @@ export interface EnvironmentOutputs {
     buildImage: { repositoryUrl: string; repositoryArn: string };
     jobs: Record<string, JobOutputs>;
     services: Record<string, ServiceOutputs>;
+    operations: OperationsOutputs;
     /** Network ids, for ephemeral environments' StackReference. */
     vpcId: string;
     privateSubnetIds: string[];

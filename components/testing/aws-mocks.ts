@@ -82,6 +82,8 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     currentRequest?: any;
     private readonly region: string;
     private readonly engineUrns = new Map<string, string>();
+    /** Regions of explicit aws providers, by `urn::id`: their resources' ARNs name that region. */
+    private readonly providerRegions = new Map<string, string>();
 
     constructor(private readonly options: AwsMocksOptions) {
         this.region = options.region;
@@ -160,7 +162,13 @@ export class AwsMocks implements pulumi.runtime.Mocks {
 
         for (const v of nameInputViolations(args.type, inputs)) this.errors.push(`${urn}: ${v}`);
 
-        const { id, state } = this.shape(args.type, args.name, urn, inputs);
+        const region = (args.provider && this.providerRegions.get(args.provider)) || this.region;
+        const { id, state } = this.shape(args.type, args.name, urn, inputs, region);
+        if (args.type === "pulumi:providers:aws" && typeof inputs.region === "string") {
+            // Resources name their provider by the monitor's URN; keep the engine's too.
+            this.providerRegions.set(`${urn}::${id}`, inputs.region);
+            this.providerRegions.set(`${monitorUrn(monitorParent, args.type, args.name)}::${id}`, inputs.region);
+        }
         this.resources.push({
             urn,
             type: args.type,
@@ -196,8 +204,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     }
 
     /** AWS-shaped id and outputs for one resource. */
-    private shape(type: string, logical: string, urn: string, inputs: Record<string, any>): { id: string | undefined; state: Record<string, any> } {
-        const r = this.region;
+    private shape(type: string, logical: string, urn: string, inputs: Record<string, any>, r: string): { id: string | undefined; state: Record<string, any> } {
         const a = MOCK_ACCOUNT_ID;
         const extra = this.options.outputs?.[type];
         const phys: string = inputs.name ?? inputs.bucket ?? (inputs.namePrefix ? `${inputs.namePrefix}${hex(urn, 26)}` : `${logical}-${hex(urn, 7)}`);
@@ -324,6 +331,20 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return done(phys, { name: phys, arn: `arn:aws:cloudwatch:${r}:${a}:alarm:${phys}` });
             case "aws:appautoscaling/policy:Policy":
                 return done(phys, { name: phys, arn: `arn:aws:autoscaling:${r}:${a}:scalingPolicy:${uuid(urn)}:resource/${phys}`, alarmArns: [] });
+            case "aws:cloudwatch/eventRule:EventRule":
+                return done(phys, { name: phys, arn: `arn:aws:events:${r}:${a}:rule/${phys}` });
+            case "aws:cloudwatch/eventTarget:EventTarget":
+                return done(`${inputs.rule}-${logical}`, { targetId: logical });
+            case "aws:cloudwatch/dashboard:Dashboard":
+                return done(inputs.dashboardName, { dashboardArn: `arn:aws:cloudwatch::${a}:dashboard/${inputs.dashboardName}` });
+            case "aws:sns/topicSubscription:TopicSubscription":
+                return done(`${inputs.topic}:${uuid(urn)}`, { arn: `${inputs.topic}:${uuid(urn)}`, ownerId: a, pendingConfirmation: true });
+            case "aws:sns/topicPolicy:TopicPolicy":
+                return done(inputs.arn, { owner: a });
+            case "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": {
+                const arn = `arn:aws:chatbot::${a}:chat-configuration/slack-channel/${inputs.configurationName}`;
+                return done(arn, { chatConfigurationArn: arn, slackTeamName: "Paved test workspace", slackChannelName: "paved-alerts" });
+            }
             case "aws:appautoscaling/target:Target":
                 return done(`${inputs.serviceNamespace}/${inputs.resourceId}`, { arn: `arn:aws:application-autoscaling:${r}:${a}:scalable-target/${hex(urn, 20)}` });
         }

@@ -33,6 +33,8 @@ const NAME_INPUTS: Record<string, Record<string, NameKind>> = {
     "aws:cloudfront/cachePolicy:CachePolicy": { name: "cloudfront" },
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { name: "cloudfront" },
     "aws:cloudfront/originAccessControl:OriginAccessControl": { name: "cloudfront" },
+    "aws:cloudwatch/dashboard:Dashboard": { dashboardName: "dashboard" },
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": { configurationName: "chatbotConfiguration" },
 };
 
 /**

@@ -30,6 +30,8 @@ import { registerReleaseCommands } from "../../cli/commands/release";
 import { loadEnvironmentConfig } from "../../cli/env-config";
 import { EnvironmentOutputs } from "../../components/environment/outputs";
 import { planEnvironment } from "../../cli/plan";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { PavedError } from "../../components/errors";
 import { MOTO_CREDENTIALS, MotoServer, startMoto } from "../support/moto";
 import { SimulatedCodeBuild } from "./codebuild-sim";
@@ -72,6 +74,8 @@ function harness(clients: Partial<AwsClients>, clock = new FakeClock(), outputs:
             kvs: new CloudFrontKeyValueStoreClient(creds),
             lambda: new LambdaClient(creds),
             ssm: new SSMClient(creds),
+            sfn: new SFNClient(creds),
+            scheduler: new SchedulerClient(creds),
             ...clients,
         }),
         clock,

@@ -75,7 +75,8 @@ describe("paved cost", () => {
     it("reads the small plan's inventory", () => {
         assert.deepStrictEqual(
             [small.region, small.natGateways, small.loadBalancers, small.distributions, small.viewerFunctions, small.buckets, small.logRetentionDays, small.alarms],
-            ["eu-west-1", 1, 1, 1, 1, 1, 14, 0],
+            // 3 alarms: the environment's CloudFront 5xx, service shortfall and target 5xx alarms.
+            ["eu-west-1", 1, 1, 1, 1, 1, 14, 3],
         );
         assert.deepStrictEqual(small.apps, [
             { app: "blog", computeType: "BUILD_GENERAL1_SMALL", container: false, imagesKept: 30 },
@@ -118,6 +119,7 @@ describe("paved cost", () => {
             "Step Functions transitions": [1.5208, 0.04], // (365/12 + 730) runs x 2 / 1000 x 0.025 = 0.038
             "CloudWatch Logs ingestion": [9.9307, 4.97], // 608.33 builds x 2 MB + 760.42 runs x 1 MB (/1024) + 3 GB + 5 GB = 9.9307 x 0.5
             "CloudWatch Logs storage": [4.5708, 0.14], // 9.9307 x 14 / 30.41666 = 4.5708 x 0.03 = 0.137
+            "CloudWatch alarms": [3, 0.3], // 3 x 0.1
         };
         assert.deepStrictEqual(e.lineItems.map((i) => i.item), Object.keys(expected));
         for (const i of e.lineItems) {
@@ -125,8 +127,8 @@ describe("paved cost", () => {
             assert.ok(Math.abs(i.quantity - quantity) < 0.0001, `${i.item}: quantity ${i.quantity}, by hand ${quantity}`);
             assert.strictEqual(i.monthly, monthly, i.item);
         }
-        // 71.85 network + 22 cdn + 33.2375 builds + 2.8081 storage + 57.75 cluster + 21.2917 fargate + 0.0388 jobs + 5.1025 logs = 214.08
-        assert.strictEqual(e.total, 214.08);
+        // 71.85 network + 22 cdn + 33.2375 builds + 2.8081 storage + 57.75 cluster + 21.2917 fargate + 0.0388 jobs + 5.4025 logs = 214.38
+        assert.strictEqual(e.total, 214.38);
         assert.deepStrictEqual(e.clusterRange, { minInstances: 0, maxInstances: 4, atMin: 0, atMax: 231 }); // 4: 2 x 730 x 0.1 + 2 x 730 x 0.05 + 4 x 30 x 0.1
     });
 
@@ -217,13 +219,13 @@ describe("paved cost", () => {
         assert.match(text, /^paved cost small: a monthly estimate in USD, eu-west-1 prices as of \d{4}-\d{2}-\d{2}\nPrices: A snapshot of AWS list prices/);
         assert.match(text, /\n  builds\.perAppPerDay = 10\n/);
         assert.match(text, /\nnetwork +NAT gateway hours +730 h +\$0\.05\/h +\$36\.50\n/);
-        assert.match(text, /\n +total +\$214\.08\n/);
+        assert.match(text, /\n +total +\$214\.38\n/);
         assert.match(text, /CodeBuild \$31\.94 vs servers \$219\.00 a month/);
         out.length = 0;
         await program.parseAsync(["cost", "small", "--config", config, "--assumptions", path.join(dir, "usage.yaml"), "--prices", path.join(dir, "prices.json"), "--json"], { from: "user" });
         const json = JSON.parse(out.join("\n"));
-        assert.strictEqual(json.total, 214.08);
-        assert.strictEqual(json.lineItems.length, 25);
+        assert.strictEqual(json.total, 214.38);
+        assert.strictEqual(json.lineItems.length, 26);
         assert.strictEqual(json.assumptions.builds.perAppPerDay, 10);
         const errors: string[] = [];
         const log = console.error;

@@ -41,7 +41,6 @@ describe("a SiteHost serving 50 apps, then 51", function () {
             const now = after.get(urn);
             if (!now) changed.push(`${urn}: removed`);
             else if (JSON.stringify(now.inputs) !== JSON.stringify(r.inputs)) changed.push(`${urn}: inputs changed`);
-            else assert.deepStrictEqual(now.inputs, r.inputs);
         }
         assert.deepStrictEqual(changed, []);
         const added = [...after.keys()].filter((u) => !before.has(u));

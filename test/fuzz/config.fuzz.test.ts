@@ -132,6 +132,8 @@ const validConfigArb: fc.Arbitrary<{ stack: string; config: Config }> = fc
                     "paved:jobs": jobs,
                     // Services are reached over HTTPS: a certificate in the stack's region.
                     "paved:services": { certificateArn: `arn:aws:acm:${base.region}:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100`, originDomain: "services.example.com" },
+                    // Prod must have a subscriber for its failure notifications (policy: notifications-topic).
+                    ...(base.kind === "prod" ? { "paved:alerts": { email: ["oncall@example.com"] } } : {}),
                 };
                 // The fuzz catalog (test/fuzz/catalog.yaml) is valid and uses none of the generated names.
                 if (base.catalog) {

@@ -62,6 +62,10 @@ function distribution(over: Record<string, any> = {}, origin: Record<string, any
 const oac = (over: Record<string, unknown> = {}) =>
     res(T.originAccessControl, "site-oac", { id: "E2OAC0000001", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4", ...over });
 
+const TOPIC_ARN = `arn:aws:sns:eu-west-1:${ACCOUNT}:operations-topic-1a2b3c4`;
+/** An environment's site (a bare SiteHost, untagged, needs no topic). */
+const envSite = () => distribution({ tags: { "paved:notifications-required": "true" } });
+
 const repository = (over: Record<string, unknown> = {}) =>
     res(T.repository, "app-repo", { name: "paved-dev/apps/shop", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, ...over });
 
@@ -629,6 +633,28 @@ const cases: Case[] = [
         fail: [{ name: "s3:*", build: () => ({ resources: [roleWith([{ Sid: "All", Effect: "Allow", Action: ["s3:*"], Resource: "arn:aws:s3:::b" }])] }), expect: /statement All allows s3:\*/ }],
     },
     {
+        rule: "notifications-topic",
+        pass: () => {
+            const topic = res(T.topic, "operations-topic", { id: TOPIC_ARN, arn: TOPIC_ARN, kmsMasterKeyId: "k", tags: { "paved:purpose": "notifications", "paved:subscriptions-required": "true" } });
+            return { resources: [envSite(), topic, res(T.topicSubscription, "oncall", { topic: TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" })] };
+        },
+        fail: [
+            { name: "an environment's site without a notifications topic", build: () => ({ resources: [envSite(), res(T.topic, "other", { arn: TOPIC_ARN, tags: {} })] }), expect: /has no notifications topic/ },
+            {
+                name: "prod's topic without a subscriber",
+                build: () => ({
+                    resources: [
+                        envSite(),
+                        res(T.topic, "operations-topic", { arn: TOPIC_ARN, tags: { "paved:purpose": "notifications", "paved:subscriptions-required": "true" } }),
+                        // Subscribed to another topic: does not count.
+                        res(T.topicSubscription, "elsewhere", { topic: `${TOPIC_ARN}-other`, protocol: "email", endpoint: "x@example.com" }),
+                    ],
+                }),
+                expect: /has no subscriber, and this environment requires one/,
+            },
+        ],
+    },
+    {
         rule: "required-tags",
         pass: () => ({
             resources: [
@@ -682,6 +708,14 @@ describe("policy rules", () => {
     it("names are unique and every rule names a control", () => {
         assert.strictEqual(new Set(rules.map((r) => r.name)).size, rules.length);
         for (const r of rules) assert.match(r.control, /^([A-Za-z0-9]+\.\d+|Paved rule)/, r.name);
+    });
+
+    it("counts a Slack channel as a subscriber, and leaves topics that need none and bare sites alone", () => {
+        assert.deepStrictEqual(check("notifications-topic", [distribution()]), [], "a team's own SiteHost is not an environment");
+        const topic = res(T.topic, "operations-topic", { arn: TOPIC_ARN, tags: { "paved:purpose": "notifications", "paved:subscriptions-required": "true" } });
+        assert.deepStrictEqual(check("notifications-topic", [distribution(), topic, res(T.slackChannel, "slack", { snsTopicArns: [TOPIC_ARN] })]), []);
+        const dev = res(T.topic, "operations-topic", { arn: TOPIC_ARN, tags: { "paved:purpose": "notifications", "paved:subscriptions-required": "false" } });
+        assert.deepStrictEqual(check("notifications-topic", [distribution(), dev]), []);
     });
 
     it("matches a bucket's policy by dependency when the bucket's name is not known yet (preview)", () => {

@@ -1,0 +1,33 @@
+import * as fs from "fs";
+import { Command } from "commander";
+import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
+import { collectStatus, renderStatus, renderStatusHtml } from "../aws/status";
+
+interface StatusOptions {
+    json?: boolean;
+    html?: string;
+}
+
+/**
+ * `paved status <env> [--json] [--html <file>]`: every app (release, last build, URL), job (last
+ * and next run) and service (tasks, deployment, image) of a deployed environment, from its stack
+ * outputs and AWS reads.
+ */
+export function registerStatusCommand(program: Command, deps: AwsCommandDeps = {}): Command {
+    return program
+        .command("status")
+        .description("what runs in an environment: apps (release, last build), jobs (last and next run), services (tasks, deployment, image)")
+        .argument("<env>", "environment (stack) name, e.g. dev")
+        .option("--json", "print the status as JSON (for scripts)")
+        .option("--html <file>", "also write a self-contained status page (no external fetches)")
+        .action(async (env: string, opts: StatusOptions) => {
+            const d = resolveDeps(deps);
+            const outputs = await d.outputs(env);
+            const status = await collectStatus(outputs, d.clients(outputs.region), d.clock);
+            d.print(opts.json ? JSON.stringify(status, null, 2) : renderStatus(status));
+            if (opts.html) {
+                fs.writeFileSync(opts.html, renderStatusHtml(status));
+                if (!opts.json) d.print(`\nwrote ${opts.html}`);
+            }
+        });
+}
