@@ -48,7 +48,8 @@ export async function planEnvironment(env: string, options: PlanOptions = {}): P
         stack: env,
         configFile,
         config: options.config,
-        mocks: { stackReferences: stackReferencesFor(configFile), ...options.mocks },
+        // Asset paths are recorded relative to the program's directory, wherever the config file is.
+        mocks: { projectDir, stackReferences: stackReferencesFor(configFile), ...options.mocks },
     });
 }
 

@@ -1,4 +1,4 @@
-import { RELEASE_ID_PATTERN } from "./validation";
+import { DEFAULT_ROOT_OBJECT, RELEASE_ID_PATTERN } from "./validation";
 
 /** CloudFront KeyValueStore values are at most 1 KB (AWS-FACTS). */
 export const KVS_VALUE_LIMIT_BYTES = 1024;
@@ -59,10 +59,12 @@ export const releaseContract = {
     releaseBaseUrl: (path: string, release: string) => `${releaseContract.appBaseUrl(path)}${releaseContract.releaseSegment}/${release}/`,
     /** The release id rule (also compiled into the router). */
     releaseIdPattern: RELEASE_ID_PATTERN,
-    /** S3 key of the site's not-found page (the `_paved/` prefix can never be an app's). */
-    notFoundPageKey: "_paved/not-found.html",
-    /** The not-found page's path on the site: CloudFront's custom error responses fetch it. */
-    notFoundPagePath: "/_paved/not-found.html",
+    /**
+     * The distribution's default root object. Whether CloudFront applies it before or after the
+     * router, "/" gets the root app's index document: the router maps "/index.html" to it (no app
+     * may take that path), and it never sends "/" on.
+     */
+    rootObject: DEFAULT_ROOT_OBJECT,
     /**
      * The value of an app's route entry: the app's name, or JSON `{"app":…,"ext":[…]}` when its
      * file extensions differ from `DEFAULT_FILE_EXTENSIONS`.

@@ -7,9 +7,20 @@
 /** Max segments in an app path: bounds the router's KeyValueStore lookups per request. */
 export const MAX_PATH_SEGMENTS = 3;
 
+/**
+ * The site distribution's default root object: what CloudFront asks the origin for when a viewer
+ * asks for "/" (before or after the router runs; AWS does not say which), so "/" never reaches S3
+ * as a request for the bucket root, which is a listing. It does not exist at the bucket's root;
+ * the router maps "/index.html" to the root app's index document.
+ */
+export const DEFAULT_ROOT_OBJECT = "index.html";
+
 /** App path: "/" (the root app) or lowercase URL-safe segments, e.g. "/catalog" or "/admin/reports". */
 export function appPathViolation(path: string): string | undefined {
     if (path === "/") return undefined;
+    if (path === `/${DEFAULT_ROOT_OBJECT}`) {
+        return `is reserved: CloudFront may turn a request for "/" into "/${DEFAULT_ROOT_OBJECT}" (the site's default root object), which must reach the root app; pick another path, e.g. "/index"`;
+    }
     const suggestion = suggestAppPath(path);
     const hint = suggestion && suggestion !== path ? `, e.g. "${suggestion}"` : "";
     if (!/^(\/[a-z0-9]+(?:[-._~][a-z0-9]+)*)+$/.test(path)) {

@@ -283,11 +283,28 @@ const s3EncryptionAtRest: Rule = {
     },
 };
 
+/** A CloudFront distribution's ARN, exactly (no wildcards). */
+const DISTRIBUTION_ARN = /^arn:aws[a-z-]*:cloudfront::\d{12}:distribution\/[A-Z0-9]+$/;
+
+/** Actions that list a bucket's keys (a GET of the bucket root, with or without `?versions`). */
+const LISTING_ACTIONS = ["s3:ListBucket", "s3:ListBucketVersions"];
+
+/** Whether an Allow statement grants listing the bucket, by name, by wildcard or through NotAction. */
+function grantsListing(s: Statement): boolean {
+    const match = (patterns: string[]) => patterns.some((p) => LISTING_ACTIONS.some((a) => iamMatch(p, a, true)));
+    return match(s.actions) || (s.notActions.length > 0 && !match(s.notActions));
+}
+
+/** Whether a statement's principal is CloudFront's service principal and nothing else. */
+function onlyCloudFront(principal: unknown): boolean {
+    return isRecord(principal) && Object.keys(principal).every((k) => k === "Service") && servicePrincipals(principal).every((p) => p === "cloudfront.amazonaws.com");
+}
+
 const s3PolicyNotPublic: Rule = {
     name: "s3-reads-only-through-cloudfront",
     control: "S3.2, S3.3",
     description:
-        "No bucket policy allows anonymous access; CloudFront's service principal is allowed only with an AWS:SourceArn condition naming the distribution (Origin Access Control).",
+        "No bucket policy allows anonymous access; CloudFront's service principal is allowed only with an AWS:SourceArn condition naming the distribution (Origin Access Control), and only it may be granted listing (so S3 answers 404 for a missing key).",
     enforcementLevel: "mandatory",
     resourceTypes: [T.bucketPolicy],
     scope: "resource",
@@ -296,14 +313,18 @@ const s3PolicyNotPublic: Rule = {
         policyStatements(policy.props.policy).forEach((s, i) => {
             if (s.effect !== "Allow") return;
             const label = s.sid ? `statement ${s.sid}` : `statement ${i}`;
-            if (isPublicPrincipal(s.principals)) {
+            const everyone = isPublicPrincipal(s.principals);
+            if (everyone) {
                 out.push(`bucket policy ${policy.name} ${label} allows Principal "*"; grant CloudFront through Origin Access Control instead`);
             }
             if (servicePrincipals(s.principals).includes("cloudfront.amazonaws.com")) {
                 const sources = conditionValues(s.condition, "AWS:SourceArn");
-                if (!sources.some((v) => str(v) && /^arn:aws[a-z-]*:cloudfront::\d{12}:distribution\/[A-Z0-9]+$/.test(v))) {
+                if (sources.length === 0 || !sources.every((v) => str(v) && DISTRIBUTION_ARN.test(v))) {
                     out.push(`bucket policy ${policy.name} ${label} allows cloudfront.amazonaws.com without an AWS:SourceArn condition naming one distribution; any distribution could read the bucket`);
                 }
+            }
+            if (!everyone && grantsListing(s) && !onlyCloudFront(s.principals)) {
+                out.push(`bucket policy ${policy.name} ${label} lets ${JSON.stringify(s.principals)} list the bucket; only CloudFront of the site's distribution may (other readers list through their own identity policies)`);
             }
         });
         return out;
@@ -412,8 +433,8 @@ const cloudfrontLogging: Rule = {
 const cloudfrontDefaultRootObject: Rule = {
     name: "cloudfront-default-root-object",
     control: "CloudFront.1",
-    description: "CloudFront distributions with S3 origins set a default root object. Disabled: Paved's router function maps every path, the root included.",
-    enforcementLevel: "disabled",
+    description: "CloudFront distributions with S3 origins set a default root object, so a request for \"/\" never reaches the bucket as a listing.",
+    enforcementLevel: "mandatory",
     resourceTypes: [T.distribution],
     scope: "resource",
     validate(d) {

@@ -132,10 +132,15 @@ export function releaseWriterPolicy(p: ReleaseWriterPolicyParams): PolicyDocumen
 }
 
 /**
- * The asset bucket's policy: TLS only, and reads only by CloudFront on behalf of this one
- * distribution (Origin Access Control). No ListBucket: a missing key is a 403, never a listing.
+ * The asset bucket's policy: TLS only, and CloudFront on behalf of this one distribution (Origin
+ * Access Control) may read objects and list the bucket. Listing is what makes S3 answer a missing
+ * key with 404 (NoSuchKey) rather than 403, so no error page rewrites 403s at the distribution,
+ * where it would rewrite the services' own 403s too. CloudFront never asks for a listing (a GET of
+ * the bucket root): the router sends every request into an app's prefix, the distribution's
+ * default root object stands for "/", and no query string is forwarded.
  */
 export function assetBucketPolicy(bucketArn: string, distributionArn: string): PolicyDocument {
+    const thisDistribution = { StringEquals: { "AWS:SourceArn": distributionArn } };
     return {
         Version: "2012-10-17",
         Statement: [
@@ -146,7 +151,15 @@ export function assetBucketPolicy(bucketArn: string, distributionArn: string): P
                 Principal: { Service: "cloudfront.amazonaws.com" },
                 Action: "s3:GetObject",
                 Resource: `${bucketArn}/*`,
-                Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+                Condition: thisDistribution,
+            },
+            {
+                Sid: "CloudFrontSeesMissingKeysAs404",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: "s3:ListBucket",
+                Resource: bucketArn,
+                Condition: thisDistribution,
             },
         ],
     };

@@ -20,10 +20,11 @@ export const ROUTER_IMPORT_LINE = "import cf from 'cloudfront';";
  * 3. Anything else reads `release:<app>`: a URL whose last segment has one of the app's file
  *    extensions is that file of the current release; every other URL is a deep link and gets the
  *    current release's `index.html`.
- * 4. No route: 404. A route without a release yet: 503. Dot segments: 404. S3 never lists.
- *    A missing file is S3's 403 (CloudFront may not list the bucket), which the distribution's
- *    custom error response turns into a 404 with the not-found page; that page's own path passes
- *    through unchanged.
+ * 4. No route: 404. A route without a release yet: 503. Dot segments: 404. Every URI it sends on
+ *    starts with `/<app>/`, so S3 never sees a request for the bucket root (a listing). A missing
+ *    file is S3's own 404: CloudFront of this distribution may list the bucket, so S3 says
+ *    NoSuchKey rather than 403. `/index.html` (the distribution's default root object, which "/"
+ *    may arrive as) is the root app's index document like any file of the root app.
  *
  * The query string is left alone. Because the function runs before the cache lookup, the rewritten
  * URI (with its release) is the cache key: a new release is a new key, so no invalidations.
@@ -66,7 +67,6 @@ function notFound() {
 async function handler(event) {
     var request = event.request;
     var uri = request.uri || '/';
-    if (uri === '${c.notFoundPagePath}') return request;
     var segments = [];
     var parts = uri.split('/');
     for (var i = 0; i < parts.length; i++) {

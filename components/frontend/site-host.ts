@@ -19,26 +19,6 @@ export const ONE_YEAR_SECONDS = 31536000;
  */
 export const ASSET_PATH_PATTERNS = ["*.js", "*.mjs", "*.css", "*.map", "*.woff", "*.woff2", "*.ttf", "*.otf", "*.svg", "*.png", "*.jpg", "*.jpeg", "*.gif", "*.webp", "*.avif", "*.ico", "*.wasm"];
 
-/** Seconds CloudFront caches a not-found answer: short, so a file uploaded just after is soon served. */
-export const NOT_FOUND_CACHE_SECONDS = 10;
-
-/** The page a missing file gets (with status 404), from `releaseContract.notFoundPageKey` in the bucket. */
-export const NOT_FOUND_PAGE_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Not found</title></head>
-<body style="font-family:system-ui,sans-serif;margin:4rem auto;max-width:36rem;padding:0 1rem"><h1>Not found</h1><p>There is nothing at this address. It may have moved, or belonged to an older version of this page: reload to get the current one.</p></body></html>
-`;
-
-/**
- * CloudFront's custom error response: S3 answers 403 for a missing key (CloudFront may read
- * objects but not list the bucket, so S3 does not reveal which keys exist); it becomes a 404 with
- * the not-found page. It applies to origin answers only (the router's own 404 and 503 pass
- * unchanged), but to every origin of the distribution: a 404 from an origin passes unchanged, a
- * 403 from any origin gets the page.
- */
-export function notFoundErrorResponses(): { errorCode: number; responseCode: number; responsePagePath: string; errorCachingMinTtl: number }[] {
-    return [{ errorCode: 403, responseCode: 404, responsePagePath: releaseContract.notFoundPagePath, errorCachingMinTtl: NOT_FOUND_CACHE_SECONDS }];
-}
-
 /**
  * The logical name of the route entry for app path `path` under `owner` ("site-route/catalog",
  * root: "site-route/"): named by the path, never by the app, so the entry a path has keeps its URN
@@ -295,6 +275,8 @@ export class SiteHost extends pulumi.ComponentResource {
             { name: physicalName("cloudfront", a.namePrefix, "assets"), description: "CloudFront reads the asset bucket", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
             parent,
         );
+        // Nothing of the viewer's request but the path reaches S3: no query string (S3 reads
+        // subresources such as `?versions` from it), and S3 behaviors have no origin request policy.
         const cacheKey = {
             cookiesConfig: { cookieBehavior: "none" },
             headersConfig: { headerBehavior: "none" },
@@ -361,8 +343,10 @@ export class SiteHost extends pulumi.ComponentResource {
                 origins: [{ originId: origin, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id }, ...serviceOrigins],
                 defaultCacheBehavior: { ...behavior, cachePolicyId: htmlCache.id },
                 orderedCacheBehaviors: [...serviceBehaviors, ...ASSET_PATH_PATTERNS.map((pathPattern) => ({ ...behavior, pathPattern, cachePolicyId: assetsCache.id }))],
-                // The router answers unknown paths itself; a missing file is the origin's 403.
-                customErrorResponses: notFoundErrorResponses(),
+                // "/" never reaches S3 as the bucket root (a listing), even without the router.
+                defaultRootObject: releaseContract.rootObject,
+                // No custom error responses: they would apply to every origin, rewriting a
+                // service's own 403. A missing file is S3's 404 (CloudFront may list the bucket).
                 restrictions: { geoRestriction: { restrictionType: "none" } },
                 viewerCertificate: a.domain
                     ? { acmCertificateArn: a.domain.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
@@ -371,13 +355,6 @@ export class SiteHost extends pulumi.ComponentResource {
                 tags: a.tags,
             },
             stateful,
-        );
-
-        // Paved's own object: its `_paved/` prefix can never be an app's.
-        new aws.s3.BucketObjectv2(
-            `${name}-not-found`,
-            { bucket: bucket.id, key: releaseContract.notFoundPageKey, content: NOT_FOUND_PAGE_HTML, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", tags: a.tags },
-            { parent: this, dependsOn: [versioning] },
         );
 
         new aws.s3.BucketPolicy(

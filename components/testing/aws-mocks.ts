@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stableHash } from "../naming";
 import { nameInputViolations } from "./name-checks";
+import { PlainAssetRecorder } from "./plain-assets";
 
 /** The account every mocked ARN lives in. */
 export const MOCK_ACCOUNT_ID = "123456789012";
@@ -15,7 +16,7 @@ export interface RecordedResource {
     parent?: string;
     /** A custom (cloud) resource, as opposed to a component. */
     custom: boolean;
-    /** Inputs, fully resolved. */
+    /** Inputs, fully resolved; assets and archives as plain data (`PlainAsset`). */
     inputs: Record<string, any>;
     /** State the mock returned (inputs plus AWS-shaped ids, ARNs and computed outputs). */
     outputs: Record<string, any>;
@@ -46,6 +47,11 @@ export interface AwsMocksOptions {
     ssmParameters?: Record<string, string>;
     /** Extra or replacement outputs by resource type (e.g. for awsx remote components). */
     outputs?: Record<string, (r: { name: string; inputs: Record<string, any> }) => Record<string, unknown>>;
+    /**
+     * The project root: file assets under it are recorded by their path relative to it.
+     * @default process.cwd()
+     */
+    projectDir?: string;
 }
 
 /** CloudFront's managed policies Paved looks up by name, with their published ids. */
@@ -84,9 +90,19 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     private readonly engineUrns = new Map<string, string>();
     /** Regions of explicit aws providers, by `urn::id`: their resources' ARNs name that region. */
     private readonly providerRegions = new Map<string, string>();
+    private readonly assets: PlainAssetRecorder;
 
     constructor(private readonly options: AwsMocksOptions) {
         this.region = options.region;
+        this.assets = new PlainAssetRecorder(options.projectDir ?? process.cwd());
+    }
+
+    /**
+     * Resolves once every recorded asset and archive is plain data (their paths settle a tick
+     * after registration). `runProgram` waits for it before returning the resources.
+     */
+    settled(): Promise<void> {
+        return this.assets.settled();
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -175,8 +191,9 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             name: args.name,
             parent,
             custom: args.custom ?? true,
-            inputs,
-            outputs: state,
+            // The engine gets the assets themselves (in `state`); the record, plain data.
+            inputs: this.assets.replace(inputs),
+            outputs: this.assets.replace(state),
             id,
             protect: req?.getProtect?.() ?? false,
             retainOnDelete: req?.getRetainondelete?.() ?? false,

@@ -76,7 +76,7 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
         ...(options.config ?? {}),
     };
     const region = typeof values["aws:region"] === "string" ? (values["aws:region"] as string) : "us-east-1";
-    const mocks = new AwsMocks({ region, ...options.mocks });
+    const mocks = new AwsMocks({ region, projectDir: dir, ...options.mocks });
 
     await pulumi.runtime.setMocks(mocks, project, options.stack, options.preview ?? false);
     // The mock API does not pass a resource's parent or options to `newResource`; hand it the
@@ -128,6 +128,7 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
         await new Promise((resolve) => setImmediate(resolve));
         if (mocks.errors.length > 0) throw failure();
         if (rejections.length > 0) throw rejections[0];
+        await mocks.settled();
         return { project, stack: options.stack, resources: mocks.resources, outputs: (outputs ?? {}) as Record<string, unknown> };
     } catch (e) {
         // The runtime rejects a failed program's error again from other pending promises, a tick

@@ -192,6 +192,10 @@ describe("environments", function () {
                 assert.strictEqual(b.targetOriginId, "assets", p);
                 assert.strictEqual(b.functionAssociations.length, 1, `${p}: through the router`);
             }
+            // Custom error responses would apply to the services too (their own 403s turned into
+            // a page): there are none; "/" is the default root object, never a bucket listing.
+            assert.strictEqual(cdn.inputs.customErrorResponses, undefined);
+            assert.strictEqual(cdn.inputs.defaultRootObject, "index.html");
             // The load balancer: internal, HTTPS with the config's certificate, HTTP only redirects.
             const lbs = r.resources.filter((x) => x.type === "aws:lb/loadBalancer:LoadBalancer");
             assert.deepStrictEqual(lbs.map((x) => x.inputs.internal), [true], "no internet-facing load balancer");

@@ -210,6 +210,9 @@ describe("validation rules", () => {
     it("app paths", () => {
         for (const ok of ["/", "/catalog", "/admin/reports", "/a-b/c.d"]) assert.strictEqual(appPathViolation(ok), undefined, ok);
         for (const bad of ["catalog", "/Catalog", "/catalog/", "/a//b", "/a b", "/a/b/c/d", "/-a"]) assert.ok(appPathViolation(bad), bad);
+        // "/" may reach the router as the distribution's default root object: no app or service may take it.
+        assert.match(appPathViolation("/index.html") ?? "", /is reserved: CloudFront may turn a request for "\/" into "\/index\.html".*e\.g\. "\/index"/);
+        assert.strictEqual(appPathViolation("/index.html/x"), undefined);
         assert.ok(pathsOverlap("/a", "/a/b"));
         assert.ok(!pathsOverlap("/a", "/ab"));
         assert.ok(!pathsOverlap("/", "/a"));

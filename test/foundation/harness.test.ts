@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MOCK_ACCOUNT_ID, runProgram } from "../../components/testing";
@@ -99,6 +100,48 @@ describe("mock harness", () => {
         assert.match(String(outputs.vpcId), /^vpc-[0-9a-f]{17}$/);
         assert.strictEqual((outputs.subnets as string[]).length, 3);
         assert.strictEqual(outputs.cluster, "paved-staging");
+    });
+
+    it("records assets and archives as plain data, paths relative to the project root", async () => {
+        const program = (bundle: string) => () => {
+            new aws.iam.Role("before", { name: "before", assumeRolePolicy: "{}" });
+            const fn = new aws.lambda.Function("fn", {
+                role: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/before`,
+                runtime: "nodejs24.x",
+                handler: "index.handler",
+                code: new pulumi.asset.AssetArchive({
+                    "index.js": new pulumi.asset.FileAsset(bundle),
+                    "config.json": new pulumi.asset.StringAsset('{"a":1}'),
+                    "vendor": new pulumi.asset.FileArchive("vendor"),
+                    "elsewhere.js": new pulumi.asset.FileAsset("/opt/shared/elsewhere.js"),
+                    "remote.txt": new pulumi.asset.RemoteAsset("https://example.com/remote.txt"),
+                }),
+            });
+            new aws.iam.Role("after", { name: "after", assumeRolePolicy: "{}" });
+            return { name: fn.name };
+        };
+        const bundle = path.join(process.cwd(), "build", "fn", "index.js");
+        const first = await runProgram({ stack: "test", config: region, program: program(bundle) });
+        assert.deepStrictEqual(first.resources.map((r) => r.name).sort(), ["after", "before", "fn", "paved-test"]);
+        const fn = first.resources.find((r) => r.name === "fn")!;
+        const expected = {
+            archive: "assets",
+            assets: {
+                "index.js": { asset: "file", path: "build/fn/index.js" },
+                "config.json": { asset: "string", text: '{"a":1}' },
+                vendor: { archive: "file", path: "vendor" },
+                "elsewhere.js": { asset: "file", path: "/opt/shared/elsewhere.js" },
+                "remote.txt": { asset: "remote", uri: "https://example.com/remote.txt" },
+            },
+        };
+        assert.deepStrictEqual(fn.inputs.code, expected);
+        assert.deepStrictEqual(fn.outputs.code, expected);
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(fn.inputs)), fn.inputs, "inputs survive JSON");
+        // Two plans compare by value: the same program is equal, another bundle path is not.
+        const again = await runProgram({ stack: "test", config: region, program: program(bundle) });
+        assert.deepStrictEqual(again.resources.find((r) => r.name === "fn")!.inputs, fn.inputs);
+        const other = await runProgram({ stack: "test", config: region, program: program(path.join(process.cwd(), "build", "other.js")) });
+        assert.notDeepStrictEqual(other.resources.find((r) => r.name === "fn")!.inputs.code, fn.inputs.code);
     });
 
     it("rejects a stack reference it has no outputs for", async () => {

@@ -38,6 +38,10 @@ describe("offline plan", () => {
         const vpc = plan.resources.find((r: { type: string }) => r.type === "awsx:ec2:Vpc");
         assert.strictEqual(vpc.inputs.cidrBlock, "10.10.0.0/16");
         assert.strictEqual(vpc.parent, "urn:pulumi:dev::paved::paved:environment:Environment$paved:network:Network::network");
+        // Assets as data: each release writer's code is its bundle, by path from the project root.
+        const writers = plan.resources.filter((r: { type: string }) => r.type === "aws:lambda/function:Function");
+        assert.ok(writers.length >= 50, `${writers.length} release writers`);
+        for (const w of writers) assert.deepStrictEqual(w.inputs.code, { archive: "assets", assets: { "index.js": { asset: "file", path: "build/release-writer/index.js" } } });
     });
 
     it("exits 2 with every config error on a bad config", async () => {

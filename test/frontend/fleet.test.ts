@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { RELEASE_WRITER_BUNDLE } from "../../components/frontend/release-writer/bundle";
 import { ProgramResult } from "../../components/testing";
 import { evaluatePolicies } from "../../policy/run";
 import { byUrn, runFleet } from "./fixtures";
@@ -41,11 +42,16 @@ describe("a SiteHost serving 50 apps, then 51", function () {
             const now = after.get(urn);
             if (!now) changed.push(`${urn}: removed`);
             else if (JSON.stringify(now.inputs) !== JSON.stringify(r.inputs)) changed.push(`${urn}: inputs changed`);
+            else assert.deepStrictEqual(now.inputs, r.inputs);
         }
         assert.deepStrictEqual(changed, []);
         const added = [...after.keys()].filter((u) => !before.has(u));
         assert.ok(added.length > 0);
         assert.ok(added.every((u) => /::app50(-[a-z-]+)?$/.test(u) || /::site-route\/(group\d\/)?app50$/.test(u)), added.join("\n"));
+        // Every input is plain data, the release writers' code archives too.
+        const writers = fifty.resources.filter((r) => r.type === "aws:lambda/function:Function");
+        assert.strictEqual(writers.length, 50);
+        for (const w of writers) assert.deepStrictEqual(w.inputs.code, { archive: "assets", assets: { "index.js": { asset: "file", path: RELEASE_WRITER_BUNDLE } } });
         const distribution = fifty.resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!;
         assert.deepStrictEqual(after.get(distribution.urn)!.inputs, distribution.inputs);
     });

@@ -258,6 +258,7 @@ describe("FrontendApp args", () => {
         [{ name: "Catalog" }, /args\.name "Catalog" must be lowercase/],
         [{ path: "/Catalog" }, /args\.path "\/Catalog" must be "\/" or a lowercase URL-safe prefix.*e\.g\. "\/catalog"/],
         [{ path: "/a/b/c/d" }, /args\.path "\/a\/b\/c\/d" may have at most 3 segments/],
+        [{ path: "/index.html" }, /args\.path "\/index\.html" is reserved/],
         [{ source: { repository: "https://git.example.com/acme/web.git" } }, /args\.source\.repository .* host "git\.example\.com" is not one CodeBuild clones from/],
         [{ source: { repository: "git@github.com:acme/web.git" } }, /args\.source\.repository .* must be an https clone URL/],
         [{ source: { repository: "https://github.com/acme/web.git", directory: "../x" } }, /args\.source\.directory "\.\.\/x"/],

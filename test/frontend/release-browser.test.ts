@@ -68,6 +68,24 @@ describe("release rehearsal in a real browser: the root app across a release swi
         assert.deepStrictEqual(tab1.errors, []);
     });
 
+    it("gets the root app's page for / and /index.html whichever order CloudFront applies the default root object", async () => {
+        const page = (await r.site.request(`/_r/${release1}/index.html`)).body.toString();
+        assert.match(page, /<div id="root">/);
+        for (const [order, site] of Object.entries(r.sites)) {
+            for (const url of ["/", "/index.html", "/?list-type=2"]) {
+                const res = await site.request(url);
+                assert.deepStrictEqual([res.status, res.originUri], [200, `/home/${release1}/index.html`], `${order} ${url}`);
+                assert.strictEqual(res.body.toString(), page, `${order} ${url}`);
+            }
+        }
+        const after = await r.sites["after-router"].listen();
+        const tab = await openTab(context);
+        await tab.page.goto(`${after}/`);
+        await tab.page.getByTestId("title").waitFor();
+        assert.deepStrictEqual(tab.errors, []);
+        await tab.page.close();
+    });
+
     it("a tab opened on release 1 loads release 1's lazy route after release 2 went live", async () => {
         r.setNotes("two");
         const build = await r.build(SHA2);

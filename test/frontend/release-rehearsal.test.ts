@@ -21,8 +21,9 @@ function failure(build: BuildResult): string {
 /**
  * The release contract end to end, on this machine: the SPA fixture built by the buildspec Paved
  * generates for it (phases run locally, uploads to moto S3, the pointer moved by the app's real
- * release writer bundle against a KeyValueStore stand-in), then served through the planned router
- * and distribution (error responses) from moto.
+ * release writer bundle against a KeyValueStore stand-in), then served through the planned
+ * distribution (default root object, in either order relative to the router) and router from moto
+ * S3, which answers CloudFront as the planned bucket policy lets it.
  */
 describe("release rehearsal: a real SPA built by the generated buildspec and served through the router", function () {
     this.timeout(300000);
@@ -73,11 +74,13 @@ describe("release rehearsal: a real SPA built by the generated buildspec and ser
         assert.match(immutable.body.toString(), /basename:[`"']\/catalog[`"']/);
     });
 
-    it("answers deep links, with and without a dot in the last segment, with the page", async () => {
-        for (const link of ["/catalog/reports", "/catalog/users/jane.doe", "/catalog/docs/v1.2", "/catalog/a/b/c/d", "/catalog/reports/"]) {
-            const res = await r.site.request(link);
-            assert.strictEqual(res.status, 200, link);
-            assert.strictEqual(res.body.toString(), html1, link);
+    it("answers deep links, with and without a dot in the last segment, with the page (either root object order)", async () => {
+        for (const [order, site] of Object.entries(r.sites)) {
+            for (const link of ["/catalog/reports", "/catalog/users/jane.doe", "/catalog/docs/v1.2", "/catalog/a/b/c/d", "/catalog/reports/"]) {
+                const res = await site.request(link);
+                assert.strictEqual(res.status, 200, `${order} ${link}`);
+                assert.strictEqual(res.body.toString(), html1, `${order} ${link}`);
+            }
         }
     });
 
@@ -89,22 +92,47 @@ describe("release rehearsal: a real SPA built by the generated buildspec and ser
         }
     });
 
-    it("answers 404 with the not-found page for a missing file, versioned or not, and never lists", async () => {
-        for (const url of [`/catalog/_r/${release1}/assets/missing.js`, "/catalog/missing.png", "/catalog/_r/20990101000000-fffffff/index.html", `/catalog/_r/${release1}/assets/`]) {
-            const res = await r.site.request(url);
-            assert.strictEqual(res.status, 404, url);
-            assert.strictEqual(res.via, "error-page", url);
-            assert.match(res.body.toString(), /Not found/);
-            assert.ok(!res.body.toString().includes("ListBucketResult"));
+    it("answers S3's own 404 for a missing file, versioned or not, and never lists", async () => {
+        for (const [order, site] of Object.entries(r.sites)) {
+            for (const url of [`/catalog/_r/${release1}/assets/missing.js`, "/catalog/missing.png", "/catalog/_r/20990101000000-fffffff/index.html", `/catalog/_r/${release1}/assets/`, "/catalog/_paved/not-found.html"]) {
+                const res = await site.request(url);
+                assert.strictEqual(res.status, 404, `${order} ${url}`);
+                assert.strictEqual(res.via, "origin", `${order} ${url}`);
+                assert.match(res.body.toString(), /<Code>NoSuchKey<\/Code>/, `${order} ${url}`);
+                assert.ok(res.originUri!.startsWith("/catalog/"), `${order} ${url}: ${res.originUri}`);
+                assert.ok(!res.body.toString().includes("ListBucketResult"));
+            }
         }
     });
 
-    it("answers 404 for unknown paths and for release URLs that do not name a release of this app", async () => {
-        for (const url of ["/", "/nothing/here", "/catalogue/", "/Catalog/", "/_r/x/index.html", "/catalog/_r/", `/catalog/_r/${release1}`, "/catalog/_r/..%2F..%2Fsearch/index.html", "/catalog/_r/%2e%2e/x.js", "/catalog/../catalog/index.html"]) {
-            const res = await r.site.request(url);
-            assert.strictEqual(res.status, 404, url);
-            assert.notStrictEqual(res.status, 200, url);
+    it("answers 404 for unknown paths and for release URLs that do not name a release of this app (either root object order)", async () => {
+        for (const [order, site] of Object.entries(r.sites)) {
+            for (const url of ["/", "/index.html", "/?list-type=2", "/nothing/here", "/catalogue/", "/Catalog/", "/_r/x/index.html", "/catalog/_r/", `/catalog/_r/${release1}`, "/catalog/_r/..%2F..%2Fsearch/index.html", "/catalog/_r/%2e%2e/x.js", "/catalog/../catalog/index.html"]) {
+                const res = await site.request(url);
+                assert.strictEqual(res.status, 404, `${order} ${url}`);
+                assert.ok(!res.body.toString().includes("ListBucketResult"), `${order} ${url}`);
+            }
         }
+    });
+
+    it("S3 decides 404 by the planned bucket policy, and '/' is never a listing, even without the router", async () => {
+        const withoutRouter = r.emulate(r.planned, { router: false });
+        const root = await withoutRouter.request("/");
+        assert.deepStrictEqual([root.status, root.originUri], [404, `/${releaseContract.rootObject}`]);
+        assert.match(root.body.toString(), /<Code>NoSuchKey<\/Code>/);
+        assert.strictEqual((await withoutRouter.request(`/catalog/${release1}/index.html`)).status, 200, "the emulator reaches S3 without the router");
+
+        // The controls: without the default root object, "/" would reach S3 as a listing; without
+        // the ListBucket grant, a missing file would be 403 (which only an error page could hide).
+        const listing = await r.emulate({ ...r.planned, defaultRootObject: undefined }, { router: false }).request("/");
+        assert.strictEqual(listing.status, 200);
+        assert.match(listing.body.toString(), new RegExp(`<ListBucketResult>.*<Key>catalog/${release1}/index.html</Key>`));
+        const policy = r.planned.bucketPolicy as { Statement: { Action: string | string[] }[] };
+        const withoutList = { ...policy, Statement: policy.Statement.filter((s) => ![s.Action].flat().includes("s3:ListBucket")) };
+        assert.strictEqual(withoutList.Statement.length, policy.Statement.length - 1);
+        const forbidden = await r.emulate({ ...r.planned, bucketPolicy: withoutList }, {}).request("/catalog/missing.png");
+        assert.deepStrictEqual([forbidden.status, forbidden.via], [403, "origin"]);
+        assert.match(forbidden.body.toString(), /<Code>AccessDenied<\/Code>/);
     });
 
     it("after release 2, the page is release 2's and release 1's files, lazy chunk included, still load", async () => {

@@ -189,12 +189,37 @@ describe("router function", () => {
         assert.deepStrictEqual(r.gets, ["route:/app3", "release:app3"]);
     });
 
-    it("lets the not-found page through untouched, reading nothing", async () => {
+    it("maps the default root object to the root app's index document, whichever order CloudFront applies it", async () => {
         const r = loadRouter(store);
-        const out = await r.route(releaseContract.notFoundPagePath);
-        assert.strictEqual(out.uri, "/_paved/not-found.html");
-        assert.strictEqual(out.statusCode, undefined);
-        assert.deepStrictEqual(r.gets, []);
+        const index = "/home/20260101120000-aaaaaaa/index.html";
+        // Before the function: "/" arrives as "/index.html". After: the function sees "/" and never sends it on.
+        assert.strictEqual((await r.route(`/${releaseContract.rootObject}`)).uri, index);
+        assert.strictEqual((await r.route("/")).uri, index);
+        // A root app with its own extensions (no "html") still gets its index document.
+        const own = new Map(store);
+        own.set(releaseContract.routeKey("/"), releaseContract.routeValue("home", ["js"]));
+        assert.strictEqual((await loadRouter(own).route(`/${releaseContract.rootObject}`)).uri, index);
+        // Paved's retired not-found page is an ordinary missing file of the root app now.
+        assert.strictEqual((await r.route("/_paved/not-found.html")).uri, "/home/20260101120000-aaaaaaa/_paved/not-found.html");
+    });
+
+    it("never sends the bucket root (a listing) or anything outside the routed app's prefix to S3", async () => {
+        const noRoot = new Map(store);
+        noRoot.delete(releaseContract.routeKey("/"));
+        const uris = ["/", "//", "///", "/?", "/index.html", "/%2F", "/%2f/x", "/_r", "/_r/", "/_paved/", "/_r/20260101000000-abc1234/", "/app3/_r/20260101000000-abc1234/", "/app3/_r/20260101000000-abc1234/%2F", "/admin//", "/./", "/%2e/", "/app3/..", "/%00", "/app3/%2F..%2F"];
+        for (const [label, table] of [["with a root app", store], ["without one", noRoot]] as const) {
+            const r = loadRouter(table);
+            for (const uri of uris) {
+                const out = await r.route(uri);
+                if (out.statusCode !== undefined) {
+                    assert.ok([404, 503].includes(out.statusCode), `${label} ${uri}: ${out.statusCode}`);
+                    continue;
+                }
+                const routed = (out.uri as string).split("/");
+                assert.notStrictEqual(out.uri, "/", `${label} ${uri}`);
+                assert.ok(routed.length >= 4 && routed[0] === "" && /^[a-z0-9]/.test(routed[1]) && releaseContract.releaseIdPattern.test(routed[2]), `${label} ${uri} -> ${out.uri}`);
+            }
+        }
     });
 
     it("answers 404 for a route entry that does not name an app, and 503 for a pointer that is not a release id", async () => {

@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import { PavedError } from "../../components/errors";
 import { routerFunctionCode } from "../../components/frontend/router";
-import { ASSET_PATH_PATTERNS, NOT_FOUND_CACHE_SECONDS, NOT_FOUND_PAGE_HTML, ONE_YEAR_SECONDS, SiteHost, SiteHostArgs } from "../../components/frontend/site-host";
+import { ASSET_PATH_PATTERNS, ONE_YEAR_SECONDS, SiteHost, SiteHostArgs } from "../../components/frontend/site-host";
+import { releaseContract } from "../../components/release-contract";
+import { bucketPolicyDecision } from "../support/site-emulator";
 import { runProgram } from "../../components/testing";
 import { one, REGION } from "./fixtures";
 
@@ -61,7 +63,6 @@ describe("SiteHost", () => {
             `${p}$${T.sse}::site-access-logs`,
             `${p}$${T.sse}::site-assets`,
             `${p}$${T.versioning}::site-assets`,
-            `${p}$${T.object}::site-not-found`,
         ].sort());
     });
 
@@ -86,7 +87,7 @@ describe("SiteHost", () => {
         assert.deepStrictEqual(one(resources, T.sse, "site-assets").inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key }, bucketKeyEnabled: true }]);
     });
 
-    it("lets only TLS requests in, and only this distribution read", async () => {
+    it("lets only TLS requests in, and only this distribution read and list (so a missing key is S3's 404)", async () => {
         const { resources, outputs } = await site();
         const policy = JSON.parse(one(resources, T.policy, "site-assets").inputs.policy);
         const bucketArn = "arn:aws:s3:::paved-dev-assets-123456789012-eu-west-1";
@@ -103,7 +104,40 @@ describe("SiteHost", () => {
         assert.strictEqual(policy.Statement[1].Resource, `${bucketArn}/*`);
         assert.deepStrictEqual(policy.Statement[1].Condition, { StringEquals: { "AWS:SourceArn": outputs.distributionArn } });
         assert.ok(outputs.distributionArn.startsWith("arn:aws:cloudfront::123456789012:distribution/"));
-        assert.strictEqual(policy.Statement.length, 2, "no ListBucket, no other grants");
+        assert.deepStrictEqual(policy.Statement[2], {
+            Sid: "CloudFrontSeesMissingKeysAs404",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: "s3:ListBucket",
+            Resource: bucketArn,
+            Condition: { StringEquals: { "AWS:SourceArn": outputs.distributionArn } },
+        });
+        assert.strictEqual(policy.Statement.length, 3, "no other grants");
+    });
+
+    it("bucket policy, in an IAM simulator: CloudFront of this distribution may read and list; of another distribution, or anyone else, may not", async () => {
+        const { resources, outputs } = await site();
+        const policy = JSON.parse(one(resources, T.policy, "site-assets").inputs.policy);
+        const bucketArn = one(resources, T.bucket, "site-assets").outputs.arn;
+        const object = `${bucketArn}/catalog/20260101000000-abc1234/index.html`;
+        const other = outputs.distributionArn.replace(/distribution\/.*/, "distribution/E2OTHERDISTRO9");
+        const cloudFront = (distribution: string | undefined, extra: Record<string, string> = {}) => ({
+            principal: "cloudfront.amazonaws.com",
+            context: { ...(distribution ? { "aws:SourceArn": distribution, "aws:SourceAccount": "123456789012" } : {}), ...extra },
+        });
+        const decide = (who: { principal: string; context?: Record<string, string> }, action: string, resource: string) => bucketPolicyDecision(policy, { ...who, action, resource });
+        for (const [action, resource] of [["s3:GetObject", object], ["s3:ListBucket", bucketArn]]) {
+            assert.strictEqual(await decide(cloudFront(outputs.distributionArn), action, resource), "Allowed", `${action} by this distribution`);
+            assert.strictEqual(await decide(cloudFront(other), action, resource), "ImplicitlyDenied", `${action} by another distribution`);
+            assert.strictEqual(await decide(cloudFront(undefined), action, resource), "ImplicitlyDenied", `${action} by CloudFront for no distribution`);
+            assert.strictEqual(await decide(cloudFront(outputs.distributionArn, { "aws:SecureTransport": "false" }), action, resource), "ExplicitlyDenied", `${action} without TLS`);
+            for (const principal of ["arn:aws:iam::210987654321:root", "arn:aws:iam::210987654321:role/reader", "arn:aws:iam::123456789012:role/reader", "lambda.amazonaws.com"]) {
+                assert.strictEqual(await decide({ principal, context: { "aws:SourceArn": outputs.distributionArn } }, action, resource), "ImplicitlyDenied", `${action} by ${principal}`);
+            }
+        }
+        for (const [action, resource] of [["s3:ListBucketVersions", bucketArn], ["s3:GetObjectVersion", object], ["s3:PutObject", object], ["s3:GetBucketPolicy", bucketArn], ["s3:ListBucketMultipartUploads", bucketArn]]) {
+            assert.strictEqual(await decide(cloudFront(outputs.distributionArn), action, resource), "ImplicitlyDenied", `${action} on ${resource}`);
+        }
     });
 
     it("creates the store and the published router function associated with it", async () => {
@@ -117,7 +151,7 @@ describe("SiteHost", () => {
         assert.deepStrictEqual(fn.keyValueStoreAssociations, [outputs.keyValueStoreArn]);
     });
 
-    it("configures one distribution: OAC origin, router on viewer-request, HTTPS, HTTP/2+3, IPv6, 404 for what the origin does not have", async () => {
+    it("configures one distribution: OAC origin, router on viewer-request, HTTPS, HTTP/2+3, IPv6, a default root object, no error pages", async () => {
         const { resources, outputs } = await site();
         const cdn = one(resources, T.cdn, "site-cdn").inputs;
         const oac = one(resources, T.oac, "site-oac");
@@ -131,15 +165,11 @@ describe("SiteHost", () => {
         assert.strictEqual(cdn.origins[0].originAccessControlId, oac.id);
         assert.strictEqual(cdn.httpVersion, "http2and3");
         assert.strictEqual(cdn.isIpv6Enabled, true);
-        assert.strictEqual(cdn.defaultRootObject, undefined);
-        // S3 answers 403 for a missing key (CloudFront may not list): it becomes a 404 page, cached briefly.
-        assert.deepStrictEqual(cdn.customErrorResponses, [{ errorCode: 403, responseCode: 404, responsePagePath: "/_paved/not-found.html", errorCachingMinTtl: NOT_FOUND_CACHE_SECONDS }]);
-        assert.ok(NOT_FOUND_CACHE_SECONDS <= 60);
-        const page = one(resources, T.object, "site-not-found");
-        assert.deepStrictEqual(
-            [page.inputs.bucket, page.inputs.key, page.inputs.contentType, page.inputs.content],
-            ["paved-dev-assets-123456789012-eu-west-1", "_paved/not-found.html", "text/html; charset=utf-8", NOT_FOUND_PAGE_HTML],
-        );
+        // "/" is never the bucket root (a listing), even without the router; nothing rewrites errors.
+        assert.strictEqual(cdn.defaultRootObject, "index.html");
+        assert.strictEqual(cdn.defaultRootObject, releaseContract.rootObject);
+        assert.strictEqual(cdn.customErrorResponses, undefined);
+        assert.deepStrictEqual(resources.filter((r) => r.type === T.object), [], "Paved puts no object of its own in the bucket");
         assert.deepStrictEqual(cdn.viewerCertificate, { cloudfrontDefaultCertificate: true });
         assert.strictEqual(cdn.loggingConfig, undefined);
         const behaviors = [cdn.defaultCacheBehavior, ...cdn.orderedCacheBehaviors];
@@ -154,6 +184,23 @@ describe("SiteHost", () => {
         assert.deepStrictEqual(cdn.orderedCacheBehaviors.map((b: any) => b.pathPattern), ASSET_PATH_PATTERNS);
         assert.ok(behaviors.length <= 75, "within CloudFront's cache behavior quota");
         assert.strictEqual(outputs.url, `https://${one(resources, T.cdn, "site-cdn").outputs.domainName}`);
+    });
+
+    it("forwards no query string to S3: cache policies forward none, and no S3 behavior has an origin request policy", async () => {
+        for (const args of [{}, { services: { vpcOriginId: "vo_0123456789abcdefghijkl", originDomainName: "services.example.com", paths: ["/api"] } }]) {
+            const { resources } = await site(args);
+            const cdn = one(resources, T.cdn, "site-cdn").inputs;
+            const policies = new Map(resources.filter((r) => r.type === T.cache).map((r) => [r.id, r.inputs]));
+            const s3Behaviors = [cdn.defaultCacheBehavior, ...cdn.orderedCacheBehaviors].filter((b: any) => b.targetOriginId === "assets");
+            assert.strictEqual(s3Behaviors.length, 1 + ASSET_PATH_PATTERNS.length);
+            for (const b of s3Behaviors) {
+                const forwarded = policies.get(b.cachePolicyId)!.parametersInCacheKeyAndForwardedToOrigin;
+                assert.deepStrictEqual(forwarded.queryStringsConfig, { queryStringBehavior: "none" }, b.pathPattern);
+                assert.deepStrictEqual([forwarded.headersConfig.headerBehavior, forwarded.cookiesConfig.cookieBehavior], ["none", "none"], b.pathPattern);
+                assert.strictEqual(b.originRequestPolicyId, undefined, b.pathPattern);
+                assert.deepStrictEqual(b.allowedMethods, ["GET", "HEAD", "OPTIONS"]);
+            }
+        }
     });
 
     it("caches fingerprinted assets for a year and revalidates HTML", async () => {
@@ -241,11 +288,22 @@ describe("SiteHost", () => {
             assert.strictEqual(cdn.inputs.defaultCacheBehavior.targetOriginId, "assets");
         });
 
+        it("passes a service's own 403 and 404 through untouched: the distribution has no custom error responses", async () => {
+            const { resources } = await site({ services });
+            const cdn = one(resources, T.cdn, "site-cdn").inputs;
+            const service = cdn.orderedCacheBehaviors.filter((b: any) => b.targetOriginId === "services");
+            assert.deepStrictEqual(service.map((b: any) => b.pathPattern), ["/api", "/api/*", "/checkout/api", "/checkout/api/*"]);
+            // Custom error responses apply to every origin of a distribution; there are none to apply.
+            assert.strictEqual(cdn.customErrorResponses, undefined);
+            assert.strictEqual(cdn.defaultRootObject, "index.html");
+        });
+
         it("refuses the root, a malformed or repeated path, and more behaviors than CloudFront holds", async () => {
             const cases: [string[], RegExp][] = [
                 [["/"], /args\.services\.paths\[0\] "\/" takes every path of the site; route a sub-path such as "\/api"/],
                 [["/Api/"], /args\.services\.paths\[0\] "\/Api\/" must be "\/" or a lowercase URL-safe prefix/],
                 [["/api", "/api"], /args\.services\.paths\[1\] "\/api" is listed twice/],
+                [["/index.html"], /args\.services\.paths\[0\] "\/index\.html" is reserved/],
                 [Array.from({ length: 30 }, (_, i) => `/s${i}/api`), /args\.services\.paths needs 77 cache behaviors with the asset patterns; CloudFront allows 75/],
             ];
             for (const [paths, message] of cases) {

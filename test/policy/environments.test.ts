@@ -56,6 +56,10 @@ describe("policy pack over committed environments", () => {
         const forever = evaluatePolicies(withLogGroupForever, { defaultTags: environmentTags("dev") }).filter((v) => v.rule === "log-group-retention");
         assert.strictEqual(forever.length, plan.resources.filter((r) => r.type === T.logGroup).length);
         assert.ok(forever.length > 0, "the dev plan has log groups");
+        // CloudFront.1 is enforced: the site without its default root object fails it.
+        const withoutRoot = plan.resources.map((r) => (r.type === T.distribution ? { ...r, inputs: { ...r.inputs, defaultRootObject: undefined } } : r));
+        const rootless = evaluatePolicies(withoutRoot, { defaultTags: environmentTags("dev") });
+        assert.deepStrictEqual(rootless.map((v) => [v.rule, v.control, v.enforcementLevel]), [["cloudfront-default-root-object", "CloudFront.1", "mandatory"]]);
     });
 
     it("the named opt-out from HTTPS services plans, and the pack reports it (ELB.1, CloudFront.9)", async () => {

@@ -47,6 +47,9 @@ function tlsStatement(arn: string) {
 function oacStatement(arn: string, condition: unknown = { StringEquals: { "AWS:SourceArn": DIST_ARN } }) {
     return { Sid: "CloudFrontRead", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `${arn}/*`, Condition: condition };
 }
+function oacListStatement(arn: string, condition: unknown = { StringEquals: { "AWS:SourceArn": DIST_ARN } }) {
+    return { Sid: "CloudFrontList", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:ListBucket", Resource: arn, Condition: condition };
+}
 const bucketPolicy = (b: ResourceView, statements: unknown[]) =>
     res(T.bucketPolicy, `${b.name}-policy`, { bucket: b.props.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }, [b.urn]);
 
@@ -190,9 +193,50 @@ const cases: Case[] = [
         rule: "s3-reads-only-through-cloudfront",
         pass: () => {
             const b = bucket();
-            return { resources: [b, bucketPolicy(b, [tlsStatement(b.props.arn), oacStatement(b.props.arn)])] };
+            return { resources: [b, bucketPolicy(b, [tlsStatement(b.props.arn), oacStatement(b.props.arn), oacListStatement(b.props.arn)])] };
         },
         fail: [
+            {
+                name: "listing for an account",
+                build: () => {
+                    const b = bucket();
+                    return { resources: [bucketPolicy(b, [oacStatement(b.props.arn), { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "s3:ListBucket", Resource: b.props.arn }])] };
+                },
+                expect: /lets \{"AWS":"arn:aws:iam::123456789012:root"\} list the bucket; only CloudFront of the site's distribution may/,
+            },
+            {
+                name: "listing by wildcard for another service",
+                build: () => {
+                    const b = bucket();
+                    return { resources: [bucketPolicy(b, [{ Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:List*", Resource: b.props.arn }])] };
+                },
+                expect: /list the bucket/,
+            },
+            {
+                name: "listing for CloudFront and another principal in one statement",
+                build: () => {
+                    const b = bucket();
+                    const statement = { ...oacListStatement(b.props.arn), Principal: { Service: "cloudfront.amazonaws.com", AWS: `arn:aws:iam::${ACCOUNT}:role/reader` } };
+                    return { resources: [bucketPolicy(b, [statement])] };
+                },
+                expect: /list the bucket/,
+            },
+            {
+                name: "listing for CloudFront without SourceArn",
+                build: () => {
+                    const b = bucket();
+                    return { resources: [bucketPolicy(b, [oacStatement(b.props.arn), oacListStatement(b.props.arn, {})])] };
+                },
+                expect: /statement CloudFrontList allows cloudfront\.amazonaws\.com without an AWS:SourceArn condition/,
+            },
+            {
+                name: "listing for every distribution by wildcard",
+                build: () => {
+                    const b = bucket();
+                    return { resources: [bucketPolicy(b, [oacListStatement(b.props.arn, { StringLike: { "AWS:SourceArn": [DIST_ARN, `arn:aws:cloudfront::${ACCOUNT}:distribution/*`] } })])] };
+                },
+                expect: /without an AWS:SourceArn condition naming one distribution/,
+            },
             {
                 name: "public read",
                 build: () => {

@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { s3Client } from "../../cli/aws/clients";
 import { FrontendApp, FrontendAppArgs } from "../../components/frontend/frontend-app";
 import { releaseWriterBundlePath } from "../../components/frontend/release-writer/bundle";
@@ -12,7 +12,7 @@ import { BuildResult, runBuildspec } from "./codebuild";
 import { KeyValueStoreServer } from "./kvs-server";
 import { resolveLocalhostSubdomains } from "./localhost-dns";
 import { MOTO_CREDENTIALS, MotoServer, startMoto } from "./moto";
-import { SiteEmulator, plannedSite } from "./site-emulator";
+import { PlannedSite, RootObjectOrder, SiteEmulator, SiteEmulatorOptions, plannedSite } from "./site-emulator";
 
 export const REHEARSAL_REGION = "eu-west-1";
 const REPO = path.resolve(__dirname, "../..");
@@ -27,7 +27,14 @@ export interface Rehearsal {
     moto: MotoServer;
     /** The KeyValueStore stand-in the writer writes and the router reads. */
     kvs: KeyValueStoreServer;
+    /** The site, with CloudFront applying the default root object before the router. */
     site: SiteEmulator;
+    /** The site in each order CloudFront may apply the default root object relative to the router. */
+    sites: Record<RootObjectOrder, SiteEmulator>;
+    /** The site as planned. */
+    planned: PlannedSite;
+    /** Another emulator over the same bucket and store (e.g. without the router). */
+    emulate(site: PlannedSite, options: SiteEmulatorOptions): SiteEmulator;
     bucket: string;
     resources: RecordedResource[];
     /** The buildspec and environment of the app's planned CodeBuild project. */
@@ -60,9 +67,10 @@ function one(resources: RecordedResource[], type: string): RecordedResource {
 
 /**
  * Plans a SiteHost and one FrontendApp for the SPA fixture with Paved's components, then stands up
- * what the plan describes on this machine: the bucket (moto) with the not-found page, the
- * KeyValueStore (a local stand-in) with the planned route entries, the app's release writer (its
- * real bundle, run by the `aws lambda invoke` stand-in), and the site (router + S3 + error pages).
+ * what the plan describes on this machine: the bucket (moto), the KeyValueStore (a local stand-in)
+ * with the planned route entries, the app's release writer (its real bundle, run by the `aws
+ * lambda invoke` stand-in), and the site (default root object, router, S3 under the planned
+ * bucket policy), in both orders CloudFront may apply the default root object.
  * The app installs by linking this repository's node_modules (its `installCommand`), so no
  * registry is needed.
  */
@@ -88,7 +96,6 @@ export async function startRehearsal(app: string, appPath: string, extra: Partia
     const project = one(resources, "aws:codebuild/project:Project");
     const fn = one(resources, "aws:lambda/function:Function");
     const storeArn: string = one(resources, "aws:cloudfront/keyValueStore:KeyValueStore").outputs.arn;
-    const notFound = one(resources, "aws:s3/bucketObjectv2:BucketObjectv2");
     const planned = plannedSite(resources);
 
     const moto = await startMoto();
@@ -97,7 +104,6 @@ export async function startRehearsal(app: string, appPath: string, extra: Partia
     await kvs.start();
     const s3 = s3Client({ region: REHEARSAL_REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
     await s3.send(new CreateBucketCommand({ Bucket: planned.bucket, CreateBucketConfiguration: { LocationConstraint: REHEARSAL_REGION } }));
-    await s3.send(new PutObjectCommand({ Bucket: planned.bucket, Key: notFound.inputs.key, Body: notFound.inputs.content, ContentType: notFound.inputs.contentType, CacheControl: notFound.inputs.cacheControl }));
     for (const key of resources.filter((r) => r.type === "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey")) {
         if (key.inputs.keyValueStoreArn === storeArn) kvs.write(key.inputs.key, key.inputs.value);
     }
@@ -125,7 +131,11 @@ export async function startRehearsal(app: string, appPath: string, extra: Partia
     );
     const projectEnvironment = Object.fromEntries(project.inputs.environment.environmentVariables.map((v: { name: string; value: string }) => [v.name, v.value]));
     const realAws = execFileSync("bash", ["-c", "command -v aws"], { encoding: "utf8" }).trim();
-    const site = new SiteEmulator(planned, s3, kvs.values);
+    const sites = {
+        "before-router": new SiteEmulator(planned, s3, kvs.values, { rootObjectOrder: "before-router" }),
+        "after-router": new SiteEmulator(planned, s3, kvs.values, { rootObjectOrder: "after-router" }),
+    };
+    const site = sites["before-router"];
 
     return {
         app,
@@ -134,6 +144,9 @@ export async function startRehearsal(app: string, appPath: string, extra: Partia
         moto,
         kvs,
         site,
+        sites,
+        planned,
+        emulate: (other, options) => new SiteEmulator(other, s3, kvs.values, options),
         bucket: planned.bucket,
         resources,
         buildspec: project.inputs.source.buildspec,
@@ -165,7 +178,7 @@ export async function startRehearsal(app: string, appPath: string, extra: Partia
             return (out.Contents ?? []).map((o) => o.Key!).sort();
         },
         async stop() {
-            await site.close();
+            for (const s of Object.values(sites)) await s.close();
             await kvs.stop();
             restoreDns();
             await moto.stop();
