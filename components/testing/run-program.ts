@@ -102,10 +102,15 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
     const rejections: unknown[] = [];
     active = rejections;
     const { stackTraceLimit, prepareStackTrace } = Error;
+    const resourceClass = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
+    const resourceStackTrace = resourceClass.stackTrace;
     if (!options.stackTraces) {
         Error.stackTraceLimit = 0;
         // Source-map support (ts-node) formats even empty stacks; V8's own formatting is enough.
         (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+        // Every resource also captures and parses a full stack (limit lifted to Infinity) for its
+        // source position, which only an engine's diagnostics show: skip it.
+        resourceClass.stackTrace = () => [];
     }
     installRejectionHandler();
     const failure = () =>
@@ -141,6 +146,7 @@ async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
         onRejection = undefined;
         Error.stackTraceLimit = stackTraceLimit;
         Error.prepareStackTrace = prepareStackTrace;
+        resourceClass.stackTrace = resourceStackTrace;
     }
 }
 
