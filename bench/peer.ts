@@ -4,8 +4,8 @@
  * CDK, Paved, ...), so both see the same machine load. Prints medians and the median of the
  * per-pair ratios for wall time and the child's peak RSS (GNU time's maximum resident set size).
  *
- * Environment variables: BENCH_PEER (the peer's directory; default ../shared/peers/cdk-peer from
- * the repository root, or /work/shared/peers/cdk-peer), BENCH_PEER_SIZES (default "50:15,1000:250"
+ * Environment variables: BENCH_PEER (the peer's directory; default: shared/peers/cdk-peer one or
+ * two levels above the repository root), BENCH_PEER_SIZES (default "50:15,1000:250"
  * as apps:jobs), BENCH_RUNS (pairs per size, default 5). The peer is copied into a temp folder and
  * its dependencies installed there with `npm ci`, never into this project.
  */
@@ -36,6 +36,8 @@ export interface PeerRow extends PeerSize {
     cdk: Sample[];
     /** How Paved ran: compiled JS (`dist/`) or TypeScript through ts-node. */
     pavedMode: string;
+    /** Paved's error when it could not plan this environment (then no pairs were run). */
+    failure?: string;
 }
 
 export function peerSizes(spec = process.env.BENCH_PEER_SIZES ?? "50:15,1000:250"): PeerSize[] {
@@ -49,7 +51,7 @@ export function peerSizes(spec = process.env.BENCH_PEER_SIZES ?? "50:15,1000:250
 }
 
 function peerSource(): string {
-    const candidates = [process.env.BENCH_PEER, path.resolve(ROOT, "..", "..", "shared", "peers", "cdk-peer"), "/work/shared/peers/cdk-peer"];
+    const candidates = [process.env.BENCH_PEER, path.resolve(ROOT, "..", "shared", "peers", "cdk-peer"), path.resolve(ROOT, "..", "..", "shared", "peers", "cdk-peer")];
     const found = candidates.find((c) => c && fs.existsSync(path.join(c, "app.js")));
     if (!found) throw new Error(`the CDK peer was not found (tried ${candidates.filter(Boolean).join(", ")}); set BENCH_PEER to its directory`);
     return found;
@@ -125,9 +127,17 @@ export function peerBench(sizes = peerSizes(), runs = Number(process.env.BENCH_R
             // Warm-up (file cache), untimed; it also yields the resource counts.
             cdk();
             const cdkResources = Number(execFileSync(process.execPath, ["count-resources.js", cdkOut], { cwd: peer, encoding: "utf8" }).trim().split(/\s+/)[0]);
-            plan();
-            const pavedResources = Number(/^(\d+) resources in /m.exec(fs.readFileSync(planOut, "utf8"))?.[1]);
-            const row: PeerRow = { apps, jobs, pavedResources, cdkResources, paved: [], cdk: [], pavedMode: paved.mode };
+            const row: PeerRow = { apps, jobs, pavedResources: 0, cdkResources, paved: [], cdk: [], pavedMode: paved.mode };
+            try {
+                plan();
+            } catch (e) {
+                // A plan Paved refuses is a result too: report it and go on with the other sizes.
+                row.failure = ((e as Error).message.match(/^(?!\s*at ).*\S.*$/gm) ?? []).slice(-1)[0] ?? String(e);
+                log(`${apps}/${jobs}: paved plan failed: ${row.failure}`);
+                rows.push(row);
+                continue;
+            }
+            row.pavedResources = Number(/^(\d+) resources in /m.exec(fs.readFileSync(planOut, "utf8"))?.[1]);
             for (let i = 0; i < runs; i++) {
                 row.cdk.push(cdk());
                 row.paved.push(plan());
@@ -153,6 +163,10 @@ export function peerTable(rows: PeerRow[]): string {
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ];
     for (const r of rows) {
+        if (r.failure) {
+            lines.push(`| ${r.apps} / ${r.jobs} | fails: ${r.failure.replace(/\|/g, "\\|")} | ${r.cdkResources} | - | - | - | - | - | - |`);
+            continue;
+        }
         const timeRatio = median(r.paved.map((p, i) => p.seconds / r.cdk[i].seconds));
         const rssRatio = median(r.paved.map((p, i) => p.peakMiB / r.cdk[i].peakMiB));
         lines.push(
