@@ -1,9 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AwsMocksOptions, ProgramResult, RecordedResource, readStackConfigFile, runProgram } from "../components/testing";
+import { findProjectDir, loadProgram } from "./program";
 
-/** The repository root: where Pulumi.yaml and the stack configs live. */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+/** The project the CLI works on (where Pulumi.yaml and the stack configs live): found from the working directory. */
+export const PROJECT_DIR = findProjectDir();
 
 export interface PlanOptions {
     projectDir?: string;
@@ -42,9 +43,8 @@ export async function planEnvironment(env: string, options: PlanOptions = {}): P
         const known = fs.readdirSync(projectDir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5));
         throw new Error(`no stack config ${path.relative(process.cwd(), configFile)}; environments here: ${known.join(", ") || "none"}`);
     }
-    const program = require(path.join(projectDir, "index.ts"));
     return runProgram({
-        program: typeof program === "function" ? program : program.default,
+        program: loadProgram(projectDir),
         stack: env,
         configFile,
         config: options.config,
