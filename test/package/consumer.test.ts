@@ -99,7 +99,6 @@ function newestSource(dir: string): number {
 describe("package: a team's project installs the packed tarball", function () {
     this.timeout(900_000);
     const consumer = fs.mkdtempSync(path.join(os.tmpdir(), "paved-consumer-"));
-    let tarball: string;
 
     before(function () {
         const built = path.join(ROOT, "dist", ".tsbuildinfo");
@@ -107,7 +106,6 @@ describe("package: a team's project installs the packed tarball", function () {
         assert.ok(fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources, "dist/ is older than the sources: run `npm run build` (npm test does)");
         // The build already ran (npm test, or prepare on npm ci): pack what it produced.
         const packed = JSON.parse(ok(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", consumer], ROOT), "npm pack"))[0];
-        tarball = path.join(consumer, packed.filename);
         console.log(`      packed ${packed.filename}: ${(packed.size / 1024).toFixed(0)} KiB, ${packed.entryCount} files`);
         const paths: string[] = packed.files.map((f: { path: string }) => f.path);
         assert.ok(paths.includes("dist/cli/main.js") && paths.includes("build/release-writer/index.js") && paths.includes("CHANGELOG.md"), "bin, release writer bundle and changelog are packed");
