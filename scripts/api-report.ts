@@ -25,7 +25,7 @@ export function compilerOptions(root = ROOT): ts.CompilerOptions {
     return { ...ts.parseJsonConfigFileContent(file.config, ts.sys, root).options, noEmit: true };
 }
 
-const FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinitionOutsideCurrentScope | ts.TypeFormatFlags.WriteArrowStyleSignature;
+const FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope | ts.TypeFormatFlags.WriteArrowStyleSignature;
 
 /** The report's text for the given entry points (those without a source file are listed as absent). */
 export function apiReport(entries = entryPoints(), options = compilerOptions()): string {
