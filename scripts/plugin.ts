@@ -214,7 +214,10 @@ export function generatePlugin(root = ROOT, components: readonly string[] = PLUG
         if (!argsParam) throw new Error(`${name}'s constructor has no \`args\` parameter`);
         const argsType = checker.getTypeAtLocation(argsParam);
         const argsName = `${name}Args`;
-        const argsDoc = argsType.aliasSymbol ? docOf(checker, argsType.aliasSymbol) : argsType.getSymbol() ? docOf(checker, argsType.getSymbol()!) : "";
+        // The doc of the args type as written (`FrontendAppArgs`), not of what it resolves to (zod's `input`).
+        const written = argsParam.type && ts.isTypeReferenceNode(argsParam.type) ? checker.getSymbolAtLocation(argsParam.type.typeName) : undefined;
+        const argsSymbol = written && written.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(written) : written;
+        const argsDoc = argsSymbol ? docOf(checker, argsSymbol) : "";
         const failure = objectInterface(ctx, checker.getNonNullableType(argsType), argsName, "args", argsDoc || `The arguments of ${name}.`);
         if (failure) throw new Error(`${name}: its args ${failure}: the component cannot be offered to other languages`);
 
