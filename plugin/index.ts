@@ -22,7 +22,9 @@ export interface FrontendAppArgs {
      * Default: DEFAULT_FILE_EXTENSIONS (html, js, css, json, txt, xml, images, fonts, wasm, pdf, media ...).
      */
     fileExtensions?: string[];
+    /** Where the app's code is: its repository, branch and directory, and the paths whose changes rebuild it. */
     source: FrontendAppSource;
+    /** How the app is built: command, output directory, Node.js version, environment and compute size. */
     build?: FrontendAppBuild;
     /** Also build and push a container image (tagged with the commit SHA). Needs privileged builds. */
     container?: FrontendAppContainer;
@@ -66,6 +68,7 @@ export interface FrontendAppArgs {
      * Default: false.
      */
     forceDelete?: boolean;
+    /** Tags of every resource created (merged over the provider's default tags). */
     tags?: Record<string, string>;
 }
 
@@ -230,6 +233,7 @@ export interface BatchJobArgs {
      * Default: false.
      */
     protect?: boolean;
+    /** Tags of every resource created (merged over the provider's default tags). */
     tags?: Record<string, string>;
 }
 
@@ -348,6 +352,7 @@ export interface ContainerServiceArgs {
     healthCheckPath?: string;
     /** What a `ContainerService` needs from a load balancer; a `ServiceLoadBalancer` is one. */
     loadBalancer: ContainerServiceLoadBalancer;
+    /** Which requests reach the service: a path prefix or a host name on the load balancer. */
     routing: ContainerServiceRouting;
     /**
      * Where the tasks run: the cluster's EC2 capacity provider, Fargate, or Fargate Spot.
@@ -403,6 +408,7 @@ export interface ContainerServiceArgs {
      * Default: false.
      */
     protect?: boolean;
+    /** Tags of every resource created (merged over the provider's default tags). */
     tags?: Record<string, string>;
 }
 
@@ -442,6 +448,7 @@ export interface ContainerServiceCluster {
 
 /** The arguments of BuildImage. */
 export interface BuildImageArgs {
+    /** The repository whose lockfile warms the image's npm cache. */
     source: BuildImageSource;
     /**
      * When to rebuild (EventBridge Scheduler expression).
@@ -484,6 +491,7 @@ export interface BuildImageArgs {
      * Default: false.
      */
     forceDelete?: boolean;
+    /** Tags of every resource created (merged over the provider's default tags). */
     tags?: Record<string, string>;
 }
 
@@ -573,6 +581,7 @@ export interface SiteHostServices {
 
 /** The arguments of BatchCluster. */
 export interface BatchClusterArgs {
+    /** The VPC of the cluster's instances and tasks. */
     vpcId: pulumi.Input<string>;
     /** Subnets for instances and tasks; no public IPs are assigned. */
     privateSubnetIds: pulumi.Input<Array<pulumi.Input<string>>>;
@@ -669,6 +678,7 @@ export interface NetworkExisting {
 
 /** The arguments of ServiceLoadBalancer. */
 export interface ServiceLoadBalancerArgs {
+    /** The VPC of the load balancer, its security group and target groups. */
     vpcId: pulumi.Input<string>;
     /** Subnets in at least two availability zones: private ones for an internal load balancer, public ones when internet-facing. */
     subnetIds: pulumi.Input<Array<pulumi.Input<string>>>;
@@ -718,6 +728,7 @@ export interface ServiceLoadBalancerArgs {
      * Default: false.
      */
     protect?: boolean;
+    /** Tags of every resource created (merged over the provider's default tags). */
     tags?: Record<string, string>;
 }
 
@@ -758,10 +769,13 @@ export interface OperationsArgs {
     requireSubscriptions?: boolean;
     /** The site's CloudFront distribution: its 5xx error rate alarms. */
     distributionId?: pulumi.Input<string>;
+    /** The environment's apps by name: their builds' failures notify, and the dashboard shows them. */
     apps?: Record<string, OperationsApps>;
     /** The build image's CodeBuild project. */
     buildImageProjectName?: pulumi.Input<string>;
+    /** The environment's jobs by name: failed runs, dead letters and stopped workers notify, and the dashboard shows them. */
     jobs?: Record<string, OperationsJobs>;
+    /** The environment's container services by name: failed deployments and too few running tasks notify. */
     services?: Record<string, OperationsServices>;
     /** The batch cluster (dashboard). */
     cluster?: OperationsCluster;
@@ -777,6 +791,7 @@ export interface OperationsArgs {
      * Default: false.
      */
     protect?: boolean;
+    /** Tags of every resource created (merged over the provider's default tags). */
     tags?: Record<string, string>;
 }
 
@@ -868,15 +883,23 @@ export interface OperationsCluster {
  * the release pointer, so `pulumi up` cannot roll an app back.
  */
 export class FrontendApp extends pulumi.ComponentResource {
+    /** The app's URL: the site's URL and the app's path, with a trailing slash. */
     public readonly url: pulumi.Output<string>;
+    /** The app's CodeBuild project (`paved build` starts it). */
     public readonly projectName: pulumi.Output<string>;
+    /** The ARN of the app's CodeBuild project. */
     public readonly projectArn: pulumi.Output<string>;
+    /** The app's ECR repository URL (builds push the app's image there with `container`). */
     public readonly repositoryUrl: pulumi.Output<string>;
+    /** The ARN of the app's ECR repository. */
     public readonly repositoryArn: pulumi.Output<string>;
+    /** The log group of the app's builds. */
     public readonly logGroupName: pulumi.Output<string>;
+    /** The build role's ARN: writes the app's prefix of the bucket and invokes the app's release writer. */
     public readonly roleArn: pulumi.Output<string>;
     /** The release writer function's name (`paved release` and builds invoke it). */
     public readonly releaseWriterName: pulumi.Output<string>;
+    /** The ARN of the app's release writer function. */
     public readonly releaseWriterArn: pulumi.Output<string>;
     /** The KeyValueStore key the release writer writes (`release:<app>`). */
     public readonly releaseKey: pulumi.Output<string>;
@@ -906,24 +929,40 @@ export class FrontendApp extends pulumi.ComponentResource {
  * dead-letter queue, and workers scaled with the backlog down to zero), or none (on demand).
  */
 export class BatchJob extends pulumi.ComponentResource {
+    /** The job's name (`paved job run <env> <name>`). */
     public readonly jobName: pulumi.Output<string>;
-    /** One of: "schedule", "queue", "onDemand". */
+    /**
+     * How the job starts: on its schedule, from its queue, or only on demand.
+     * One of: "schedule", "queue", "onDemand".
+     */
     public readonly trigger: pulumi.Output<string>;
+    /** The ARN of the job's task definition (latest revision). */
     public readonly taskDefinitionArn: pulumi.Output<string>;
+    /** The family of the job's task definition. */
     public readonly taskDefinitionFamily: pulumi.Output<string>;
+    /** The name of the job's container in the task definition. */
     public readonly containerName: pulumi.Output<string>;
+    /** The log group of the job's container. */
     public readonly logGroupName: pulumi.Output<string>;
+    /** The task execution role's ARN (pulls the image, reads the job's secrets, writes logs). */
     public readonly executionRoleArn: pulumi.Output<string>;
+    /** The task role's ARN: what the job's code may call. */
     public readonly taskRoleArn: pulumi.Output<string>;
     /** How to run the task now (the CLI's `RunTask` parameters). */
     public readonly runTask: pulumi.Output<BatchJobRunTask>;
+    /** Scheduled jobs: the Step Functions state machine that runs each scheduled execution. */
     public readonly stateMachineArn: pulumi.Output<string | undefined>;
     /** Scheduled jobs: the EventBridge Scheduler schedule (in the default group). */
     public readonly scheduleName: pulumi.Output<string | undefined>;
+    /** Scheduled jobs: the SNS topic the state machine notifies when a run fails. */
     public readonly topicArn: pulumi.Output<string | undefined>;
+    /** Queue jobs: the URL of the job's SQS queue. */
     public readonly queueUrl: pulumi.Output<string | undefined>;
+    /** Queue jobs: the ARN of the job's SQS queue. */
     public readonly queueArn: pulumi.Output<string | undefined>;
+    /** Queue jobs: the URL of the dead-letter queue that receives messages that failed every attempt. */
     public readonly deadLetterQueueUrl: pulumi.Output<string | undefined>;
+    /** Queue jobs: the ECS service of the workers, scaled with the backlog down to zero. */
     public readonly workerServiceName: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: BatchJobArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -957,15 +996,25 @@ export class BatchJob extends pulumi.ComponentResource {
  * and logs with a retention.
  */
 export class ContainerService extends pulumi.ComponentResource {
+    /** The name of the app the service belongs to. */
     public readonly appName: pulumi.Output<string>;
+    /** The name of the ECS cluster the service runs on. */
     public readonly clusterName: pulumi.Output<string>;
+    /** The ECS service's name (`paved deploy-service` updates it). */
     public readonly serviceName: pulumi.Output<string>;
+    /** The ARN of the service's task definition. */
     public readonly taskDefinitionArn: pulumi.Output<string>;
+    /** The family of the service's task definition. */
     public readonly taskDefinitionFamily: pulumi.Output<string>;
+    /** The name of the service's container in the task definition. */
     public readonly containerName: pulumi.Output<string>;
+    /** The ARN of the service's target group on the load balancer. */
     public readonly targetGroupArn: pulumi.Output<string>;
+    /** The log group of the service's containers. */
     public readonly logGroupName: pulumi.Output<string>;
+    /** The security group of the service's tasks (admits the load balancer only). */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The task role's ARN: what the service's code may call. */
     public readonly taskRoleArn: pulumi.Output<string>;
     /** The image the task definition runs: the deployed one when rollouts own it. */
     public readonly image: pulumi.Output<string>;
@@ -999,11 +1048,15 @@ export class ContainerService extends pulumi.ComponentResource {
  * App projects pull `:latest` with their own role (`imagePullCredentialsType: SERVICE_ROLE`).
  */
 export class BuildImage extends pulumi.ComponentResource {
+    /** The build image's ECR repository URL. */
     public readonly repositoryUrl: pulumi.Output<string>;
+    /** The ARN of the build image's ECR repository. */
     public readonly repositoryArn: pulumi.Output<string>;
     /** `<repositoryUrl>:latest`. */
     public readonly imageUri: pulumi.Output<string>;
+    /** The CodeBuild project that builds the image (weekly, and on demand). */
     public readonly projectName: pulumi.Output<string>;
+    /** The ARN of the CodeBuild project that builds the image. */
     public readonly projectArn: pulumi.Output<string>;
     /** The tag app projects use. */
     public readonly tag: pulumi.Output<string>;
@@ -1031,16 +1084,23 @@ export class BuildImage extends pulumi.ComponentResource {
  * the router, to the services' load balancer through a CloudFront VPC origin.
  */
 export class SiteHost extends pulumi.ComponentResource {
+    /** The name of the private bucket that holds every app's releases. */
     public readonly bucketName: pulumi.Output<string>;
+    /** The ARN of the site's bucket. */
     public readonly bucketArn: pulumi.Output<string>;
+    /** The CloudFront distribution's id. */
     public readonly distributionId: pulumi.Output<string>;
+    /** The CloudFront distribution's ARN. */
     public readonly distributionArn: pulumi.Output<string>;
     /** The distribution's cloudfront.net name. */
     public readonly domainName: pulumi.Output<string>;
     /** The site's base URL: the first custom domain, else the cloudfront.net name. */
     public readonly url: pulumi.Output<string>;
+    /** The ARN of the CloudFront KeyValueStore with the routes and release pointers. */
     public readonly keyValueStoreArn: pulumi.Output<string>;
+    /** The id of the site's CloudFront KeyValueStore. */
     public readonly keyValueStoreId: pulumi.Output<string>;
+    /** The ARN of the router (the viewer-request CloudFront Function). */
     public readonly functionArn: pulumi.Output<string>;
     /** The bucket's KMS key, when it has one (app builds need it to write). */
     public readonly kmsKeyArn: pulumi.Output<string | undefined>;
@@ -1072,7 +1132,9 @@ export class SiteHost extends pulumi.ComponentResource {
  * protection), plus Fargate and Fargate Spot. The EC2 provider is the default strategy.
  */
 export class BatchCluster extends pulumi.ComponentResource {
+    /** The ECS cluster's name. */
     public readonly clusterName: pulumi.Output<string>;
+    /** The ECS cluster's ARN. */
     public readonly clusterArn: pulumi.Output<string>;
     /** The EC2 capacity provider tasks on `capacity: "ec2"` run on. */
     public readonly ec2CapacityProviderName: pulumi.Output<string>;
@@ -1080,8 +1142,11 @@ export class BatchCluster extends pulumi.ComponentResource {
     public readonly taskSecurityGroupId: pulumi.Output<string>;
     /** Egress-only security group of the instances. */
     public readonly instanceSecurityGroupId: pulumi.Output<string>;
+    /** The subnets of the cluster's instances and tasks. */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The Auto Scaling group of the cluster's EC2 capacity. */
     public readonly autoScalingGroupName: pulumi.Output<string>;
+    /** The ARN of the container instances' role. */
     public readonly instanceRoleArn: pulumi.Output<string>;
     /** The instance types, so jobs can check their hard limits fit. */
     public readonly instanceTypes: pulumi.Output<string[]>;
@@ -1108,8 +1173,11 @@ export class BatchCluster extends pulumi.ComponentResource {
  * NAT per the strategy, flow logs to CloudWatch), or an existing VPC's ids passed through.
  */
 export class Network extends pulumi.ComponentResource {
+    /** The VPC's id. */
     public readonly vpcId: pulumi.Output<string>;
+    /** The private subnets' ids (tasks, instances, internal load balancers). */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The public subnets' ids (NAT gateways, internet-facing load balancers). */
     public readonly publicSubnetIds: pulumi.Output<string[]>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -1131,15 +1199,19 @@ export class Network extends pulumi.ComponentResource {
  * reaches it over HTTPS without making it internet-facing.
  */
 export class ServiceLoadBalancer extends pulumi.ComponentResource {
+    /** The load balancer's ARN. */
     public readonly loadBalancerArn: pulumi.Output<string>;
     /** For CloudWatch metrics' LoadBalancer dimension. */
     public readonly arnSuffix: pulumi.Output<string>;
+    /** The load balancer's DNS name. */
     public readonly dnsName: pulumi.Output<string>;
+    /** The Route 53 hosted zone id of the load balancer's DNS name (for alias records). */
     public readonly zoneId: pulumi.Output<string>;
     /** The listener services add their rules to. */
     public readonly listenerArn: pulumi.Output<string>;
     /** The load balancer's security group: the only source services accept traffic from. */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The VPC of the load balancer, its security group and target groups. */
     public readonly vpcId: pulumi.Output<string>;
     /** With `cloudFront`: the VPC origin's id, for a distribution's `vpcOriginConfig`. */
     public readonly vpcOriginId: pulumi.Output<string | undefined>;
@@ -1171,13 +1243,19 @@ export class ServiceLoadBalancer extends pulumi.ComponentResource {
  * and a CloudWatch dashboard of builds, jobs, queues, the cluster, services and the site.
  */
 export class Operations extends pulumi.ComponentResource {
+    /** The notifications topic's ARN (subscribe email, HTTPS endpoints or AWS Chatbot to it). */
     public readonly topicArn: pulumi.Output<string>;
+    /** The notifications topic's name. */
     public readonly topicName: pulumi.Output<string>;
+    /** The ARN of the KMS key that encrypts the topic. */
     public readonly keyArn: pulumi.Output<string>;
+    /** The CloudWatch dashboard's name. */
     public readonly dashboardName: pulumi.Output<string>;
     /** Console link to the dashboard. */
     public readonly dashboardUrl: pulumi.Output<string>;
+    /** The ARNs of the environment's alarms. */
     public readonly alarmArns: pulumi.Output<string[]>;
+    /** The names of the EventBridge rules that send events to the topic. */
     public readonly ruleNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
