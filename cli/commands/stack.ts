@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { ConfigError, PavedError } from "../../components/errors";
-import { projectName, readStackConfigFile } from "../../components/testing/run-program";
+import { projectNameOr, readStackConfigFile, stackConfigFile } from "../../components/offline";
 import { decodeConfigValue } from "../../components/config";
 import { loadEnvironmentConfig } from "../env-config";
 import { CommandContext } from "../automation/context";
@@ -29,7 +29,7 @@ export interface Protection {
  * protected: refusing is recoverable, a wrong destroy is not.
  */
 export async function protectionOf(env: string, ctx: CommandContext): Promise<Protection> {
-    const file = path.join(ctx.projectDir, `Pulumi.${env}.yaml`);
+    const file = stackConfigFile(ctx.projectDir, env);
     if (fs.existsSync(file)) {
         try {
             const config = loadEnvironmentConfig(env, ctx.projectDir);
@@ -37,7 +37,7 @@ export async function protectionOf(env: string, ctx: CommandContext): Promise<Pr
         } catch (e) {
             if (!(e instanceof ConfigError)) throw e;
             // An invalid config must not block destroying a dev stack: read just its kind.
-            const raw = readStackConfigFile(file, projectName(ctx.projectDir) ?? "paved")["paved:kind"];
+            const raw = readStackConfigFile(file, projectNameOr(ctx.projectDir))["paved:kind"];
             return kindProtection(typeof raw === "string" ? decodeConfigValue(raw) : raw, path.basename(file));
         }
     }

@@ -2,17 +2,15 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
-import { PavedError } from "../../components/errors";
+import { PavedError, show } from "../../components/errors";
+import { releaseIdViolation } from "../../components/release-contract";
+import { STACK_NAME_MAX, STACK_NAME_PATTERN } from "../../components/stack-name";
 import { parseConfig } from "../../components/config";
-import { projectName, readStackConfigFile } from "../../components/testing/run-program";
+import { projectNameOr, readStackConfigFile, stackConfigFile } from "../../components/offline";
 import { CommandContext } from "../automation/context";
 import { StackConfigValues, StackOperations } from "../automation/pulumi-stacks";
 
 const STACK_PREFIX = "staging-";
-/** `components/config/load.ts` STACK_NAME rules: lowercase, digits, single hyphens, ≤ 24 characters. */
-const STACK_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const STACK_NAME_MAX = 24;
-const RELEASE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The hash suffix of a release id that is not a stack name already: `-h` and 8 base-36 characters. */
 const HASH_SUFFIX = /-h[0-9a-z]{8}$/;
@@ -33,11 +31,10 @@ Stack names:
  * readable ones never do.
  */
 export function stagingStackName(release: string): string {
-    if (!RELEASE.test(release)) {
-        throw new PavedError(`release ${JSON.stringify(release)}: must be a release id such as "20261126114808-abc1234" or "2026.11.3" (letters, digits, . _ -; at most 64)`);
-    }
+    const violation = releaseIdViolation(release);
+    if (violation) throw new PavedError(`release id ${show(release)} ${violation}, e.g. "20261126114808-abc1234" or "2026.11.3"`);
     const room = STACK_NAME_MAX - STACK_PREFIX.length;
-    if (release.length <= room && STACK_NAME.test(`${STACK_PREFIX}${release}`) && !HASH_SUFFIX.test(release)) return `${STACK_PREFIX}${release}`;
+    if (release.length <= room && STACK_NAME_PATTERN.test(`${STACK_PREFIX}${release}`) && !HASH_SUFFIX.test(release)) return `${STACK_PREFIX}${release}`;
     const slug = release.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
     const hash = BigInt(`0x${crypto.createHash("sha256").update(release).digest("hex").slice(0, 10)}`).toString(36).padStart(8, "0");
     // The id starts with a letter or digit, so the head is never empty.
@@ -47,7 +44,7 @@ export function stagingStackName(release: string): string {
 
 /** Accepts either a stack name (`staging-r42`) or the release id it was created for. */
 export function stagingStackFor(id: string): string {
-    return id.startsWith(STACK_PREFIX) && STACK_NAME.test(id) && id.length <= STACK_NAME_MAX ? id : stagingStackName(id);
+    return id.startsWith(STACK_PREFIX) && STACK_NAME_PATTERN.test(id) && id.length <= STACK_NAME_MAX ? id : stagingStackName(id);
 }
 
 export interface EphemeralSettings {
@@ -105,9 +102,9 @@ export async function createStaging(release: string, options: StagingCreateOptio
     }
     const base = options.base ?? "staging";
     const stack = stagingStackName(release);
-    const baseFile = path.join(ctx.projectDir, `Pulumi.${base}.yaml`);
+    const baseFile = stackConfigFile(ctx.projectDir, base);
     if (!fs.existsSync(baseFile)) throw new PavedError(`--base ${base}: no ${path.basename(baseFile)} in ${ctx.projectDir} to copy the config from`);
-    const project = projectName(ctx.projectDir) ?? "paved";
+    const project = projectNameOr(ctx.projectDir);
     const baseValues = readStackConfigFile(baseFile, project);
     const expiresAt = isoSeconds(new Date(ctx.now().getTime() + ttlHours * 3600_000));
     const config = ephemeralConfig(baseValues, { baseStack: base, release, expiresAt });
