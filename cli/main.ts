@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import { Command, CommanderError } from "commander";
 import { PavedError } from "../components/errors";
+import { envName, existingFile, outputFile } from "./arguments";
 import { CommandContext, defaultContext } from "./automation/context";
 import { EnvironmentOutputs } from "../components/environment/outputs";
 import { AwsCommandDeps } from "./aws/command-deps";
@@ -36,11 +37,11 @@ export function buildProgram(context: () => CommandContext = lazyDefaultContext(
     program
         .command("plan")
         .description("evaluate an environment offline (no credentials, no Pulumi CLI) and print its resources")
-        .argument("<env>", "environment (stack) name, e.g. dev")
-        .option("--json <file>", "also write the plan with every resource's resolved inputs as JSON")
-        .option("--config <file>", "plan this stack config file instead of Pulumi.<env>.yaml")
+        .argument("<env>", "environment (stack) name, e.g. dev", envName)
+        .option("--json <file>", "also write the plan with every resource's resolved inputs as JSON", outputFile)
+        .option("--config <file>", "plan this stack config file instead of Pulumi.<env>.yaml", existingFile("a stack config file, e.g. Pulumi.dev.yaml"))
         .action(async (env: string, opts: { json?: string; config?: string }) => {
-            const result = await planEnvironment(env, { configFile: opts.config });
+            const result = await planEnvironment(env, { projectDir: context().projectDir, configFile: opts.config });
             console.log(renderTree(result));
             console.log(`\n${result.resources.length} resources in ${result.project}/${result.stack}\n`);
             console.log(renderCounts(result));

@@ -99,18 +99,19 @@ export function checkNames(kind: "app" | "job", names: string[], valid: string[]
     );
 }
 
-/** A whole number option from the command line, or a usage error naming it. */
-export function intOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new PavedError(`--${name} ${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
-    return n;
-}
-
-/** A positive number of seconds from the command line, or a usage error naming it. */
-export function secondsOption(name: string, raw: string | undefined, fallback: number): number {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new PavedError(`--${name} ${JSON.stringify(raw)} must be a positive number of seconds`);
-    return n;
+/**
+ * Names the local config (`Pulumi.<env>.yaml`) does not list, as one usage error, before the
+ * stack's outputs are read. Without a local config (an ephemeral copy made elsewhere) the outputs decide.
+ */
+export function checkConfigured(d: ResolvedDeps, kind: "app" | "job", names: string[], env: string): void {
+    if (names.length === 0) return;
+    const config = d.localConfig(env);
+    if (!config) return;
+    const known = (kind === "app" ? config.apps : config.jobs).map((e) => e.name);
+    const unknown = names.filter((n) => !known.includes(n));
+    if (unknown.length === 0) return;
+    throw new PavedError(
+        `unknown ${kind}${unknown.length === 1 ? "" : "s"} ${unknown.map((n) => JSON.stringify(n)).join(", ")} in ${env}; ` +
+            `${kind}s in ${env}: ${known.length ? known.join(", ") : "(none)"} (from Pulumi.${env}.yaml and its catalog)`,
+    );
 }

@@ -10,7 +10,8 @@ import {
     renderFleetSummary,
     renderProgressLine,
 } from "../aws/build-fleet";
-import { AwsCommandDeps, checkNames, fromOutputs, intOption, resolveDeps, secondsOption } from "../aws/command-deps";
+import { CONCURRENCY_RANGE, appNames, commitRange, envName, existingDirectory, positiveSeconds, wholeNumber } from "../arguments";
+import { AwsCommandDeps, checkConfigured, checkNames, fromOutputs, resolveDeps } from "../aws/command-deps";
 import { OperationFailed } from "../aws/errors";
 
 interface BuildOptions {
@@ -18,10 +19,13 @@ interface BuildOptions {
     affected?: string;
     repo?: string;
     dryRun?: boolean;
-    concurrency?: string;
-    pollSeconds?: string;
+    concurrency: number;
+    pollSeconds: number;
     wait: boolean;
 }
+
+/** Builds running at once unless `--concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 20;
 
 /** Rows of running builds the live display shows at most. */
 const LIVE_ROWS = 15;
@@ -51,19 +55,19 @@ export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}
     return program
         .command("build")
         .description("build apps with their CodeBuild projects, concurrently, and report each one")
-        .argument("<env>", "environment (stack) name, e.g. dev")
-        .argument("[apps...]", "apps to build (names from the catalog)")
+        .argument("<env>", "environment (stack) name, e.g. dev", envName)
+        .argument("[apps...]", "apps to build (names from the catalog)", appNames)
         .option("--all", "build every app of the environment")
-        .option("--affected <range>", "build the apps a range of commits affects, <base>..<head>, read from a local checkout (directories, watch globs, workspace dependencies)")
-        .option("--repo <dir>", "the checkout --affected reads (default: the current directory)")
+        .option("--affected <range>", "build the apps a range of commits affects, <base>..<head>, read from a local checkout (directories, watch globs, workspace dependencies)", commitRange)
+        .option("--repo <dir>", "the checkout --affected reads (default: the current directory)", existingDirectory("the directory of a git checkout"))
         .option("--dry-run", "print the apps that would be built (with --affected: and why) and build nothing")
-        .option("--concurrency <n>", "builds running at once (the account's CodeBuild concurrent-build quota)", undefined)
-        .option("--poll-seconds <s>", "seconds between status polls")
+        .option("--concurrency <n>", "builds running at once (the account's CodeBuild concurrent-build quota)", wholeNumber(CONCURRENCY_RANGE.min, CONCURRENCY_RANGE.max, "builds"), DEFAULT_CONCURRENCY)
+        .option("--poll-seconds <s>", "seconds between status polls", positiveSeconds, 10)
         .option("--no-wait", "start the builds, print their ids and exit")
-        .action(async (env: string, apps: string[], opts: BuildOptions) => {
+        .action(async (env: string, apps: string[] | undefined, opts: BuildOptions) => {
             const d = resolveDeps(deps);
-            const concurrency = intOption("concurrency", opts.concurrency, 20, 1, 1000);
-            const pollSeconds = secondsOption("poll-seconds", opts.pollSeconds, 10);
+            const { concurrency, pollSeconds } = opts;
+            apps ??= [];
             if (opts.affected !== undefined && (opts.all || apps.length > 0)) throw new PavedError("--affected chooses the apps itself: drop the app names and --all");
             if (opts.repo !== undefined && opts.affected === undefined) throw new PavedError("--repo is the checkout --affected reads: pass --affected <base>..<head> too");
             if (opts.all && apps.length > 0) throw new PavedError("name apps or pass --all, not both");
@@ -71,6 +75,7 @@ export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}
                 const known = d.localConfig(env)?.apps.map((a) => a.name);
                 throw new PavedError(`name the apps to build or pass --all (or --affected <base>..<head>)${known ? `; apps in ${env}: ${known.join(", ")}` : ""}`);
             }
+            checkConfigured(d, "app", apps, env);
             let selected = [...new Set(apps)];
             if (opts.affected !== undefined) {
                 // What a range affects is the config's business: directories, watch globs, repositories.

@@ -1,13 +1,14 @@
 import { Command } from "commander";
-import { PavedError, show } from "../../components/errors";
-import { AwsCommandDeps, entryOf, fromOutputs, resolveDeps, secondsOption } from "../aws/command-deps";
-import { deployService, imageTagViolation } from "../aws/deploy-service";
+import { PavedError } from "../../components/errors";
+import { appName, containerName, envName, imageTag, positiveSeconds } from "../arguments";
+import { AwsCommandDeps, checkConfigured, entryOf, fromOutputs, resolveDeps } from "../aws/command-deps";
+import { deployService } from "../aws/deploy-service";
 import { OperationFailed } from "../aws/errors";
 
 interface DeployOptions {
     container?: string;
-    timeout?: string;
-    pollSeconds?: string;
+    timeout: number;
+    pollSeconds: number;
     wait: boolean;
 }
 
@@ -21,19 +22,22 @@ export function registerDeployServiceCommand(program: Command, deps: AwsCommandD
     return program
         .command("deploy-service")
         .description("deploy an image tag to an app's ECS service (a copy of Pulumi's task definition with only the image changed) and wait for the rollout")
-        .argument("<env>", "environment (stack) name")
-        .argument("<app>", "app with a container service")
-        .argument("<image-tag>", "tag of the app's image in its ECR repository")
-        .option("--container <name>", "container to retag (default: the service's container from the stack outputs)")
-        .option("--timeout <seconds>", "stop waiting after this long (the rollout goes on)")
-        .option("--poll-seconds <s>", "seconds between status polls")
+        .argument("<env>", "environment (stack) name", envName)
+        .argument("<app>", "app with a container service", appName)
+        .argument("<image-tag>", "tag of the app's image in its ECR repository", imageTag)
+        .option("--container <name>", "container to retag (default: the service's container from the stack outputs)", containerName)
+        .option("--timeout <seconds>", "stop waiting after this long (the rollout goes on)", positiveSeconds, 1200)
+        .option("--poll-seconds <s>", "seconds between status polls", positiveSeconds, 10)
         .option("--no-wait", "register and update, then exit without following the rollout")
         .action(async (env: string, app: string, tag: string, opts: DeployOptions) => {
             const d = resolveDeps(deps);
-            const timeoutSeconds = secondsOption("timeout", opts.timeout, 1200);
-            const pollSeconds = secondsOption("poll-seconds", opts.pollSeconds, 10);
-            const tagProblem = imageTagViolation(tag);
-            if (tagProblem) throw new PavedError(`image tag ${show(tag)} ${tagProblem}`);
+            const { timeout: timeoutSeconds, pollSeconds } = opts;
+            const local = d.localConfig(env);
+            if (local) {
+                const entry = local.apps.find((a) => a.name === app);
+                if (!entry) checkConfigured(d, "app", [app], env);
+                else if (!entry.container?.service) throw new PavedError(`app ${app} has no container service in ${env}; apps with one: ${local.apps.filter((a) => a.container?.service).map((a) => a.name).join(", ") || "(none)"} (from Pulumi.${env}.yaml)`);
+            }
             const outputs = await d.outputs(env);
             if (outputs.apps?.[app] && !outputs.services?.[app]) {
                 throw new PavedError(`app ${app} has no container service in ${env}; apps with one: ${Object.keys(outputs.services ?? {}).join(", ") || "(none)"}`);

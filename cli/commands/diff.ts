@@ -4,6 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { Command } from "commander";
 import { PavedError } from "../../components/errors";
+import { requireStackConfigFile } from "../../components/offline";
+import { envName, existingFile } from "../arguments";
 import { PlanDiff, diffPlans, renderDiff } from "../diff";
 import { PROJECT_DIR, planEnvironment, planJson } from "../plan";
 
@@ -27,8 +29,8 @@ export interface DiffResult {
  */
 export async function diffEnvironment(env: string, options: DiffCommandOptions = {}): Promise<DiffResult> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
-    const current = path.join(projectDir, `Pulumi.${env}.yaml`);
-    if (!fs.existsSync(current)) throw new PavedError(`no ${path.basename(current)} in ${projectDir}: diff compares an existing environment's config`);
+    // Diff compares an existing environment's config with another.
+    const current = requireStackConfigFile(projectDir, env);
     let before = current;
     let after = current;
     let cleanup: string | undefined;
@@ -64,8 +66,8 @@ export function registerDiffCommand(program: Command, projectDir?: () => string)
     program
         .command("diff")
         .description("offline blast radius of a config change: resources created, changed, deleted and renamed (replaced)")
-        .argument("<env>", "environment (stack) name, e.g. dev")
-        .option("--config <file>", "config to compare Pulumi.<env>.yaml with (default: Pulumi.<env>.yaml as committed at HEAD vs the working copy)")
+        .argument("<env>", "environment (stack) name, e.g. dev", envName)
+        .option("--config <file>", "config to compare Pulumi.<env>.yaml with (default: Pulumi.<env>.yaml as committed at HEAD vs the working copy)", existingFile("a stack config file, e.g. Pulumi.dev.yaml"))
         .option("--json", "print the diff as JSON")
         .action(async (env: string, opts: { config?: string; json?: boolean }) => {
             const result = await diffEnvironment(env, { ...opts, projectDir: projectDir?.() });

@@ -5,6 +5,7 @@ import { ConfigError, PavedError } from "../../components/errors";
 import { projectNameOr, readStackConfigFile, stackConfigFile } from "../../components/offline";
 import { decodeConfigValue } from "../../components/config";
 import { loadEnvironmentConfig } from "../env-config";
+import { envName } from "../arguments";
 import { CommandContext } from "../automation/context";
 import { OperationResult } from "../automation/pulumi-stacks";
 
@@ -45,6 +46,19 @@ export async function protectionOf(env: string, ctx: CommandContext): Promise<Pr
     return kindProtection(config["paved:kind"], `the config of stack ${env}`);
 }
 
+/**
+ * The committed config of `env`, checked before Pulumi is asked anything: `up` and `preview` run
+ * the program, which refuses an invalid config anyway, so they refuse it here first (exit 2, every
+ * problem with its key path); `refresh` and `destroy` need only readable YAML, so a config that
+ * no longer validates can still be torn down. Without a committed file the stack's own config rules.
+ */
+export function checkLocalConfig(op: StackOperation, env: string, projectDir: string): void {
+    const file = stackConfigFile(projectDir, env);
+    if (!fs.existsSync(file)) return;
+    if (op === "up" || op === "preview") loadEnvironmentConfig(env, projectDir);
+    else readStackConfigFile(file, projectNameOr(projectDir));
+}
+
 function kindProtection(kind: unknown, source: string): Protection {
     if (typeof kind !== "string") return { protected: true, reason: `${source} sets no paved:kind, so it may be production` };
     return { protected: kind === "prod", reason: `${source} has paved:kind ${kind}` };
@@ -55,6 +69,7 @@ function kindProtection(kind: unknown, source: string): Protection {
  * terminal they require `yes`. `destroy` of a protected environment requires `forceProtected`.
  */
 export async function runStackOperation(op: StackOperation, env: string, options: StackCommandOptions, ctx: CommandContext): Promise<OperationResult> {
+    checkLocalConfig(op, env, ctx.projectDir);
     if (op === "destroy" && !options.forceProtected) {
         const protection = await protectionOf(env, ctx);
         if (protection.protected) {
@@ -97,7 +112,7 @@ export function registerStackCommands(program: Command, context: () => CommandCo
         destroy: "delete every resource of an environment (prod needs --force-protected)",
     };
     for (const op of ["up", "preview", "refresh", "destroy"] as StackOperation[]) {
-        const cmd = program.command(op).description(describe[op]).argument("<env>", "environment (stack) name, e.g. dev");
+        const cmd = program.command(op).description(describe[op]).argument("<env>", "environment (stack) name, e.g. dev", envName);
         if (op !== "preview") cmd.option("-y, --yes", "skip the preview and confirmation (needed without a terminal)");
         if (op === "destroy") cmd.option("--force-protected", "allow destroying a protected (prod) environment");
         cmd.action(async (env: string, opts: StackCommandOptions) => {

@@ -7,6 +7,7 @@ import { releaseIdViolation } from "../../components/release-contract";
 import { STACK_NAME_MAX, STACK_NAME_PATTERN } from "../../components/stack-name";
 import { parseConfig } from "../../components/config";
 import { projectNameOr, readStackConfigFile, stackConfigFile } from "../../components/offline";
+import { TTL_HOURS_RANGE, envName, isoTime, releaseId, releaseIdOrStack, wholeNumber } from "../arguments";
 import { CommandContext } from "../automation/context";
 import { StackConfigValues, StackOperations } from "../automation/pulumi-stacks";
 
@@ -97,8 +98,8 @@ export interface StagingCreated {
 /** Creates (or, for a release that already has one, extends and updates) the ephemeral stack of `release`, then deploys it. */
 export async function createStaging(release: string, options: StagingCreateOptions, ctx: CommandContext): Promise<StagingCreated> {
     const ttlHours = options.ttlHours ?? 72;
-    if (!Number.isInteger(ttlHours) || ttlHours < 1 || ttlHours > 24 * 90) {
-        throw new PavedError(`--ttl-hours ${options.ttlHours}: must be a whole number of hours from 1 to 2160 (90 days)`);
+    if (!Number.isInteger(ttlHours) || ttlHours < TTL_HOURS_RANGE.min || ttlHours > TTL_HOURS_RANGE.max) {
+        throw new PavedError(`--ttl-hours ${options.ttlHours}: must be a whole number of hours from ${TTL_HOURS_RANGE.min} to ${TTL_HOURS_RANGE.max} (90 days)`);
     }
     const base = options.base ?? "staging";
     const stack = stagingStackName(release);
@@ -232,29 +233,27 @@ export function registerStagingCommands(program: Command, context: () => Command
     staging
         .command("create")
         .description("create and deploy staging-<release>: the base stack's config, kind ephemeral, the base's network")
-        .argument("<release-id>", 'release to stand up, e.g. "2026.11.3" or "20261126114808-abc1234"')
+        .argument("<release-id>", 'release to stand up, e.g. "2026.11.3" or "20261126114808-abc1234"', releaseId)
         .addHelpText("after", STAGING_NAMES_HELP)
-        .option("--ttl-hours <hours>", "hours until `paved staging gc` may destroy it", (v) => Number(v), 72)
-        .option("--base <stack>", "stack to copy the config from and borrow the network of", "staging")
+        .option("--ttl-hours <hours>", "hours until `paved staging gc` may destroy it", wholeNumber(TTL_HOURS_RANGE.min, TTL_HOURS_RANGE.max, "hours"), 72)
+        .option("--base <stack>", "stack to copy the config from and borrow the network of", envName, "staging")
         .action(async (release: string, opts: { ttlHours: number; base: string }) => {
             await createStaging(release, opts, context());
         });
     staging
         .command("destroy")
         .description("destroy and remove one ephemeral stack (refuses any other stack)")
-        .argument("<id>", "the release id, or the stack name (see `paved staging create --help`)")
+        .argument("<id>", "the release id, or the stack name (see `paved staging create --help`)", releaseIdOrStack)
         .action(async (id: string) => {
             await destroyStaging(id, context());
         });
     staging
         .command("gc")
         .description("destroy every ephemeral stack whose expiresAt has passed; never touches other stacks")
-        .option("--now <iso>", "judge expiry at this time instead of now (ISO 8601)")
+        .option("--now <iso>", "judge expiry at this time instead of now (ISO 8601)", isoTime)
         .option("--dry-run", "only list what would be destroyed")
-        .action(async (opts: { now?: string; dryRun?: boolean }) => {
-            const now = opts.now === undefined ? undefined : new Date(opts.now);
-            if (now && Number.isNaN(now.getTime())) throw new PavedError(`--now ${JSON.stringify(opts.now)}: must be an ISO 8601 time such as 2026-12-01T00:00:00Z`);
-            const report = await gcStaging({ now, dryRun: opts.dryRun }, context());
+        .action(async (opts: { now?: Date; dryRun?: boolean }) => {
+            const report = await gcStaging({ now: opts.now, dryRun: opts.dryRun }, context());
             if (report.failed.length) throw new Error(`gc could not destroy ${report.failed.map((f) => f.stack).join(", ")}`);
         });
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
+import { parseYaml } from "../offline/stack-config";
 import { stackNameViolation } from "../stack-name";
 import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
@@ -178,7 +178,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         const file = path.resolve(input.projectDir, catalogFile);
         let doc: unknown;
         try {
-            doc = YAML.parse((input.readFile ?? ((f) => fs.readFileSync(f, "utf8")))(file));
+            doc = parseYaml((input.readFile ?? ((f) => fs.readFileSync(f, "utf8")))(file), file, "the catalog file");
         } catch (e) {
             problems.push({ path: "paved:catalog", value: catalogFile, message: `cannot read the catalog file: ${(e as Error).message.split("\n")[0]}` });
         }
