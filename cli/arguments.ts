@@ -146,5 +146,3 @@ export const KEEP_RANGE = { min: 1, max: 100_000 } as const;
 export const KEEP_DAYS_RANGE = { min: 0, max: 3650 } as const;
 /** Builds running at once: the account's CodeBuild concurrent-build quota is the real limit. */
 export const CONCURRENCY_RANGE = { min: 1, max: 1000 } as const;
-/** Hours an ephemeral copy lives before `staging gc` may destroy it (90 days at most). */
-export const TTL_HOURS_RANGE = { min: 1, max: 24 * 90 } as const;

@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { envName, jobName, positiveSeconds } from "../arguments";
-import { AwsCommandDeps, checkConfigured, entryOf, fromOutputs, resolveDeps } from "../aws/command-deps";
+import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
 import { OperationFailed } from "../aws/errors";
-import { renderJobResult, runJob, runTaskNetworking } from "../aws/run-job";
+import { renderJobResult } from "../aws/run-job";
 
 interface RunOptions {
     timeout?: number;
@@ -25,25 +25,9 @@ export function registerJobCommands(program: Command, deps: AwsCommandDeps = {})
         .option("--poll-seconds <s>", "seconds between status polls", positiveSeconds, 6)
         .action(async (env: string, name: string, opts: RunOptions) => {
             const d = resolveDeps(deps);
-            const { pollSeconds } = opts;
-            checkConfigured(d, "job", [name], env);
-            const outputs = await d.outputs(env);
-            const jobOutputs = entryOf("job", name, outputs.jobs, env, d.localConfig(env)?.jobs.map((j) => j.name));
-            const runTask = fromOutputs(jobOutputs.runTask, `the RunTask settings of job ${name}`, env);
-            const timeoutSeconds = opts.timeout ?? fromOutputs(jobOutputs.timeoutMinutes, `the timeout of job ${name}`, env) * 60;
-            const result = await runJob({
-                ecs: d.clients(fromOutputs(outputs.region, "the region", env)).ecs,
-                cluster: fromOutputs(runTask.cluster, `the cluster of job ${name}`, env),
-                family: fromOutputs(runTask.taskDefinitionFamily, `the task family of job ${name}`, env),
-                ...runTaskNetworking(runTask),
-                logGroup: jobOutputs.logGroup,
-                timeoutSeconds,
-                pollSeconds,
-                clock: d.clock,
-                onProgress: d.print,
-            });
+            const result = await d.paved.runJob(env, name, { timeoutSeconds: opts.timeout, pollSeconds: opts.pollSeconds, onEvent: (e) => e.type === "log" && d.print(e.message) });
             d.print(renderJobResult(result));
-            if (result.timedOut) throw new OperationFailed(`job ${name} exceeded its timeout of ${timeoutSeconds} s and was stopped`);
+            if (result.timedOut) throw new OperationFailed(`job ${name} exceeded its timeout of ${result.timeoutSeconds} s and was stopped`);
             if (result.exitCode === undefined) throw new OperationFailed(`job ${name} did not run to completion: ${result.containerReason ?? result.stoppedReason ?? "no reason given"}`);
             if (result.exitCode !== 0) throw new OperationFailed(`job ${name} failed with exit code ${result.exitCode}`);
         });

@@ -1,17 +1,15 @@
 import { Command } from "commander";
+import { DEFAULT_KEEP, DEFAULT_KEEP_DAYS } from "../../automation";
 import { KEEP_DAYS_RANGE, KEEP_RANGE, appName, envName, releaseId, wholeNumber } from "../arguments";
-import { AwsCommandDeps, checkConfigured, checkNames, fromOutputs, resolveDeps } from "../aws/command-deps";
-import { PointerChange, ReleaseStore, pruneReleases, release, releaseListing, renderReleases, rollback } from "../aws/releases";
+import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
+import { PointerChange, renderReleases } from "../aws/releases";
+
+export { DEFAULT_KEEP, DEFAULT_KEEP_DAYS };
 
 function describeChange(c: PointerChange): string {
     if (c.unchanged) return `${c.app} already serves ${c.current}; nothing changed`;
     return `${c.app}: ${c.previous ?? "(none)"} → ${c.current}${c.attempts > 1 ? ` (after ${c.attempts - 1} concurrent write${c.attempts > 2 ? "s" : ""})` : ""}. CloudFront serves it within seconds.`;
 }
-
-/** Days a superseded release is kept for pages still open on it, unless `--keep-days` says otherwise. */
-export const DEFAULT_KEEP_DAYS = 7;
-/** Newest releases kept as rollback targets, unless `--keep` says otherwise. */
-export const DEFAULT_KEEP = 10;
 
 /**
  * `paved releases <env> <app>`, `paved release <env> <app> <release-id>` and
@@ -20,25 +18,14 @@ export const DEFAULT_KEEP = 10;
  * pointer); `paved prune-releases <env> <app>`: delete old ones.
  */
 export function registerReleaseCommands(program: Command, deps: AwsCommandDeps = {}): Command {
-    const storeFor = async (env: string, app: string) => {
-        const d = resolveDeps(deps);
-        checkConfigured(d, "app", [app], env);
-        const outputs = await d.outputs(env);
-        checkNames("app", [app], Object.keys(outputs.apps ?? {}), env);
-        const writer = fromOutputs(outputs.apps[app].releaseWriter, `the release writer of app ${app} (apps.${app}.releaseWriter)`, env);
-        const clients = d.clients(fromOutputs(outputs.region, "the region", env));
-        const store: ReleaseStore = { s3: clients.s3, lambda: clients.lambda, bucket: fromOutputs(outputs.site?.bucket, "the asset bucket (site.bucket)", env), releaseWriter: writer };
-        return { d, store };
-    };
-
     program
         .command("releases")
         .description("list an app's releases, newest first, marking the one being served")
         .argument("<env>", "environment (stack) name", envName)
         .argument("<app>", "app name", appName)
         .action(async (env: string, app: string) => {
-            const { d, store } = await storeFor(env, app);
-            d.print(renderReleases(app, await releaseListing(store, app)));
+            const d = resolveDeps(deps);
+            d.print(renderReleases(app, await d.paved.releases(env, app)));
         });
 
     program
@@ -48,8 +35,8 @@ export function registerReleaseCommands(program: Command, deps: AwsCommandDeps =
         .argument("<app>", "app name", appName)
         .argument("<release-id>", "release id, e.g. 20250101120000-abc1234 (see `paved releases`)", releaseId)
         .action(async (env: string, app: string, id: string) => {
-            const { d, store } = await storeFor(env, app);
-            d.print(describeChange(await release(store, app, id)));
+            const d = resolveDeps(deps);
+            d.print(describeChange(await d.paved.release(env, app, id)));
         });
 
     program
@@ -58,8 +45,8 @@ export function registerReleaseCommands(program: Command, deps: AwsCommandDeps =
         .argument("<env>", "environment (stack) name", envName)
         .argument("<app>", "app name", appName)
         .action(async (env: string, app: string) => {
-            const { d, store } = await storeFor(env, app);
-            d.print(describeChange(await rollback(store, app)));
+            const d = resolveDeps(deps);
+            d.print(describeChange(await d.paved.rollback(env, app)));
         });
 
     program
@@ -74,9 +61,8 @@ export function registerReleaseCommands(program: Command, deps: AwsCommandDeps =
         .option("--keep-days <days>", "keep releases superseded less than this many days ago", wholeNumber(KEEP_DAYS_RANGE.min, KEEP_DAYS_RANGE.max, "days"), DEFAULT_KEEP_DAYS)
         .option("--dry-run", "only say what would be deleted")
         .action(async (env: string, app: string, opts: { keep: number; keepDays: number; dryRun?: boolean }) => {
-            const { keep, keepDays } = opts;
-            const { d, store } = await storeFor(env, app);
-            const r = await pruneReleases(store, app, { keep, keepDays }, Boolean(opts.dryRun));
+            const d = resolveDeps(deps);
+            const r = await d.paved.pruneReleases(env, app, opts);
             const verb = opts.dryRun ? "would delete" : "deleted";
             d.print(`${app}: serving ${r.current}; keeping ${r.kept.length} release${r.kept.length === 1 ? "" : "s"}; ${verb} ${r.pruned.length}${r.pruned.length ? `: ${r.pruned.join(", ")}` : ""}${opts.dryRun ? "" : ` (${r.objects} objects)`}`);
         });

@@ -1,67 +1,16 @@
-import * as fs from "fs";
-import * as path from "path";
 import { Command } from "commander";
-import { ConfigError, PavedError } from "../../components/errors";
-import { projectNameOr, readStackConfigFile, stackConfigFile } from "../../components/offline";
-import { decodeConfigValue } from "../../components/config";
-import { loadEnvironmentConfig } from "../env-config";
+import { PavedError } from "../../components/errors";
+import { StackOperation, StackRunOptions, checkStackOperation } from "../../automation/stacks";
 import { envName } from "../arguments";
-import { CommandContext } from "../automation/context";
+import { CommandContext, pavedOf } from "../automation/context";
 import { OperationResult } from "../automation/pulumi-stacks";
 
-export type StackOperation = "up" | "preview" | "refresh" | "destroy";
+// The checks live in the automation API; re-exported for code that imported them from here.
+export { Protection, StackOperation, checkLocalConfig, protectionOf } from "../../automation/stacks";
 
-export interface StackCommandOptions {
+export interface StackCommandOptions extends StackRunOptions {
     /** Skip the preview-and-confirm step (required without a terminal). */
     yes?: boolean;
-    /** Allow destroying a protected (prod) environment. */
-    forceProtected?: boolean;
-}
-
-/** Whether an environment is protected from `destroy`, and what said so. */
-export interface Protection {
-    protected: boolean;
-    reason: string;
-}
-
-/**
- * Reads protection from the committed `Pulumi.<env>.yaml` (kind prod ⇒ protected), falling back to
- * the stack's own config when there is no such file. An environment of unknown kind counts as
- * protected: refusing is recoverable, a wrong destroy is not.
- */
-export async function protectionOf(env: string, ctx: CommandContext): Promise<Protection> {
-    const file = stackConfigFile(ctx.projectDir, env);
-    if (fs.existsSync(file)) {
-        try {
-            const config = loadEnvironmentConfig(env, ctx.projectDir);
-            return { protected: config.protect, reason: `${path.basename(file)} has paved:kind ${config.kind}` };
-        } catch (e) {
-            if (!(e instanceof ConfigError)) throw e;
-            // An invalid config must not block destroying a dev stack: read just its kind.
-            const raw = readStackConfigFile(file, projectNameOr(ctx.projectDir))["paved:kind"];
-            return kindProtection(typeof raw === "string" ? decodeConfigValue(raw) : raw, path.basename(file));
-        }
-    }
-    const config = await ctx.stacks().stackConfig(env);
-    return kindProtection(config["paved:kind"], `the config of stack ${env}`);
-}
-
-/**
- * The committed config of `env`, checked before Pulumi is asked anything: `up` and `preview` run
- * the program, which refuses an invalid config anyway, so they refuse it here first (exit 2, every
- * problem with its key path); `refresh` and `destroy` need only readable YAML, so a config that
- * no longer validates can still be torn down. Without a committed file the stack's own config rules.
- */
-export function checkLocalConfig(op: StackOperation, env: string, projectDir: string): void {
-    const file = stackConfigFile(projectDir, env);
-    if (!fs.existsSync(file)) return;
-    if (op === "up" || op === "preview") loadEnvironmentConfig(env, projectDir);
-    else readStackConfigFile(file, projectNameOr(projectDir));
-}
-
-function kindProtection(kind: unknown, source: string): Protection {
-    if (typeof kind !== "string") return { protected: true, reason: `${source} sets no paved:kind, so it may be production` };
-    return { protected: kind === "prod", reason: `${source} has paved:kind ${kind}` };
 }
 
 /**
@@ -69,26 +18,20 @@ function kindProtection(kind: unknown, source: string): Protection {
  * terminal they require `yes`. `destroy` of a protected environment requires `forceProtected`.
  */
 export async function runStackOperation(op: StackOperation, env: string, options: StackCommandOptions, ctx: CommandContext): Promise<OperationResult> {
-    checkLocalConfig(op, env, ctx.projectDir);
-    if (op === "destroy" && !options.forceProtected) {
-        const protection = await protectionOf(env, ctx);
-        if (protection.protected) {
-            throw new PavedError(`refusing to destroy ${env}: it is protected (${protection.reason}). If you really mean to delete it, pass --force-protected.`);
-        }
-    }
-    const stacks = ctx.stacks();
-    const onOutput = ctx.write;
-    if (op === "preview") return report(op, env, await stacks.preview(env, { onOutput }), ctx);
+    const paved = pavedOf(ctx);
+    if (op === "preview") return report(op, env, await paved.preview(env), ctx);
     if (!options.yes) {
+        // Refuse what the operation would refuse before asking anything.
+        await checkStackOperation(op, env, options, ctx);
         if (!ctx.confirm) throw new PavedError(`paved ${op} ${env} needs confirmation and there is no terminal to ask: pass --yes to run non-interactively.`);
-        const previewed = await stacks.preview(env, { onOutput, of: op });
+        const previewed = await paved.preview(env, { of: op });
         ctx.log(`\npreview: ${renderChanges(previewed.changes)}`);
         if (!(await ctx.confirm(`${op} ${env}?`))) {
             ctx.log("cancelled; nothing changed");
             return { changes: {} };
         }
     }
-    return report(op, env, await stacks[op](env, { onOutput }), ctx);
+    return report(op, env, op === "destroy" ? await paved.destroy(env, { forceProtected: options.forceProtected }) : await paved[op](env), ctx);
 }
 
 function report(op: StackOperation, env: string, result: OperationResult, ctx: CommandContext): OperationResult {

@@ -23,8 +23,8 @@ export function registerStatusCommand(program: Command, deps: AwsCommandDeps = {
         .option("--html <file>", "also write a self-contained status page (no external fetches)", outputFile)
         .action(async (env: string, opts: StatusOptions) => {
             const d = resolveDeps(deps);
-            const outputs = await d.outputs(env);
-            const status = await collectStatus(outputs, d.clients(outputs.region), d.clock);
+            const outputs = await d.paved.outputs(env);
+            const status = await collectStatus(outputs, d.paved.clients(outputs.region), d.clock);
             d.print(opts.json ? JSON.stringify(status, null, 2) : renderStatus(status));
             if (opts.html) {
                 fs.writeFileSync(opts.html, renderStatusHtml(status));
