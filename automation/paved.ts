@@ -182,11 +182,11 @@ export class Paved {
         this.projectDir = options.projectDir ?? PROJECT_DIR;
         this.clock = options.clock ?? systemClock;
         this.staging = {
-            create: (id, o = {}) => {
+            create: async (id, o = {}) => {
                 requireReleaseId(id);
                 return createStaging(id, o, this.context(o));
             },
-            destroy: (id, o = {}) => {
+            destroy: async (id, o = {}) => {
                 requireReleaseId(id);
                 return destroyStaging(id, this.context(o));
             },
@@ -203,7 +203,7 @@ export class Paved {
     // --- Stacks -------------------------------------------------------------------------------
 
     /** Deploys `env` (no confirmation: a script has decided). */
-    up(env: string, options: CallOptions = {}): Promise<StackResult> {
+    async up(env: string, options: CallOptions = {}): Promise<StackResult> {
         return this.stackOp("up", env, options);
     }
 
@@ -219,25 +219,25 @@ export class Paved {
     }
 
     /** Reads the real state of `env`'s resources into its stack state. */
-    refresh(env: string, options: CallOptions = {}): Promise<StackResult> {
+    async refresh(env: string, options: CallOptions = {}): Promise<StackResult> {
         return this.stackOp("refresh", env, options);
     }
 
     /** Deletes every resource of `env`; a protected (prod) environment needs `forceProtected`. */
-    destroy(env: string, options: DestroyOptions = {}): Promise<StackResult> {
+    async destroy(env: string, options: DestroyOptions = {}): Promise<StackResult> {
         return this.stackOp("destroy", env, options, options.forceProtected);
     }
 
     // --- Offline ------------------------------------------------------------------------------
 
     /** `env` evaluated offline under the mock runtime: every resource with its resolved inputs. */
-    plan(env: string, options: PlanCallOptions = {}): Promise<ProgramResult> {
+    async plan(env: string, options: PlanCallOptions = {}): Promise<ProgramResult> {
         requireEnv(env);
         return planEnvironment(env, { projectDir: this.projectDir, configFile: options.configFile });
     }
 
     /** The offline blast radius of a config change (see `diffEnvironment`). */
-    diff(env: string, options: DiffOptions = {}): Promise<DiffResult> {
+    async diff(env: string, options: DiffOptions = {}): Promise<DiffResult> {
         requireEnv(env);
         return diffEnvironment(env, { ...options, projectDir: this.projectDir });
     }
@@ -498,7 +498,7 @@ function requireEnv(env: string): void {
 
 function requireName(kind: "app" | "job", name: string): void {
     const violation = resourceNameViolation(name);
-    if (violation) throw new PavedError(`${kind} ${show(name)}: a ${kind} name ${violation}`);
+    if (violation) throw new PavedError(`${kind} ${show(name)}: ${kind === "app" ? "an app" : "a job"} name ${violation}`);
 }
 
 function requireReleaseId(id: string): void {
