@@ -29,6 +29,9 @@ export {
     DEFAULT_CONCURRENCY,
     DEFAULT_KEEP,
     DEFAULT_KEEP_DAYS,
+    KEEP_RANGE,
+    KEEP_DAYS_RANGE,
+    CONCURRENCY_RANGE,
 } from "./paved";
 export type { PavedEvent } from "./events";
 export type { DiffOptions, DiffResult } from "./diff";

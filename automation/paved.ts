@@ -153,6 +153,11 @@ export const DEFAULT_KEEP = 10;
 export const DEFAULT_KEEP_DAYS = 7;
 /** Builds running at once. */
 export const DEFAULT_CONCURRENCY = 20;
+/** What `pruneReleases` accepts: at least one release is always kept; days from none to ten years. */
+export const KEEP_RANGE = { min: 1, max: 100_000 } as const;
+export const KEEP_DAYS_RANGE = { min: 0, max: 3650 } as const;
+/** Builds running at once: the account's CodeBuild concurrent-build quota is the real limit. */
+export const CONCURRENCY_RANGE = { min: 1, max: 1000 } as const;
 
 /**
  * Paved for scripts: every operation of the CLI as an async method with a typed result. Nothing
@@ -266,7 +271,9 @@ export class Paved {
         const apps = options.apps ?? [];
         apps.forEach((a) => requireName("app", a));
         const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-        if (!Number.isInteger(concurrency) || concurrency < 1) throw new PavedError(`concurrency ${show(concurrency)}: must be a whole number of builds, at least 1`);
+        if (!Number.isInteger(concurrency) || concurrency < CONCURRENCY_RANGE.min || concurrency > CONCURRENCY_RANGE.max) {
+            throw new PavedError(`concurrency ${show(concurrency)}: must be a whole number of builds from ${CONCURRENCY_RANGE.min} to ${CONCURRENCY_RANGE.max}`);
+        }
         if (options.affected !== undefined && (options.all || apps.length > 0)) throw new PavedError("--affected chooses the apps itself: drop the app names and --all");
         if (options.all && apps.length > 0) throw new PavedError("name apps or pass --all, not both");
         if (!options.all && apps.length === 0 && options.affected === undefined) {
@@ -330,8 +337,10 @@ export class Paved {
     async pruneReleases(env: string, app: string, options: PruneOptions = {}): Promise<PruneResult> {
         const keep = options.keep ?? DEFAULT_KEEP;
         const keepDays = options.keepDays ?? DEFAULT_KEEP_DAYS;
-        if (!Number.isInteger(keep) || keep < 1) throw new PavedError(`keep ${show(keep)}: must be a whole number of releases, at least 1`);
-        if (!Number.isInteger(keepDays) || keepDays < 0) throw new PavedError(`keepDays ${show(keepDays)}: must be a whole number of days, 0 or more`);
+        if (!Number.isInteger(keep) || keep < KEEP_RANGE.min || keep > KEEP_RANGE.max) throw new PavedError(`keep ${show(keep)}: must be a whole number of releases from ${KEEP_RANGE.min} to ${KEEP_RANGE.max}`);
+        if (!Number.isInteger(keepDays) || keepDays < KEEP_DAYS_RANGE.min || keepDays > KEEP_DAYS_RANGE.max) {
+            throw new PavedError(`keepDays ${show(keepDays)}: must be a whole number of days from ${KEEP_DAYS_RANGE.min} to ${KEEP_DAYS_RANGE.max}`);
+        }
         return pruneReleases(await this.releaseStore(env, app), app, { keep, keepDays }, Boolean(options.dryRun));
     }
 

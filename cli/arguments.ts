@@ -67,7 +67,9 @@ export function commitRange(value: string): string {
     try {
         parseRange(value);
     } catch (e) {
-        throw new InvalidArgumentError(`${(e as Error).message.replace(/^--affected "[^"]*" /, "It ")}.`);
+        // parseRange names the option and value itself; commander already says both.
+        const reason = (e as Error).message.replace(/^--affected "[^"]*":? /, "");
+        throw new InvalidArgumentError(`${reason.startsWith("must") ? `It ${reason}` : reason}.`);
     }
     return value;
 }
@@ -141,8 +143,3 @@ export function containerName(value: string): string {
     return value;
 }
 
-/** Keep-count and keep-days of `prune-releases`. */
-export const KEEP_RANGE = { min: 1, max: 100_000 } as const;
-export const KEEP_DAYS_RANGE = { min: 0, max: 3650 } as const;
-/** Builds running at once: the account's CodeBuild concurrent-build quota is the real limit. */
-export const CONCURRENCY_RANGE = { min: 1, max: 1000 } as const;

@@ -9,8 +9,8 @@ import {
     renderFleetSummary,
     renderProgressLine,
 } from "../aws/build-fleet";
-import { DEFAULT_CONCURRENCY } from "../../automation";
-import { CONCURRENCY_RANGE, appNames, commitRange, envName, existingDirectory, positiveSeconds, wholeNumber } from "../arguments";
+import { CONCURRENCY_RANGE, DEFAULT_CONCURRENCY } from "../../automation";
+import { appNames, commitRange, envName, existingDirectory, positiveSeconds, wholeNumber } from "../arguments";
 import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
 import { OperationFailed } from "../aws/errors";
 

@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { DEFAULT_KEEP, DEFAULT_KEEP_DAYS } from "../../automation";
-import { KEEP_DAYS_RANGE, KEEP_RANGE, appName, envName, releaseId, wholeNumber } from "../arguments";
+import { DEFAULT_KEEP, DEFAULT_KEEP_DAYS, KEEP_DAYS_RANGE, KEEP_RANGE } from "../../automation";
+import { appName, envName, releaseId, wholeNumber } from "../arguments";
 import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
 import { PointerChange, renderReleases } from "../aws/releases";
 
