@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { BuildResult, PavedError, PavedEvent } from "../../automation";
+import { BuildResult, CONCURRENCY_RANGE, DEFAULT_CONCURRENCY, PavedError, PavedEvent } from "../../automation";
 import { renderAffected } from "../affected";
 import {
     AppBuild,
@@ -9,7 +9,6 @@ import {
     renderFleetSummary,
     renderProgressLine,
 } from "../aws/build-fleet";
-import { CONCURRENCY_RANGE, DEFAULT_CONCURRENCY } from "../../automation";
 import { appNames, commitRange, envName, existingDirectory, positiveSeconds, wholeNumber } from "../arguments";
 import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
 import { OperationFailed } from "../aws/errors";
