@@ -10,8 +10,8 @@
  *
  * Failed builds, rolled-back rollouts and jobs that exit non-zero are results, not errors.
  */
-export {
-    Paved,
+export { Paved, DEFAULT_CONCURRENCY, DEFAULT_KEEP, DEFAULT_KEEP_DAYS, KEEP_RANGE, KEEP_DAYS_RANGE, CONCURRENCY_RANGE } from "./paved";
+export type {
     PavedOptions,
     CallOptions,
     StackResult,
@@ -26,12 +26,6 @@ export {
     DeployServiceResult,
     RunJobCallOptions,
     JobResult,
-    DEFAULT_CONCURRENCY,
-    DEFAULT_KEEP,
-    DEFAULT_KEEP_DAYS,
-    KEEP_RANGE,
-    KEEP_DAYS_RANGE,
-    CONCURRENCY_RANGE,
 } from "./paved";
 export type { PavedEvent } from "./events";
 export type { DiffOptions, DiffResult } from "./diff";

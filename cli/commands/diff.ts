@@ -4,7 +4,8 @@ import { renderDiff } from "../diff";
 import { envName, existingFile } from "../arguments";
 
 // The logic lives in the automation API; re-exported for code that imported it from here.
-export { DiffOptions as DiffCommandOptions, DiffResult, diffEnvironment } from "../../automation/diff";
+export { diffEnvironment } from "../../automation/diff";
+export type { DiffOptions as DiffCommandOptions, DiffResult } from "../../automation/diff";
 
 /** `paved diff <env> [--config <file>] [--json]`. */
 export function registerDiffCommand(program: Command, projectDir?: () => string): void {

@@ -6,7 +6,8 @@ import { CommandContext, pavedOf } from "../automation/context";
 import { OperationResult } from "../automation/pulumi-stacks";
 
 // The checks live in the automation API; re-exported for code that imported them from here.
-export { Protection, StackOperation, checkLocalConfig, protectionOf } from "../../automation/stacks";
+export { checkLocalConfig, protectionOf } from "../../automation/stacks";
+export type { Protection, StackOperation } from "../../automation/stacks";
 
 export interface StackCommandOptions extends StackRunOptions {
     /** Skip the preview-and-confirm step (required without a terminal). */
