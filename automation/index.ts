@@ -37,6 +37,7 @@ export { ReleaseRefused, type PointerChange, type ReleaseListing, type PruneResu
 export type { AppBuild, AppBuildStatus } from "../cli/aws/build-fleet";
 export type { DeployResult, DeployOutcome } from "../cli/aws/deploy-service";
 export type { JobRunResult } from "../cli/aws/run-job";
+export type { EnvironmentStatus, AppStatus, JobStatus, ServiceStatus } from "../cli/aws/status";
 export type { AwsClients } from "../cli/aws/clients";
 export { FakeClock, systemClock, type Clock } from "../cli/aws/clock";
 export type { OutputsSource } from "../cli/aws/outputs-source";

@@ -15,6 +15,7 @@ import { DeployResult, deployService, imageTagViolation } from "../cli/aws/deplo
 import { OutputsSource } from "../cli/aws/outputs-source";
 import { PointerChange, PruneResult, ReleaseListing, ReleaseStore, pruneReleases, release, releaseListing, rollback } from "../cli/aws/releases";
 import { JobRunResult, runJob, runTaskNetworking } from "../cli/aws/run-job";
+import { EnvironmentStatus, collectStatus } from "../cli/aws/status";
 import { StackContext } from "./context";
 import { DiffOptions, DiffResult, diffEnvironment } from "./diff";
 import { PavedEvent } from "./events";
@@ -418,6 +419,12 @@ export class Paved {
             onProgress: (message) => emit({ type: "log", message }),
         });
         return { ...result, env, job, timeoutSeconds };
+    }
+
+    /** What runs in `env`: each app's release and last build, each job's last and next run, each service's tasks. */
+    async status(env: string): Promise<EnvironmentStatus> {
+        const outputs = await this.outputs(env);
+        return collectStatus(outputs, this.clients(fromOutputs(outputs.region, "the region", env)), this.clock, this.options.now?.());
     }
 
     /** The outputs of the deployed `env`; a `PavedError` saying to deploy when there are none. */

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import { Command } from "commander";
 import { envName, outputFile } from "../arguments";
 import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
-import { collectStatus, renderStatus, renderStatusHtml } from "../aws/status";
+import { renderStatus, renderStatusHtml } from "../aws/status";
 
 interface StatusOptions {
     json?: boolean;
@@ -23,8 +23,7 @@ export function registerStatusCommand(program: Command, deps: AwsCommandDeps = {
         .option("--html <file>", "also write a self-contained status page (no external fetches)", outputFile)
         .action(async (env: string, opts: StatusOptions) => {
             const d = resolveDeps(deps);
-            const outputs = await d.paved.outputs(env);
-            const status = await collectStatus(outputs, d.paved.clients(outputs.region), d.clock);
+            const status = await d.paved.status(env);
             d.print(opts.json ? JSON.stringify(status, null, 2) : renderStatus(status));
             if (opts.html) {
                 fs.writeFileSync(opts.html, renderStatusHtml(status));
