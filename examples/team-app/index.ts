@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BatchJob, EnvironmentOutputs, FrontendApp } from "paved";
+import { BatchJob, EnvironmentOutputs, FrontendApp, defaultNamePrefix } from "paved";
 
 /**
  * A team adds its own app and job to an existing Paved environment, in its own stack: the app is
@@ -12,7 +12,7 @@ export = async () => {
     const out = <K extends keyof EnvironmentOutputs>(key: K) => env.requireOutput(key) as pulumi.Output<EnvironmentOutputs[K]>;
     const site = out("site");
     const buildImage = out("buildImage");
-    const namePrefix = `${pulumi.getProject()}-${pulumi.getStack()}`;
+    const namePrefix = defaultNamePrefix();
     const tags = { "paved:team": "insights", "paved:cost-center": "cc-4242" };
 
     const app = new FrontendApp("insights", {

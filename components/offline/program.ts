@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PavedError } from "../components/errors";
+import { PavedError } from "../errors";
 
 /**
  * The Pulumi project the CLI works on: the nearest directory at or above `from` (the working
