@@ -63,6 +63,7 @@ const { runProgram } = require("paved/testing");
     });
     const pick = (t) => team.resources.filter((r) => r.type === t);
     console.log(JSON.stringify({
+        automation: typeof require("paved/automation").Paved,
         platform: { resources: platform.resources.length, outputs: platform.outputs },
         team: {
             project: team.project,
@@ -161,13 +162,14 @@ describe("package: a team's project installs the packed tarball", function () {
         ok(run(process.execPath, [path.join(consumer, "node_modules/typescript/bin/tsc"), "-p", consumer, "--noEmit"], consumer), "tsc team-app/index.ts platform/index.ts");
         // The subpaths' declarations resolve under the template's moduleResolution too. skipLibCheck:
         // @pulumi/policy 1.21's own index.d.ts re-exports names its proxy.d.ts lacks.
-        fs.writeFileSync(path.join(consumer, "subpaths.ts"), `import { runProgram, AwsMocks } from "paved/testing";\nimport { rules, toPolicies, evaluatePolicies } from "paved/policy";\nimport { FrontendApp } from "paved";\nexport const used: unknown[] = [runProgram, AwsMocks, rules, toPolicies, evaluatePolicies, FrontendApp];\n`);
+        fs.writeFileSync(path.join(consumer, "subpaths.ts"), `import { runProgram, AwsMocks } from "paved/testing";\nimport { rules, toPolicies, evaluatePolicies } from "paved/policy";\nimport { FrontendApp } from "paved";\nimport { Paved } from "paved/automation";\nexport const used: unknown[] = [runProgram, AwsMocks, rules, toPolicies, evaluatePolicies, FrontendApp, Paved];\n`);
         fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...TEMPLATE_TSCONFIG.compilerOptions, skipLibCheck: true }, files: ["subpaths.ts"] }));
         ok(run(process.execPath, [path.join(consumer, "node_modules/typescript/bin/tsc"), "-p", consumer, "--noEmit"], consumer), "tsc subpaths.ts");
     });
 
     it("plans the team's app with paved/testing against the platform environment's outputs", () => {
         const result = JSON.parse(ok(run(process.execPath, ["check.js"], consumer), "node check.js"));
+        assert.strictEqual(result.automation, "function", "paved/automation exports Paved");
         const env = result.platform.outputs;
         assert.ok(result.platform.resources > 50, `the platform environment registers its resources (${result.platform.resources})`);
         assert.strictEqual(result.team.project, "team-app");
