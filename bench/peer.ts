@@ -71,7 +71,7 @@ function installPeer(dir: string): string {
 export function pavedCommand(): { argv: string[]; mode: string } {
     const compiled = path.join(ROOT, "dist", "cli", "main.js");
     if (fs.existsSync(compiled)) return { argv: [compiled], mode: "dist/cli/main.js" };
-    return { argv: [path.join(ROOT, "cli", "paved.js")], mode: "ts-node (cli/paved.js)" };
+    return { argv: [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "cli", "main.ts")], mode: "ts-node (cli/main.ts; run `npm run build` for dist/)" };
 }
 
 /** A stack config file for a generated environment of `apps` apps and `jobs` jobs. */

@@ -4,6 +4,7 @@
  */
 export * from "./errors";
 export * from "./naming";
+export * from "./stack-name";
 export * from "./validation";
 export * from "./path-filter";
 export * from "./config";

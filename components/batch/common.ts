@@ -76,6 +76,7 @@ export interface TaskArgs {
      * @default false
      */
     protect?: boolean;
+    /** Tags of every resource created (merged over the provider's default tags). */
     tags?: Record<string, string>;
 }
 

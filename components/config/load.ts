@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
+import { parseYaml } from "../offline/stack-config";
+import { stackNameViolation } from "../stack-name";
 import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
 import { ec2SizeViolation, fargateSizeViolation, pathsOverlap, servicePathViolation } from "../validation";
@@ -72,8 +73,6 @@ export interface RawStackConfig {
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const STACK_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const STACK_NAME_MAX = 24;
 
 /** Renders a zod path in the user's terms: `paved:apps[3].path`. */
 export function keyPath(prefix: string, parts: ReadonlyArray<PropertyKey>): string {
@@ -144,13 +143,8 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     const problems: Problem[] = [];
     const { values } = input;
 
-    if (!STACK_NAME.test(input.stack) || input.stack.length > STACK_NAME_MAX) {
-        problems.push({
-            path: "stack",
-            value: input.stack,
-            message: `the stack name is the environment name: lowercase letters, digits and single hyphens, at most ${STACK_NAME_MAX} characters, e.g. "dev" or "staging-r42"`,
-        });
-    }
+    const stackProblem = stackNameViolation(input.stack);
+    if (stackProblem) problems.push({ path: "stack", value: input.stack, message: `the stack name is the environment name: it ${stackProblem}` });
     const region = values["aws:region"];
     if (typeof region !== "string" || !REGION.test(region)) {
         problems.push({ path: "aws:region", value: region, message: 'set the AWS region, e.g. `pulumi config set aws:region eu-west-1`' });
@@ -184,7 +178,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         const file = path.resolve(input.projectDir, catalogFile);
         let doc: unknown;
         try {
-            doc = YAML.parse((input.readFile ?? ((f) => fs.readFileSync(f, "utf8")))(file));
+            doc = parseYaml((input.readFile ?? ((f) => fs.readFileSync(f, "utf8")))(file), file, "the catalog file");
         } catch (e) {
             problems.push({ path: "paved:catalog", value: catalogFile, message: `cannot read the catalog file: ${(e as Error).message.split("\n")[0]}` });
         }

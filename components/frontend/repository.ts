@@ -28,6 +28,7 @@ export interface RepositoryOwnerArgs {
      * @default false
      */
     forceDelete?: boolean;
+    /** Tags of every resource created (merged over the provider's default tags). */
     tags?: Record<string, string>;
 }
 

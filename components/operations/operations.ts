@@ -91,10 +91,13 @@ export interface OperationsArgs {
     requireSubscriptions?: boolean;
     /** The site's CloudFront distribution: its 5xx error rate alarms. */
     distributionId?: pulumi.Input<string>;
+    /** The environment's apps by name: their builds' failures notify, and the dashboard shows them. */
     apps?: Record<string, OperationsApp>;
     /** The build image's CodeBuild project. */
     buildImageProjectName?: pulumi.Input<string>;
+    /** The environment's jobs by name: failed runs, dead letters and stopped workers notify, and the dashboard shows them. */
     jobs?: Record<string, OperationsJob>;
+    /** The environment's container services by name: failed deployments and too few running tasks notify. */
     services?: Record<string, OperationsService>;
     /** The batch cluster (dashboard). */
     cluster?: { clusterName: pulumi.Input<string>; capacityProviderName?: pulumi.Input<string> };
@@ -115,6 +118,7 @@ export interface OperationsArgs {
      * @default false
      */
     protect?: boolean;
+    /** Tags of every resource created (merged over the provider's default tags). */
     tags?: Record<string, string>;
 }
 
@@ -188,13 +192,19 @@ export function targetGroupSuffix(arn: string): string {
  * and a CloudWatch dashboard of builds, jobs, queues, the cluster, services and the site.
  */
 export class Operations extends pulumi.ComponentResource {
+    /** The notifications topic's ARN (subscribe email, HTTPS endpoints or AWS Chatbot to it). */
     public readonly topicArn: pulumi.Output<string>;
+    /** The notifications topic's name. */
     public readonly topicName: pulumi.Output<string>;
+    /** The ARN of the KMS key that encrypts the topic. */
     public readonly keyArn: pulumi.Output<string>;
+    /** The CloudWatch dashboard's name. */
     public readonly dashboardName: pulumi.Output<string>;
     /** Console link to the dashboard. */
     public readonly dashboardUrl: pulumi.Output<string>;
+    /** The ARNs of the environment's alarms. */
     public readonly alarmArns: pulumi.Output<string[]>;
+    /** The names of the EventBridge rules that send events to the topic. */
     public readonly ruleNames: pulumi.Output<string[]>;
 
     private readonly rules: aws.cloudwatch.EventRule[] = [];
