@@ -3,7 +3,7 @@ import * as path from "path";
 import { Command } from "commander";
 import { ConfigError, PavedError } from "../../components/errors";
 import { projectName, readStackConfigFile } from "../../components/testing/run-program";
-import { decodeConfigValue } from "../../components/config";
+import { ENVIRONMENT_KINDS, decodeConfigValue } from "../../components/config";
 import { loadEnvironmentConfig } from "../env-config";
 import { CommandContext } from "../automation/context";
 import { OperationResult } from "../automation/pulumi-stacks";
@@ -47,6 +47,8 @@ export async function protectionOf(env: string, ctx: CommandContext): Promise<Pr
 
 function kindProtection(kind: unknown, source: string): Protection {
     if (typeof kind !== "string") return { protected: true, reason: `${source} sets no paved:kind, so it may be production` };
+    // "Prod", "production" or a typo may mean production: only a known non-prod kind unprotects.
+    if (!(ENVIRONMENT_KINDS as readonly string[]).includes(kind)) return { protected: true, reason: `${source} has paved:kind ${JSON.stringify(kind)}, which is not a kind Paved knows, so it may be production` };
     return { protected: kind === "prod", reason: `${source} has paved:kind ${kind}` };
 }
 

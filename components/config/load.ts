@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { z } from "zod";
+import { safeParseArgs } from "../args";
 import { ConfigError, Problem } from "../errors";
 import { ec2SizeViolation, fargateSizeViolation, pathsOverlap, servicePathViolation } from "../validation";
 import {
@@ -75,41 +76,12 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const STACK_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const STACK_NAME_MAX = 24;
 
-/** Renders a zod path in the user's terms: `paved:apps[3].path`. */
-export function keyPath(prefix: string, parts: ReadonlyArray<PropertyKey>): string {
-    let out = prefix;
-    for (const p of parts) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
-    return out;
-}
-
-function valueAt(root: unknown, parts: ReadonlyArray<PropertyKey>): unknown {
-    let v: unknown = root;
-    for (const p of parts) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = (v as Record<PropertyKey, unknown>)[p];
-    }
-    return v;
-}
-
-/** zod issues as Problems with key paths and the offending values. */
-export function zodProblems(prefix: string, input: unknown, error: z.ZodError): Problem[] {
-    return error.issues.flatMap((issue): Problem[] => {
-        if (issue.code === "unrecognized_keys") {
-            return issue.keys.map((k) => ({
-                path: keyPath(prefix, [...issue.path, k]),
-                value: valueAt(input, [...issue.path, k]),
-                message: `unknown key; check the spelling (see the ${keyPath(prefix, issue.path)} reference in the README)`,
-            }));
-        }
-        return [{ path: keyPath(prefix, issue.path), value: valueAt(input, issue.path), message: issue.message }];
-    });
-}
+export { keyPath, zodProblems } from "../args";
 
 function parseKey<S extends z.ZodType>(schema: S, prefix: string, input: unknown, problems: Problem[]): z.output<S> | undefined {
-    const result = schema.safeParse(input);
-    if (result.success) return result.data;
-    problems.push(...zodProblems(prefix, input, result.error));
-    return undefined;
+    const result = safeParseArgs(schema, input, prefix);
+    if (result.problems) problems.push(...result.problems);
+    return result.data;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,19 +1,23 @@
 import { z } from "zod";
 import { WATCH_AT_ROOT, watchGlobViolation } from "../path-filter";
+import { NO_WEBHOOKS, WEBHOOK_SOURCE_TYPES, codeBuildSourceType, isCodeBuildSourceType, releaseIdViolation, repositoryViolation } from "../validation";
 import {
-    NO_WEBHOOKS,
-    WEBHOOK_SOURCE_TYPES,
-    appPathViolation,
-    codeBuildSourceType,
-    isCodeBuildSourceType,
-    fileExtensionViolation,
-    plainEnvironmentViolation,
-    repositoryViolation,
-    resourceNameViolation,
-    scheduleExpressionViolation,
-    secretReferenceViolation,
-    timeZoneViolation,
-} from "../validation";
+    acmCertificateArn,
+    appPath,
+    cidrBlock,
+    dnsName,
+    fileExtension,
+    imageTag,
+    plainEnvironment,
+    repositoryDirectory,
+    resourceName,
+    rule,
+    scheduleExpression,
+    secretsMap,
+    subPath,
+    tagValue,
+    timeZone,
+} from "../args/fields";
 import {
     DEFAULT_ALERT_THRESHOLDS,
     emailViolation,
@@ -29,27 +33,6 @@ import {
  * on capacity) live in `load.ts`.
  */
 
-/** A zod refinement from one of the shared rules in `validation.ts`. */
-function rule<T>(check: (value: T) => string | undefined) {
-    return (value: T, ctx: z.RefinementCtx) => {
-        const message = check(value);
-        if (message) ctx.addIssue({ code: "custom", message });
-    };
-}
-
-const nameField = z.string().superRefine(rule(resourceNameViolation));
-const stringMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names are letters, digits and _"), z.string());
-
-/** Plain-text environment variables, refusing names that look like secrets (ECS.8, CodeBuild.2). */
-function plainEnvironment(where: "job" | "build") {
-    return stringMap.superRefine((env, ctx) => {
-        for (const name of Object.keys(env)) {
-            const message = plainEnvironmentViolation(name, where);
-            if (message) ctx.addIssue({ code: "custom", path: [name], message });
-        }
-    });
-}
-
 export const ENVIRONMENT_KINDS = ["dev", "staging", "prod", "ephemeral"] as const;
 export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
 
@@ -59,10 +42,6 @@ export type ComputeSize = (typeof COMPUTE_SIZES)[number];
 export const CAPACITIES = ["ec2", "fargate", "fargateSpot"] as const;
 export type Capacity = (typeof CAPACITIES)[number];
 
-const cidr = z
-    .string()
-    .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-8])$/, 'must be an IPv4 CIDR block from /16 to /28, e.g. "10.20.0.0/16"');
-
 export const existingNetworkSchema = z.strictObject({
     vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as "vpc-0abc12345def67890"'),
     privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id such as "subnet-0abc1234"')).min(2, "needs at least 2 subnets in different availability zones"),
@@ -71,7 +50,7 @@ export const existingNetworkSchema = z.strictObject({
 
 export const networkSchema = z.strictObject({
     /** CIDR of the VPC Paved creates. */
-    cidrBlock: cidr.optional(),
+    cidrBlock: cidrBlock.optional(),
     /** Availability zones of the VPC Paved creates. */
     availabilityZones: z.number().int().min(2, "needs at least 2 availability zones").max(6).optional(),
     /** NAT gateways: one for the VPC (cheap, dev) or one per availability zone (prod). */
@@ -82,15 +61,9 @@ export const networkSchema = z.strictObject({
 
 export const siteSchema = z.strictObject({
     /** Custom domain, e.g. "www.example.com". Needs `certificateArn`. */
-    domain: z
-        .string()
-        .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name such as "www.example.com"')
-        .optional(),
+    domain: dnsName("www.example.com").optional(),
     /** ACM certificate for `domain`; CloudFront requires it in us-east-1. */
-    certificateArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)")
-        .optional(),
+    certificateArn: acmCertificateArn("us-east-1").optional(),
     /** Write CloudFront standard access logs to a log bucket. */
     accessLogs: z.boolean().default(false),
     /** CloudFront price class. */
@@ -102,11 +75,7 @@ export const appSourceSchema = z.strictObject({
     repository: z.string().superRefine(rule(repositoryViolation)),
     branch: z.string().min(1).default("main"),
     /** Sub-directory of a monorepo that holds the app; "." for the repository root. */
-    directory: z
-        .string()
-        .regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'must be a relative directory such as "apps/catalog" (no leading "/" or "..")')
-        .refine((d) => !d.split("/").includes(".."), 'must not contain ".."')
-        .default("."),
+    directory: repositoryDirectory("apps/catalog").default("."),
     /**
      * Other paths (globs from the repository root) whose changes concern the app, e.g. shared
      * packages and the root lockfile: the webhook's FILE_PATH filter and `build --affected` read them.
@@ -120,10 +89,7 @@ export const appSourceSchema = z.strictObject({
 export const appBuildSchema = z.strictObject({
     command: z.string().min(1).default("npm run build"),
     /** Directory (relative to the app's directory) the build writes its assets to. */
-    outputDirectory: z
-        .string()
-        .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a relative directory such as "dist"')
-        .default("dist"),
+    outputDirectory: subPath("dist").default("dist"),
     nodeVersion: z.enum(["18", "20", "22"]).default("20"),
     environment: plainEnvironment("build").default({}),
     computeSize: z.enum(COMPUTE_SIZES).default("small"),
@@ -141,33 +107,33 @@ export const appServiceSchema = z.strictObject({
      * Image tag the service starts from. After that `paved deploy-service` owns rollouts (like the
      * release pointer of assets), so `pulumi up` never rolls a service back to this tag.
      */
-    initialImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, "must be a Docker image tag").default("bootstrap"),
+    initialImageTag: imageTag.default("bootstrap"),
     /**
      * Where the site routes requests to the service: the app's path (the default) or a path under
      * it, e.g. "/checkout/api". Everything else of the app stays on S3. The root app's service
      * needs a sub-path no other app uses.
      */
-    path: z.string().superRefine(rule(appPathViolation)).optional(),
+    path: appPath.optional(),
 });
 
 export const appContainerSchema = z.strictObject({
     /** Dockerfile path, relative to the app's directory. */
-    dockerfile: z.string().min(1).default("Dockerfile"),
+    dockerfile: subPath("Dockerfile").default("Dockerfile"),
     port: z.number().int().min(1).max(65535).default(8080),
     /** Run the image as an ECS service behind the environment's load balancer. */
     service: appServiceSchema.optional(),
 });
 
 export const appSchema = z.strictObject({
-    name: nameField,
-    path: z.string().superRefine(rule(appPathViolation)),
-    team: nameField.optional(),
-    costCenter: z.string().min(1).optional(),
+    name: resourceName,
+    path: appPath,
+    team: resourceName.optional(),
+    costCenter: tagValue.optional(),
     source: appSourceSchema,
     build: appBuildSchema.default(() => appBuildSchema.parse({})),
     container: appContainerSchema.optional(),
     /** Extensions whose unversioned URLs are files, not deep links (replaces Paved's default list). */
-    fileExtensions: z.array(z.string().superRefine(rule(fileExtensionViolation))).optional(),
+    fileExtensions: z.array(fileExtension).optional(),
     /** Start a build on every push to the branch that changes the app's directory or what it watches. */
     webhook: z.boolean().default(false),
 }).superRefine((app, ctx) => {
@@ -178,8 +144,8 @@ export const appSchema = z.strictObject({
 });
 
 export const scheduleSchema = z.strictObject({
-    expression: z.string().superRefine(rule(scheduleExpressionViolation)),
-    timezone: z.string().superRefine(rule(timeZoneViolation)).default("UTC"),
+    expression: scheduleExpression,
+    timezone: timeZone.default("UTC"),
     /** Attempts after the first failure, with exponential backoff. */
     retries: z.number().int().min(0).max(10).default(2),
 });
@@ -193,18 +159,15 @@ export const queueSchema = z.strictObject({
     maxReceiveCount: z.number().int().min(1).max(1000).default(5),
 });
 
-/** One SSM parameter (name or ARN) or one Secrets Manager secret (ARN); never a wildcard. */
-const secretReference = z.string().superRefine(rule(secretReferenceViolation));
-
 export const jobSchema = z.strictObject({
-    name: nameField,
-    team: nameField.optional(),
-    costCenter: z.string().min(1).optional(),
+    name: resourceName,
+    team: resourceName.optional(),
+    costCenter: tagValue.optional(),
     /** Container image, e.g. an ECR image URI with a tag. */
     image: z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/reports:1.4.2"'),
     command: z.array(z.string()).optional(),
     environment: plainEnvironment("job").default({}),
-    secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names are environment variable names"), secretReference).default({}),
+    secrets: secretsMap.default({}),
     /** CPU units (1024 = 1 vCPU): a hard limit. */
     cpu: z.number().int().positive().default(512),
     /** Memory in MiB: a hard limit; the container is killed past it. */
@@ -215,11 +178,6 @@ export const jobSchema = z.strictObject({
     schedule: scheduleSchema.optional(),
     /** Workers that drain an SQS queue. */
     queue: queueSchema.optional(),
-});
-
-export const catalogSchema = z.strictObject({
-    apps: z.array(appSchema).default([]),
-    jobs: z.array(jobSchema).default([]),
 });
 
 /** Per-environment changes to catalog entries, by name. */
@@ -247,21 +205,21 @@ export const buildImageSchema = z.strictObject({
     repository: z.string().regex(/^https:\/\/[^\s]+$/, 'must be an https clone URL, e.g. "https://github.com/acme/web.git"'),
     branch: z.string().min(1).default("main"),
     /** Directory of the lockfile in that repository. */
-    lockfileDirectory: z.string().regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'must be a relative directory such as "." or "apps"').default("."),
+    lockfileDirectory: repositoryDirectory("apps").default("."),
     /** When the image is rebuilt (EventBridge Scheduler expression). */
-    schedule: z.string().superRefine(rule(scheduleExpressionViolation)).default("cron(0 3 ? * MON *)"),
+    schedule: scheduleExpression.default("cron(0 3 ? * MON *)"),
 });
 
 export const tagsSchema = z.strictObject({
-    team: nameField.default("platform"),
-    costCenter: z.string().min(1).default("platform"),
+    team: resourceName.default("platform"),
+    costCenter: tagValue.default("platform"),
 });
 
 export const ephemeralSchema = z.strictObject({
     /** Stack the QA copy borrows its network and cluster from, e.g. "acme/paved/staging". */
     baseStack: z.string().regex(/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/, 'must be a stack name such as "staging" or "acme/paved/staging"'),
     /** The production release this copy is for. */
-    release: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a release id such as "2026.11.3"'),
+    release: z.string().superRefine(rule((id: string) => (releaseIdViolation(id) ? `${releaseIdViolation(id)}, e.g. "2026.11.3"` : undefined))),
     /** When gc may destroy it (ISO 8601, UTC). */
     expiresAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as "2026-12-01T00:00:00Z"' }),
 });
@@ -275,19 +233,13 @@ export const servicesSchema = z.strictObject({
      * ACM certificate of the services' load balancer, in the stack's region (aws:region), covering
      * `originDomain`. It must be publicly trusted (an ACM public certificate): CloudFront refuses others.
      */
-    certificateArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>"')
-        .optional(),
+    certificateArn: acmCertificateArn().optional(),
     /**
      * The name CloudFront connects to the load balancer as (TLS SNI, certificate check, Host
      * header), e.g. "services.shop.example.com". The VPC origin reaches the load balancer by its
      * ARN, so the name needs no DNS record; the certificate must cover it.
      */
-    originDomain: z
-        .string()
-        .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name such as "services.shop.example.com"')
-        .optional(),
+    originDomain: dnsName("services.shop.example.com").optional(),
     /**
      * Opt-out, insecure: CloudFront talks plain HTTP to the load balancer (inside the VPC) and
      * no certificate is needed. Fails the policy pack's ELB.1 and CloudFront.9 checks.

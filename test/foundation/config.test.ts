@@ -75,7 +75,7 @@ describe("config", () => {
             ["paved:apps[0].build.environment.STRIPE_SECRET_KEY", "sk"],
             ["paved:jobs[0].environment.DB_PASSWORD", "x"],
         ]);
-        assert.match(found[1].message, /put it in `secrets`/);
+        assert.match(found[1].message, /use secrets:/);
     });
 
     it("takes an app's file extensions, refusing ones with a dot", () => {
