@@ -13,6 +13,7 @@ import {
     fileExtensionViolation,
     plainEnvironmentViolation,
     relativeDirectoryViolation,
+    repositoryViolation,
     resourceNameViolation,
     scheduleExpressionViolation,
     secretReferenceViolation,
@@ -108,3 +109,9 @@ export const namePrefix = z.string().min(1, 'must not be empty; omit it for "<pr
 
 /** A Docker image tag. */
 export const imageTag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'must be a Docker image tag: up to 128 letters, digits, "_", "." and "-", e.g. "bootstrap"');
+
+/** An HTTPS clone URL on a host CodeBuild clones from. */
+export const codeBuildRepository = z.string().superRefine(rule(repositoryViolation));
+
+/** A git branch name. */
+export const gitBranch = z.string().regex(/^[^\s~^:?*[\\]+$/, 'must be a branch name such as "main"');

@@ -14,7 +14,7 @@ import { PavedError } from "../errors";
 export type Transform<T> = Partial<T> | ((args: T, opts: pulumi.CustomResourceOptions, name: string) => void);
 
 /** Per-child transforms of a component, keyed by the child's role. */
-export type Transforms<Children extends Record<string, object>> = { [K in keyof Children]?: Transform<Children[K]> };
+export type Transforms<Children> = { [K in keyof Children]?: Transform<Children[K]> };
 
 const ids = new WeakMap<object, number>();
 let next = 0;
