@@ -158,17 +158,15 @@ export class BatchJob extends pulumi.ComponentResource {
         };
         const trigger = createTrigger(triggerConfig);
         // Before the task definition: what the trigger adds to the task (a queue job's queue URL and rights).
-        const additions = trigger.prepare(ctx);
-
         const own = j.taskPolicyStatements as PolicyStatement[];
+        const additions = trigger.prepare(ctx, { environment: j.environment, taskStatements: own });
+
         if (additions.taskStatements || own.length > 0) {
-            const statements = additions.taskStatements ? additions.taskStatements.apply((s) => [...s, ...own]) : pulumi.output(own);
+            const statements = additions.taskStatements ?? pulumi.output(own);
             new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: statements.apply((s) => JSON.stringify(policy(s))) }, { parent: this });
         }
 
-        const environment: pulumi.Output<Record<string, string>> = additions.environment
-            ? additions.environment.apply((extra): Record<string, string> => ({ ...j.environment, ...extra }))
-            : pulumi.output(j.environment as Record<string, string>);
+        const environment: pulumi.Output<Record<string, string>> = additions.environment ?? pulumi.output(j.environment as Record<string, string>);
         const taskDef = taskDefinition(this, name, {
             family,
             capacity: j.capacity,

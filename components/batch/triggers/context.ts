@@ -28,11 +28,17 @@ export interface TriggerContext {
     securityGroups: pulumi.Output<string[]>;
 }
 
-/** What a trigger adds to the job's task before it is defined. */
+/** The job's own task settings a trigger adds to. */
+export interface TaskBasics {
+    environment: Record<string, string>;
+    taskStatements: PolicyStatement[];
+}
+
+/** The task's settings with what the trigger adds (absent where it adds nothing). */
 export interface TaskAdditions {
-    /** Environment variables the trigger sets for the task. */
+    /** The job's environment variables and the trigger's. */
     environment?: pulumi.Output<Record<string, string>>;
-    /** Statements the task role needs for the trigger. */
+    /** The statements the task role needs for the trigger, then the job's own. */
     taskStatements?: pulumi.Output<PolicyStatement[]>;
 }
 
@@ -52,6 +58,6 @@ export interface TriggerOutputs {
  * to know, e.g. its queue); `attach` after it (what starts the task).
  */
 export interface JobTrigger {
-    prepare(ctx: TriggerContext): TaskAdditions;
+    prepare(ctx: TriggerContext, task: TaskBasics): TaskAdditions;
     attach(ctx: TriggerContext, task: { definition: aws.ecs.TaskDefinition; identity: TaskIdentity }): TriggerOutputs;
 }

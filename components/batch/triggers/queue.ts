@@ -55,7 +55,7 @@ export function queueTrigger(q: QueueTrigger): JobTrigger {
     let queue: aws.sqs.Queue | undefined;
     let dlq: aws.sqs.Queue | undefined;
     return {
-        prepare(ctx) {
+        prepare(ctx, task) {
             const { parent, name, job, namePrefix, tags } = ctx;
             dlq = new aws.sqs.Queue(
                 `${name}-dlq`,
@@ -78,8 +78,8 @@ export function queueTrigger(q: QueueTrigger): JobTrigger {
             );
             const taskStatements: pulumi.Output<PolicyStatement[]> = pulumi
                 .all([queue.arn, ctx.location, ctx.cluster.clusterName])
-                .apply(([arn, l, c]) => queueConsumerStatements(arn, l, c, ctx.family));
-            return { environment: queue.url.apply((url): Record<string, string> => ({ [QUEUE_URL_ENV]: url })), taskStatements };
+                .apply(([arn, l, c]) => [...queueConsumerStatements(arn, l, c, ctx.family), ...task.taskStatements]);
+            return { environment: queue.url.apply((url): Record<string, string> => ({ ...task.environment, [QUEUE_URL_ENV]: url })), taskStatements };
         },
         attach(ctx, { definition: taskDef }) {
             const { parent, name, job, tags, cluster } = ctx;
