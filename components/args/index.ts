@@ -81,8 +81,15 @@ export function didYouMean(input: unknown, options: ReadonlyArray<unknown>): str
     const hit =
         strings.find((o) => o.toLowerCase() === lower) ??
         strings.find((o) => lower.startsWith(o.toLowerCase()) || o.toLowerCase().startsWith(lower)) ??
-        strings.find((o) => editDistance(o.toLowerCase(), lower) <= 2);
+        strings.find((o) => editDistance(o.toLowerCase(), lower) <= 2) ??
+        strings.find((o) => commonPrefix(o.toLowerCase(), lower) >= 4);
     return hit ? `; did you mean "${hit}"?` : "";
+}
+
+function commonPrefix(a: string, b: string): number {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
 }
 
 function editDistance(a: string, b: string): number {
