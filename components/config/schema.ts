@@ -115,9 +115,20 @@ export const jobSchema = batchJobFields
 
 /** Per-environment changes to catalog entries, by name. */
 export const overridesSchema = z.strictObject({
+    /**
+     * Changes to catalog apps, by name, merged into the entry (objects merge, lists replace).
+     * @default {}
+     */
     apps: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    /**
+     * Changes to catalog jobs, by name, merged into the entry (objects merge, lists replace).
+     * @default {}
+     */
     jobs: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-    /** Catalog entries this environment leaves out. */
+    /**
+     * Catalog entries this environment leaves out.
+     * @default []
+     */
     exclude: z.array(z.string()).default([]),
 });
 
@@ -132,7 +143,15 @@ export const buildImageSchema = buildImageSource.extend({ schedule: buildImageAr
 
 /** `paved:tags`: the environment's own owner tags. */
 export const tagsSchema = z.strictObject({
+    /**
+     * The team that owns the environment (the `paved:team` tag); apps and jobs may name their own.
+     * @default "platform"
+     */
     team: resourceName.default("platform"),
+    /**
+     * The cost center of the environment (the `paved:cost-center` tag); apps and jobs may name their own.
+     * @default "platform"
+     */
     costCenter: tagValue.default("platform"),
 });
 
