@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Transforms, appPath, applyTransform, input, parseArgs, wholeNumber } from "../args";
+import { Transforms, appPath, applyTransform, input, parseArgs, rule, wholeNumber } from "../args";
+import { dnsNameViolation } from "../validation";
 import { defaultNamePrefix } from "../naming";
 import { PavedError, show } from "../errors";
 import { resourceNames } from "../resource-names";
@@ -23,7 +24,10 @@ export const containerServiceRouting = z
         /** App path the service answers under, e.g. "/api" (also "/api/*"); "/" takes every path. Excludes `hostHeader`. */
         pathPrefix: appPath.optional(),
         /** Host name the service answers for, e.g. "api.example.com" (or "*.example.com"). Excludes `pathPrefix`. */
-        hostHeader: z.string().regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase host name such as "api.example.com"').optional(),
+        hostHeader: z
+            .string()
+            .superRefine(rule((h: string) => dnsNameViolation(h.replace(/^\*\./, ""), "api.example.com")))
+            .optional(),
         /** Listener rule priority, 1-50000, unique per listener; lower wins. */
         priority: wholeNumber(1, 50000),
     })
