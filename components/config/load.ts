@@ -74,7 +74,8 @@ const checkedConfigs = new WeakMap<PavedConfig, string>();
 
 /** Whether `config` is one `parseConfig` returned, unchanged since. */
 export function alreadyChecked(config: PavedConfig): boolean {
-    return checkedConfigs.get(config) === JSON.stringify(config);
+    const checked = checkedConfigs.get(config);
+    return checked !== undefined && checked === JSON.stringify(config);
 }
 
 /** What `parseConfig` reads: the stack's config, already split into keys. */

@@ -81,7 +81,12 @@ export function preflightProblems(config: PavedConfig): Problem[] {
         const i = /^\[(\d+)\]/.exec(rest)?.[1];
         return i !== undefined ? `${appWhere(withService[Number(i)].name)}.container.service.path` : "paved:apps";
     });
-    run(operationsArgs, a.operations, (key, rest) => (key === "alerts" ? `paved:alerts${rest}` : key === "environment" || key === "region" ? (key === "region" ? "aws:region" : "stack") : (common(key, rest) ?? `paved:alerts`)));
+    run(operationsArgs, a.operations, (key, rest) => {
+        if (key === "alerts") return `paved:alerts${rest}`;
+        if (key === "region") return "aws:region";
+        if (key === "environment") return "stack";
+        return common(key, rest) ?? "paved:alerts";
+    });
     if (config.kind !== "ephemeral") {
         run(networkArgs, a.network, (key, rest) => common(key, rest) ?? `paved:network.${key}${rest}`);
         run(buildImageArgs, a.buildImage, (key, rest) => common(key, rest) ?? (key === "source" ? `paved:buildImage${rest}` : `paved:buildImage.${key}${rest}`));
