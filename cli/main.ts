@@ -2,7 +2,9 @@
 import * as fs from "fs";
 import { Command, CommanderError } from "commander";
 import { PavedError } from "../components/errors";
-import { CommandContext, defaultContext } from "./automation/context";
+import { envName, existingFile, outputFile } from "./arguments";
+import { CommandContext, defaultContext, pavedOf } from "./automation/context";
+import { loadEnvironmentConfig } from "../components/offline";
 import { EnvironmentOutputs } from "../components/environment/outputs";
 import { AwsCommandDeps } from "./aws/command-deps";
 import { registerBuildCommand } from "./commands/build";
@@ -15,7 +17,7 @@ import { registerGraphCommand } from "./commands/graph";
 import { registerStackCommands } from "./commands/stack";
 import { registerStagingCommands } from "./commands/staging";
 import { registerStatusCommand } from "./commands/status";
-import { planEnvironment, planJson, renderCounts, renderTree } from "./plan";
+import { planJson, renderCounts, renderTree } from "./plan";
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -36,11 +38,11 @@ export function buildProgram(context: () => CommandContext = lazyDefaultContext(
     program
         .command("plan")
         .description("evaluate an environment offline (no credentials, no Pulumi CLI) and print its resources")
-        .argument("<env>", "environment (stack) name, e.g. dev")
-        .option("--json <file>", "also write the plan with every resource's resolved inputs as JSON")
-        .option("--config <file>", "plan this stack config file instead of Pulumi.<env>.yaml")
+        .argument("<env>", "environment (stack) name, e.g. dev", envName)
+        .option("--json <file>", "also write the plan with every resource's resolved inputs as JSON", outputFile)
+        .option("--config <file>", "plan this stack config file instead of Pulumi.<env>.yaml", existingFile("a stack config file, e.g. Pulumi.dev.yaml"))
         .action(async (env: string, opts: { json?: string; config?: string }) => {
-            const result = await planEnvironment(env, { configFile: opts.config });
+            const result = await pavedOf(context()).plan(env, { configFile: opts.config });
             console.log(renderTree(result));
             console.log(`\n${result.resources.length} resources in ${result.project}/${result.stack}\n`);
             console.log(renderCounts(result));
@@ -58,7 +60,10 @@ export function buildProgram(context: () => CommandContext = lazyDefaultContext(
 
     // What only the deployed stack knows (subnets, bucket, store ARN) comes from its outputs,
     // read through the Automation API when a command needs them.
-    const awsDeps: AwsCommandDeps = aws ?? { outputs: { outputs: async (env) => (await context().stacks().outputs(env)) as unknown as EnvironmentOutputs } };
+    const awsDeps: AwsCommandDeps = aws ?? {
+        outputs: { outputs: async (env) => (await context().stacks().outputs(env)) as unknown as EnvironmentOutputs },
+        loadConfig: (env) => loadEnvironmentConfig(env, context().projectDir),
+    };
     registerBuildCommand(program, awsDeps);
     registerReleaseCommands(program, awsDeps);
     registerDeployServiceCommand(program, awsDeps);

@@ -5,6 +5,7 @@
 export * from "./errors";
 export * from "./args";
 export * from "./naming";
+export * from "./stack-name";
 export * from "./validation";
 export * from "./path-filter";
 export * from "./config";

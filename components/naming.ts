@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { namePrefix } from "./stack-name";
 
 /**
  * Physical names of the AWS resources Paved names explicitly (the CLI finds them by name, or a
@@ -100,5 +101,5 @@ export function physicalName(kind: NameKind, ...parts: string[]): string {
  * Teams importing Paved pass their own prefix through component args instead.
  */
 export function defaultNamePrefix(): string {
-    return `${pulumi.getProject()}-${pulumi.getStack()}`;
+    return namePrefix(pulumi.getProject(), pulumi.getStack());
 }

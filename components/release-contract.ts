@@ -1,4 +1,7 @@
-import { DEFAULT_ROOT_OBJECT, RELEASE_ID_PATTERN } from "./validation";
+import { DEFAULT_ROOT_OBJECT, RELEASE_ID_PATTERN, releaseIdViolation } from "./validation";
+
+/** Why a string is not a release id (the rule is `releaseContract.releaseIdPattern`). */
+export { releaseIdViolation };
 
 /** CloudFront KeyValueStore values are at most 1 KB (AWS-FACTS). */
 export const KVS_VALUE_LIMIT_BYTES = 1024;

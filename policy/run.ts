@@ -1,6 +1,7 @@
 import * as path from "path";
 import { parseConfig } from "../components/config";
-import { projectName, readStackConfigFile, type RecordedResource } from "../components/testing";
+import { type RecordedResource } from "../components/testing";
+import { projectNameOr, readStackConfigFile, stackConfigFile } from "../components/offline";
 import { providerDefaultTags } from "./pack";
 import { appliesTo, requiredTags, ResourceView, Rule, rules as allRules, StackView } from "./rules";
 
@@ -64,8 +65,8 @@ export function evaluatePolicies(resources: readonly RecordedResource[], options
  * default tags carry. Throws the config's `ConfigError` when the config is invalid.
  */
 export function environmentTags(env: string, projectDir = path.resolve(__dirname, "..")): Record<string, string> {
-    const project = projectName(projectDir) ?? "paved";
-    const values = readStackConfigFile(path.join(projectDir, `Pulumi.${env}.yaml`), project);
+    const project = projectNameOr(projectDir);
+    const values = readStackConfigFile(stackConfigFile(projectDir, env), project);
     const config = parseConfig({ project, stack: env, values, projectDir });
     return requiredTags({ environment: config.name, team: config.tags.team, costCenter: config.tags.costCenter });
 }

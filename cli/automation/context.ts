@@ -1,20 +1,27 @@
 import * as readline from "readline";
+import { Paved, PavedOptions } from "../../automation";
+import { StackContext } from "../../automation/context";
 import { PROJECT_DIR } from "../plan";
 import { LocalStackOperations, StackOperations } from "./pulumi-stacks";
 
 /** What the stack-facing commands run against; tests pass fakes for every part. */
-export interface CommandContext {
-    /** Created on first use, so offline commands never need the Pulumi CLI. */
-    stacks: () => StackOperations;
-    /** Repository root: Pulumi.yaml and the `Pulumi.<env>.yaml` stack configs. */
-    projectDir: string;
-    /** One line of the command's own output. */
-    log: (line: string) => void;
-    /** Engine output, streamed as it arrives. */
-    write: (text: string) => void;
+export interface CommandContext extends StackContext {
     /** Asks a yes/no question; undefined when nobody can answer (no TTY), so `--yes` is required. */
     confirm?: (question: string) => Promise<boolean>;
-    now: () => Date;
+}
+
+/** The automation API over a command context: its backend and project, its progress rendered as the context's lines. */
+export function pavedOf(ctx: StackContext, options: Omit<PavedOptions, "projectDir" | "stacks" | "now"> = {}): Paved {
+    return new Paved({
+        projectDir: ctx.projectDir,
+        stacks: () => ctx.stacks(),
+        now: ctx.now,
+        onEvent: (e) => {
+            if (e.type === "log") ctx.log(e.message);
+            else if (e.type === "engine") ctx.write(e.text);
+        },
+        ...options,
+    });
 }
 
 /** The context of a real run: Automation API stacks, stdout, and a prompt when stdin is a terminal. */

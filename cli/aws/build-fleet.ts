@@ -286,7 +286,7 @@ function table(rows: string[][]): string {
 }
 
 /** The end-of-run table: every app, its outcome and build time, then makespan against the sum. */
-export function renderFleetSummary(result: FleetResult): string {
+export function renderFleetSummary(result: Pick<FleetResult, "builds" | "failed" | "makespanMs" | "sumBuildMs">): string {
     const rows = [["APP", "STATUS", "PHASE", "BUILD TIME", "BUILD"]];
     for (const b of result.builds) {
         rows.push([b.app, b.status, b.phase ?? "-", b.buildMs !== undefined ? formatDuration(b.buildMs) : "-", b.buildId ?? b.message ?? "-"]);

@@ -4,7 +4,7 @@ import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, ListObje
 import { PavedError, show } from "../../components/errors";
 import type { WriterEvent, WriterResult } from "../../components/frontend/release-writer/handler";
 import { releaseContract } from "../../components/resource-names";
-import { releaseIdViolation } from "../../components/validation";
+import { releaseIdViolation } from "../../components/release-contract";
 import { errorName, httpStatus, OperationFailed } from "./errors";
 
 /** Where an app's releases live and the function that moves its release pointer. */

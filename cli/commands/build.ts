@@ -1,16 +1,16 @@
 import { Command } from "commander";
-import { PavedError } from "../../components/errors";
-import { findAffected, renderAffected } from "../affected";
+import { BuildResult, CONCURRENCY_RANGE, DEFAULT_CONCURRENCY, PavedError, PavedEvent } from "../../automation";
+import { renderAffected } from "../affected";
 import {
     AppBuild,
-    BuildFleet,
     formatDuration,
     isTerminal,
     renderFleetFailures,
     renderFleetSummary,
     renderProgressLine,
 } from "../aws/build-fleet";
-import { AwsCommandDeps, checkNames, fromOutputs, intOption, resolveDeps, secondsOption } from "../aws/command-deps";
+import { appNames, commitRange, envName, existingDirectory, positiveSeconds, wholeNumber } from "../arguments";
+import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
 import { OperationFailed } from "../aws/errors";
 
 interface BuildOptions {
@@ -18,8 +18,8 @@ interface BuildOptions {
     affected?: string;
     repo?: string;
     dryRun?: boolean;
-    concurrency?: string;
-    pollSeconds?: string;
+    concurrency: number;
+    pollSeconds: number;
     wait: boolean;
 }
 
@@ -51,65 +51,59 @@ export function registerBuildCommand(program: Command, deps: AwsCommandDeps = {}
     return program
         .command("build")
         .description("build apps with their CodeBuild projects, concurrently, and report each one")
-        .argument("<env>", "environment (stack) name, e.g. dev")
-        .argument("[apps...]", "apps to build (names from the catalog)")
+        .argument("<env>", "environment (stack) name, e.g. dev", envName)
+        .argument("[apps...]", "apps to build (names from the catalog)", appNames)
         .option("--all", "build every app of the environment")
-        .option("--affected <range>", "build the apps a range of commits affects, <base>..<head>, read from a local checkout (directories, watch globs, workspace dependencies)")
-        .option("--repo <dir>", "the checkout --affected reads (default: the current directory)")
+        .option("--affected <range>", "build the apps a range of commits affects, <base>..<head>, read from a local checkout (directories, watch globs, workspace dependencies)", commitRange)
+        .option("--repo <dir>", "the checkout --affected reads (default: the current directory)", existingDirectory("the directory of a git checkout"))
         .option("--dry-run", "print the apps that would be built (with --affected: and why) and build nothing")
-        .option("--concurrency <n>", "builds running at once (the account's CodeBuild concurrent-build quota)", undefined)
-        .option("--poll-seconds <s>", "seconds between status polls")
+        .option("--concurrency <n>", "builds running at once (the account's CodeBuild concurrent-build quota)", wholeNumber(CONCURRENCY_RANGE.min, CONCURRENCY_RANGE.max, "builds"), DEFAULT_CONCURRENCY)
+        .option("--poll-seconds <s>", "seconds between status polls", positiveSeconds, 10)
         .option("--no-wait", "start the builds, print their ids and exit")
-        .action(async (env: string, apps: string[], opts: BuildOptions) => {
+        .action(async (env: string, apps: string[] | undefined, opts: BuildOptions) => {
             const d = resolveDeps(deps);
-            const concurrency = intOption("concurrency", opts.concurrency, 20, 1, 1000);
-            const pollSeconds = secondsOption("poll-seconds", opts.pollSeconds, 10);
-            if (opts.affected !== undefined && (opts.all || apps.length > 0)) throw new PavedError("--affected chooses the apps itself: drop the app names and --all");
             if (opts.repo !== undefined && opts.affected === undefined) throw new PavedError("--repo is the checkout --affected reads: pass --affected <base>..<head> too");
-            if (opts.all && apps.length > 0) throw new PavedError("name apps or pass --all, not both");
-            if (!opts.all && apps.length === 0 && opts.affected === undefined) {
-                const known = d.localConfig(env)?.apps.map((a) => a.name);
-                throw new PavedError(`name the apps to build or pass --all (or --affected <base>..<head>)${known ? `; apps in ${env}: ${known.join(", ")}` : ""}`);
+            const t0 = d.clock.now();
+            const builds = new Map<string, AppBuild>();
+            let display: LiveDisplay | undefined;
+            const onEvent = (e: PavedEvent) => {
+                if (e.type === "affected") d.print(renderAffected(e.report, env));
+                else if (e.type === "log" && opts.wait) d.print(e.message);
+                else if (e.type === "build" && opts.wait) {
+                    if (d.interactive) {
+                        builds.set(e.build.app, e.build);
+                        if (!display) (display = new LiveDisplay(process.stdout, () => renderLiveBlock([...builds.values()], d.clock.now()))).start();
+                    } else if (e.build.status !== "STARTING") {
+                        d.print(`[${formatDuration(d.clock.now() - t0).padStart(6)}] ${renderProgressLine(e.build, d.clock.now())}`);
+                    }
+                }
+            };
+            let result: BuildResult;
+            try {
+                result = await d.paved.build(env, {
+                    apps,
+                    all: opts.all,
+                    affected: opts.affected === undefined ? undefined : { range: opts.affected, repo: opts.repo },
+                    dryRun: opts.dryRun,
+                    concurrency: opts.concurrency,
+                    pollSeconds: opts.pollSeconds,
+                    wait: opts.wait,
+                    onEvent,
+                });
+            } finally {
+                display?.stop();
             }
-            let selected = [...new Set(apps)];
-            if (opts.affected !== undefined) {
-                // What a range affects is the config's business: directories, watch globs, repositories.
-                const config = d.loadConfig(env);
-                const report = findAffected(opts.repo ?? process.cwd(), opts.affected, config.apps);
-                d.print(renderAffected(report, env));
-                selected = report.affected.map((a) => a.app);
-                if (selected.length === 0) return d.print("nothing to build");
-                if (opts.dryRun) return;
-            }
-            // Project names come from the deployed stack's outputs, never from naming rules.
-            const outputs = await d.outputs(env);
-            const deployed = Object.keys(outputs.apps ?? {});
-            if (opts.all) selected = deployed;
-            // An app the local config lists but the stack lacks is not deployed yet: say so before listing unknown names.
-            const configured = d.localConfig(env)?.apps.map((a) => a.name) ?? [];
-            const undeployed = selected.find((app) => !deployed.includes(app) && configured.includes(app));
-            if (undeployed) fromOutputs(undefined, `app ${undeployed}`, env);
-            checkNames("app", selected, deployed, env);
-            const fleetApps = selected.map((app) => ({ app, project: fromOutputs(outputs.apps[app].buildProject, `the build project of app ${app}`, env) }));
-            if (opts.dryRun) return d.print(`would build ${selected.length} app${selected.length === 1 ? "" : "s"} in ${env}: ${selected.join(", ")}`);
-            const client = d.clients(fromOutputs(outputs.region, "the region", env)).codebuild;
-            const fleet = (onChange?: (b: AppBuild) => void) => new BuildFleet({ client, clock: d.clock, concurrency, pollSeconds, wait: opts.wait, onChange });
-
-            if (!opts.wait) {
-                const result = await fleet().run(fleetApps);
-                for (const b of result.builds) d.print(`${b.app}\t${b.buildId ?? `${b.status} ${b.message ?? ""}`}`);
-                if (result.failed.length > 0) throw new OperationFailed(renderFleetFailures(result.failed));
+            if (result.dryRun) {
+                if (result.apps.length === 0) d.print("nothing to build");
+                else if (opts.affected === undefined) d.print(`would build ${result.apps.length} app${result.apps.length === 1 ? "" : "s"} in ${env}: ${result.apps.join(", ")}`);
                 return;
             }
-
-            const t0 = d.clock.now();
-            const plain = (b: AppBuild) => {
-                if (b.status !== "STARTING") d.print(`[${formatDuration(d.clock.now() - t0).padStart(6)}] ${renderProgressLine(b, d.clock.now())}`);
-            };
-            d.print(`building ${selected.length} app${selected.length === 1 ? "" : "s"} in ${env}, at most ${concurrency} at once`);
-            const result = d.interactive ? await runLive(() => d.clock.now(), (onChange) => fleet(onChange).run(fleetApps)) : await fleet(plain).run(fleetApps);
-            d.print("");
-            d.print(renderFleetSummary(result));
+            if (!opts.wait) {
+                for (const b of result.builds) d.print(`${b.app}\t${b.buildId ?? `${b.status} ${b.message ?? ""}`}`);
+            } else {
+                d.print("");
+                d.print(renderFleetSummary(result));
+            }
             if (result.failed.length > 0) throw new OperationFailed(renderFleetFailures(result.failed));
         });
 }
@@ -146,17 +140,5 @@ export class LiveDisplay {
         const lines = this.render().split("\n").map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
         this.out.write(`${this.drawn ? `\x1b[${this.drawn}A\x1b[0J` : ""}${lines.join("\n")}\n`);
         this.drawn = lines.length;
-    }
-}
-
-/** Runs `work` under a live display of every build's state, then leaves its last frame on screen. */
-async function runLive<T>(now: () => number, work: (onChange: (b: AppBuild) => void) => Promise<T>): Promise<T> {
-    const builds = new Map<string, AppBuild>();
-    const display = new LiveDisplay(process.stdout, () => renderLiveBlock([...builds.values()], now()));
-    display.start();
-    try {
-        return await work((b) => builds.set(b.app, b));
-    } finally {
-        display.stop();
     }
 }

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { envName, existingFile } from "../arguments";
 import { estimate } from "../cost/estimate";
 import { loadAssumptions, loadPrices } from "../cost/inputs";
 import { inventoryOf } from "../cost/inventory";
@@ -20,10 +21,10 @@ export function registerCostCommand(program: Command, projectDir: () => string, 
     return program
         .command("cost")
         .description("estimate an environment's monthly AWS bill from its offline plan, stated usage assumptions and a price table")
-        .argument("<env>", "environment (stack) name, e.g. dev")
-        .option("--assumptions <file>", "YAML or JSON usage assumptions merged over the defaults (builds, traffic, storage, jobs, logs ...)")
-        .option("--prices <file>", "YAML or JSON prices merged over the committed table (cli/cost/prices.json)")
-        .option("--config <file>", "plan this stack config file instead of Pulumi.<env>.yaml")
+        .argument("<env>", "environment (stack) name, e.g. dev", envName)
+        .option("--assumptions <file>", "YAML or JSON usage assumptions merged over the defaults (builds, traffic, storage, jobs, logs ...)", existingFile("a YAML or JSON assumptions file"))
+        .option("--prices <file>", "YAML or JSON prices merged over the committed table (cli/cost/prices.json)", existingFile("a YAML or JSON prices file"))
+        .option("--config <file>", "plan this stack config file instead of Pulumi.<env>.yaml", existingFile("a stack config file, e.g. Pulumi.dev.yaml"))
         .option("--json", "print the estimate as JSON")
         .action(async (env: string, opts: CostOptions) => {
             // Files first: a typo in them fails before the plan runs.

@@ -1,74 +1,22 @@
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { Command } from "commander";
-import { PavedError } from "../../components/errors";
-import { PlanDiff, diffPlans, renderDiff } from "../diff";
-import { PROJECT_DIR, planEnvironment, planJson } from "../plan";
+import { diffEnvironment } from "../../automation/diff";
+import { renderDiff } from "../diff";
+import { envName, existingFile } from "../arguments";
 
-export interface DiffCommandOptions {
-    /** Config to compare against; without it, the working copy of `Pulumi.<env>.yaml` against its committed (HEAD) version. */
-    config?: string;
-    json?: boolean;
-    projectDir?: string;
-}
-
-export interface DiffResult {
-    before: string;
-    after: string;
-    diff: PlanDiff;
-}
-
-/**
- * Plans `env` twice, offline, and diffs the plans: `Pulumi.<env>.yaml` against `options.config`,
- * or, without it, the committed `Pulumi.<env>.yaml` (git HEAD) against the working copy.
- * The catalog and the program are read from the working tree on both sides.
- */
-export async function diffEnvironment(env: string, options: DiffCommandOptions = {}): Promise<DiffResult> {
-    const projectDir = options.projectDir ?? PROJECT_DIR;
-    const current = path.join(projectDir, `Pulumi.${env}.yaml`);
-    if (!fs.existsSync(current)) throw new PavedError(`no ${path.basename(current)} in ${projectDir}: diff compares an existing environment's config`);
-    let before = current;
-    let after = current;
-    let cleanup: string | undefined;
-    if (options.config) {
-        after = path.resolve(options.config);
-        if (!fs.existsSync(after)) throw new PavedError(`--config ${options.config}: no such file`);
-    } else {
-        cleanup = fs.mkdtempSync(path.join(os.tmpdir(), "paved-diff-"));
-        before = path.join(cleanup, `Pulumi.${env}.yaml`);
-        fs.writeFileSync(before, committedVersion(projectDir, path.basename(current)));
-        // The project name comes from the Pulumi.yaml beside the config.
-        fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(cleanup, "Pulumi.yaml"));
-    }
-    try {
-        const a = planJson(await planEnvironment(env, { projectDir, configFile: before }));
-        const b = planJson(await planEnvironment(env, { projectDir, configFile: after }));
-        return { before: options.config ? path.relative(process.cwd(), current) : `HEAD:${path.basename(current)}`, after: path.relative(process.cwd(), after), diff: diffPlans(a, b) };
-    } finally {
-        if (cleanup) fs.rmSync(cleanup, { recursive: true, force: true });
-    }
-}
-
-function committedVersion(projectDir: string, file: string): string {
-    try {
-        return execFileSync("git", ["show", `HEAD:./${file}`], { cwd: projectDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    } catch (e) {
-        throw new PavedError(`cannot read the committed ${file} (${String((e as Error).message).split("\n")[0]}); pass --config <file> to compare ${file} with another config`);
-    }
-}
+// The logic lives in the automation API; re-exported for code that imported it from here.
+export { diffEnvironment } from "../../automation/diff";
+export type { DiffOptions as DiffCommandOptions, DiffResult } from "../../automation/diff";
 
 /** `paved diff <env> [--config <file>] [--json]`. */
 export function registerDiffCommand(program: Command, projectDir?: () => string): void {
     program
         .command("diff")
         .description("offline blast radius of a config change: resources created, changed, deleted and renamed (replaced)")
-        .argument("<env>", "environment (stack) name, e.g. dev")
-        .option("--config <file>", "config to compare Pulumi.<env>.yaml with (default: Pulumi.<env>.yaml as committed at HEAD vs the working copy)")
+        .argument("<env>", "environment (stack) name, e.g. dev", envName)
+        .option("--config <file>", "config to compare Pulumi.<env>.yaml with (default: Pulumi.<env>.yaml as committed at HEAD vs the working copy)", existingFile("a stack config file, e.g. Pulumi.dev.yaml"))
         .option("--json", "print the diff as JSON")
         .action(async (env: string, opts: { config?: string; json?: boolean }) => {
-            const result = await diffEnvironment(env, { ...opts, projectDir: projectDir?.() });
+            const result = await diffEnvironment(env, { config: opts.config, projectDir: projectDir?.() });
             console.log(opts.json ? JSON.stringify(result, null, 2) : `${result.before} -> ${result.after}\n${renderDiff(result.diff, env)}`);
         });
 }

@@ -1,5 +1,6 @@
 import * as fs from "fs";
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import { envName, outputFile } from "../arguments";
 import { PavedError } from "../../components/errors";
 import { buildGraph, renderHtml, renderMermaid, renderSvg } from "../graph";
 import { PROJECT_DIR, planEnvironment } from "../plan";
@@ -30,9 +31,9 @@ export function registerGraphCommand(program: Command, projectDir?: () => string
     program
         .command("graph")
         .description("draw an environment's architecture offline: components, resources and what uses what")
-        .argument("<env>", "environment (stack) name, e.g. dev")
-        .option("--format <format>", "mermaid, html (self-contained page) or svg", "mermaid")
-        .option("--out <file>", "write to a file instead of stdout")
+        .argument("<env>", "environment (stack) name, e.g. dev", envName)
+        .addOption(new Option("--format <format>", "mermaid, html (self-contained page) or svg").choices(FORMATS).default("mermaid"))
+        .option("--out <file>", "write to a file instead of stdout", outputFile)
         .option("--detail", "show every resource (default: siblings of one type beyond 3 collapse into one node)")
         .action(async (env: string, opts: { format: string; out?: string; detail?: boolean }) => {
             const text = await graphEnvironment(env, { ...opts, projectDir: projectDir?.() });

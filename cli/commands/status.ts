@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import { Command } from "commander";
+import { envName, outputFile } from "../arguments";
 import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
-import { collectStatus, renderStatus, renderStatusHtml } from "../aws/status";
+import { renderStatus, renderStatusHtml } from "../aws/status";
 
 interface StatusOptions {
     json?: boolean;
@@ -17,13 +18,12 @@ export function registerStatusCommand(program: Command, deps: AwsCommandDeps = {
     return program
         .command("status")
         .description("what runs in an environment: apps (release, last build), jobs (last and next run), services (tasks, deployment, image)")
-        .argument("<env>", "environment (stack) name, e.g. dev")
+        .argument("<env>", "environment (stack) name, e.g. dev", envName)
         .option("--json", "print the status as JSON (for scripts)")
-        .option("--html <file>", "also write a self-contained status page (no external fetches)")
+        .option("--html <file>", "also write a self-contained status page (no external fetches)", outputFile)
         .action(async (env: string, opts: StatusOptions) => {
             const d = resolveDeps(deps);
-            const outputs = await d.outputs(env);
-            const status = await collectStatus(outputs, d.clients(outputs.region), d.clock);
+            const status = await d.paved.status(env);
             d.print(opts.json ? JSON.stringify(status, null, 2) : renderStatus(status));
             if (opts.html) {
                 fs.writeFileSync(opts.html, renderStatusHtml(status));

@@ -105,7 +105,7 @@ export const timeZone = z.string().superRefine(rule(timeZoneViolation));
 export const logRetentionDays = z.number().refine((d) => LOG_RETENTION_DAYS.includes(d), `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`);
 
 /** A prefix of physical names; defaults to `<project>-<stack>`. */
-export const namePrefix = z.string().min(1, 'must not be empty; omit it for "<project>-<stack>"');
+export const namePrefixArg = z.string().min(1, 'must not be empty; omit it for "<project>-<stack>"');
 
 /** A Docker image tag. */
 export const imageTag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'must be a Docker image tag: up to 128 letters, digits, "_", "." and "-", e.g. "bootstrap"');

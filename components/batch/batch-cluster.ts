@@ -4,7 +4,7 @@ import { instanceSize } from "../config/instance-types";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
 import { z } from "zod";
-import { Transforms, applyTransform, input, namePrefix, parseArgs, rule, tags, wholeNumber } from "../args";
+import { Transforms, applyTransform, input, namePrefixArg, parseArgs, rule, tags, wholeNumber } from "../args";
 import { ClusterRef, awsLocation } from "./common";
 import { assumeRolePolicy, instanceRolePolicy } from "./policies";
 
@@ -61,7 +61,7 @@ export const batchClusterFields = z.strictObject({
      */
     targetCapacity: wholeNumber(1, 100).default(90),
     /** Prefix of the cluster's physical names. Defaults to `<project>-<stack>`. */
-    namePrefix: namePrefix.optional(),
+    namePrefix: namePrefixArg.optional(),
     /**
      * Root volume size of each instance (encrypted gp3).
      * @default 30

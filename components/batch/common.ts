@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { input, logRetentionDays, namePrefix, plainEnvironment, resourceName, secretsMap, tags } from "../args";
+import { input, logRetentionDays, namePrefixArg, plainEnvironment, resourceName, secretsMap, tags } from "../args";
 import { largestTaskLimits } from "../config/instance-types";
 import { ConfigError } from "../errors";
 import { FARGATE_SIZES, ec2SizeViolation, fargateSizeViolation, resourceNameViolation } from "../validation";
@@ -79,7 +79,7 @@ export const taskFields = z.strictObject({
      */
     taskPolicyStatements: z.array(z.custom<PolicyStatement>((v) => v !== null && typeof v === "object", { message: "must be an IAM policy statement" })).default([]),
     /** Prefix of the physical names. Defaults to `<project>-<stack>`. */
-    namePrefix: namePrefix.optional(),
+    namePrefix: namePrefixArg.optional(),
     /**
      * Protect stateful children from deletion: log groups, and a queue job's queue and dead-letter
      * queue (prod keeps its logs and messages through a `pulumi destroy`).

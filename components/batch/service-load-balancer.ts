@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { acmCertificateArn, dnsName, input, namePrefix, parseArgs, tags, wholeNumber } from "../args";
+import { acmCertificateArn, dnsName, input, namePrefixArg, parseArgs, tags, wholeNumber } from "../args";
 import { awsLocation } from "../aws-location";
 import { ACM_CERTIFICATE_ARN_PATTERN } from "../validation";
 import { PavedError, show } from "../errors";
@@ -82,7 +82,7 @@ export const serviceLoadBalancerFields = z
          */
         cloudFront: serviceLoadBalancerCloudFront.optional(),
         /** Prefix of the physical names (the VPC origin's). Defaults to `<project>-<stack>`. */
-        namePrefix: namePrefix.optional(),
+        namePrefix: namePrefixArg.optional(),
         /**
          * Security policy of the HTTPS listener.
          * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"

@@ -5,10 +5,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { z } from "zod";
 import { safeParseArgs } from "../args";
 import type { Problem } from "../errors";
+import { parseYaml } from "../offline/stack-config";
 
 /** A raw catalog entry and where it was written (`paved:apps[2]`, `catalog.yaml:jobs[0]`). */
 export interface Entry {
@@ -47,7 +47,7 @@ export function readCatalogFile(catalogFile: string, projectDir: string, readFil
     const file = path.resolve(projectDir, catalogFile);
     let doc: unknown;
     try {
-        doc = YAML.parse((readFile ?? ((f) => fs.readFileSync(f, "utf8")))(file));
+        doc = parseYaml((readFile ?? ((f) => fs.readFileSync(f, "utf8")))(file), file, "the catalog file");
     } catch (e) {
         problems.push({ path: "paved:catalog", value: catalogFile, message: `cannot read the catalog file: ${(e as Error).message.split("\n")[0]}` });
     }

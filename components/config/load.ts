@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { stackNameViolation } from "../stack-name";
 import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
 import { NETWORK_DEFAULTS, PROD_NETWORK_DEFAULTS } from "../network/network";
@@ -90,8 +91,6 @@ export interface RawStackConfig {
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const STACK_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const STACK_NAME_MAX = 24;
 
 export { keyPath, zodProblems } from "../args";
 
@@ -103,13 +102,8 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     const problems: Problem[] = [];
     const { values } = input;
 
-    if (!STACK_NAME.test(input.stack) || input.stack.length > STACK_NAME_MAX) {
-        problems.push({
-            path: "stack",
-            value: input.stack,
-            message: `the stack name is the environment name: lowercase letters, digits and single hyphens, at most ${STACK_NAME_MAX} characters, e.g. "dev" or "staging-r42"`,
-        });
-    }
+    const stackProblem = stackNameViolation(input.stack);
+    if (stackProblem) problems.push({ path: "stack", value: input.stack, message: `the stack name is the environment name: it ${stackProblem}` });
     const region = values["aws:region"];
     if (typeof region !== "string" || !REGION.test(region)) {
         problems.push({ path: "aws:region", value: region, message: 'set the AWS region, e.g. `pulumi config set aws:region eu-west-1`' });

@@ -10,17 +10,10 @@ import { stableHash } from "../naming";
 import type { NetworkArgs } from "../network/network";
 import { NOTIFICATIONS_TAGS } from "../operations/alerts";
 import type { OperationsArgs } from "../operations/operations";
+import { namePrefix } from "../stack-name";
+import { TAG_KEYS } from "../tag-keys";
 
-/** Tag keys every taggable resource of an environment carries. */
-export const TAG_KEYS = {
-    environment: "paved:environment",
-    team: "paved:team",
-    costCenter: "paved:cost-center",
-    app: "paved:app",
-    job: "paved:job",
-    expiresAt: "paved:expires-at",
-    release: "paved:release",
-} as const;
+export { TAG_KEYS };
 
 /** Days logs are kept, by environment kind. */
 export const ENVIRONMENT_LOG_RETENTION_DAYS: Record<EnvironmentKind, number> = { dev: 14, ephemeral: 7, staging: 30, prod: 365 };
@@ -45,7 +38,7 @@ export interface EnvironmentChildArgs {
 
 /** What an environment passes each child, derived from its config (pure: no resources). */
 export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs {
-    const prefix = `${config.project}-${config.name}`;
+    const prefix = namePrefix(config.project, config.name);
     const protect = config.protect;
     const logRetentionDays = ENVIRONMENT_LOG_RETENTION_DAYS[config.kind];
     // What every child that names, protects and logs takes alike.

@@ -12,6 +12,7 @@ import { BuildImageReference, FrontendApp } from "../frontend/frontend-app";
 import { SiteHost } from "../frontend/site-host";
 import { Network } from "../network/network";
 import { Operations } from "../operations/operations";
+import { namePrefix } from "../stack-name";
 import { environmentChildArgs, servicePath } from "./child-args";
 import type { AppOutputs, EnvironmentOutputs, JobOutputs, ServiceOutputs } from "./outputs";
 import { preflightProblems } from "./preflight";
@@ -63,7 +64,7 @@ export class Environment extends pulumi.ComponentResource {
 
     constructor(name: string, config: PavedConfig, opts?: pulumi.ComponentResourceOptions) {
         super("paved:environment:Environment", name, {}, opts);
-        const prefix = `${config.project}-${config.name}`;
+        const prefix = namePrefix(config.project, config.name);
         this.namePrefix = prefix;
         const ephemeral = config.kind === "ephemeral";
         if (ephemeral && !config.ephemeral) throw new PavedError(`Environment "${name}": an ephemeral environment needs config.ephemeral (baseStack, release, expiresAt)`);

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { input, logRetentionDays, namePrefix, tags } from "../args";
+import { input, logRetentionDays, namePrefixArg, tags } from "../args";
 
 /**
  * Args of a component that owns an ECR repository and a log group (FrontendApp, BuildImage):
@@ -16,7 +16,7 @@ export const repositoryOwnerFields = z.strictObject({
     /** KMS key for the repository; AES256 when absent. */
     kmsKeyArn: input<string>().optional(),
     /** Prefix of the physical names. Defaults to `<project>-<stack>`. */
-    namePrefix: namePrefix.optional(),
+    namePrefix: namePrefixArg.optional(),
     /**
      * Protect the repository and log group from deletion (prod).
      * @default false

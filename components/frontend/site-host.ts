@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Transforms, acmCertificateArn, appPath, applyTransform, dnsName, input, namePrefix, parseArgs, tags, wholeNumber } from "../args";
+import { Transforms, acmCertificateArn, appPath, applyTransform, dnsName, input, namePrefixArg, parseArgs, tags, wholeNumber } from "../args";
 import { awsLocation } from "../aws-location";
 import { PavedError } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
@@ -111,7 +111,7 @@ export const DISTRIBUTION_GUARDRAILS = ["origins", "defaultCacheBehavior", "orde
 export const siteHostArgs = z
     .strictObject({
         /** Prefix of the physical names (bucket, KeyValueStore, router function, policies). Defaults to `<project>-<stack>`. */
-        namePrefix: namePrefix.optional(),
+        namePrefix: namePrefixArg.optional(),
         /** Serve on a custom domain. Without it the site uses the distribution's cloudfront.net name. */
         domain: siteDomainArgs.optional(),
         /**

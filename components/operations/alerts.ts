@@ -48,7 +48,7 @@ export interface AlertSubscriptions {
     slack?: SlackChannel;
 }
 
-/** Tags the notifications topic carries, for the policy pack (`policy/rules.ts`). */
+/** Tags the notifications topic carries, for the policy pack (`policy/rules/sns.ts`). */
 export const NOTIFICATIONS_TAGS = {
     /** Marks the environment's notifications topic: value `NOTIFICATIONS_PURPOSE`. */
     purpose: "paved:purpose",

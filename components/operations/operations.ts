@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsLocation, awsLocation } from "../aws-location";
 import { z } from "zod";
-import { input, namePrefix, parseArgs, rule, tags, wholeNumber } from "../args";
+import { input, namePrefixArg, parseArgs, rule, tags, wholeNumber } from "../args";
 import { defaultNamePrefix, physicalName, stableHash } from "../naming";
 import { serviceTrustPolicy } from "../frontend/policies";
 import {
@@ -130,7 +130,7 @@ export const operationsArgs = z.strictObject({
     /** The region of the component's aws provider: in us-east-1 the CloudFront alarm notifies the topic itself. */
     region: z.string().min(1),
     /** Prefix of the dashboard's and the Chatbot configuration's names. Defaults to `<project>-<stack>`. */
-    namePrefix: namePrefix.optional(),
+    namePrefix: namePrefixArg.optional(),
     /** Who is notified, and the alarm thresholds. */
     alerts: operationsAlertsArgs.default(() => operationsAlertsArgs.parse({})),
     /**

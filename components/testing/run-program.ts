@@ -1,8 +1,10 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
+import { DEFAULT_PROJECT, projectName, readStackConfigFile } from "../offline/stack-config";
 import { AwsMocks, AwsMocksOptions, RecordedResource } from "./aws-mocks";
+
+// Stack config reading lives with the offline plan; re-exported for code that imported it from here.
+export { projectName, readStackConfigFile };
 
 export interface RunProgramOptions {
     /** The Pulumi program: returns the stack outputs (or a promise of them). */
@@ -37,23 +39,6 @@ export interface ProgramResult {
     outputs: Record<string, unknown>;
 }
 
-/** A stack config file's `config:` map, keys qualified with the project name where they are not. */
-export function readStackConfigFile(file: string, project: string): Record<string, unknown> {
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries<unknown>(doc.config ?? {})) {
-        out[key.includes(":") ? key : `${project}:${key}`] = value;
-    }
-    return out;
-}
-
-/** The project name from a `Pulumi.yaml` in `dir`, if there is one. */
-export function projectName(dir: string): string | undefined {
-    const file = path.join(dir, "Pulumi.yaml");
-    if (!fs.existsSync(file)) return undefined;
-    return YAML.parse(fs.readFileSync(file, "utf8"))?.name;
-}
-
 /** Runs must not overlap: the Pulumi runtime is one global per process. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -70,7 +55,7 @@ export function runProgram(options: RunProgramOptions): Promise<ProgramResult> {
 
 async function runOnce(options: RunProgramOptions): Promise<ProgramResult> {
     const dir = options.configFile ? path.dirname(path.resolve(options.configFile)) : process.cwd();
-    const project = options.project ?? projectName(dir) ?? "paved";
+    const project = options.project ?? projectName(dir) ?? DEFAULT_PROJECT;
     const values = {
         ...(options.configFile ? readStackConfigFile(options.configFile, project) : {}),
         ...(options.config ?? {}),

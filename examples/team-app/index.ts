@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 // In a team's own repository this is `import { ... } from "paved"`: only the public API is used.
-import { BatchJob, EnvironmentOutputs, FrontendApp } from "../../components";
+import { BatchJob, EnvironmentOutputs, FrontendApp, defaultNamePrefix } from "../../components";
 
 /**
  * A team adds its own app and job to an existing Paved environment, in its own stack: the app is
@@ -13,7 +13,7 @@ export = async () => {
     const out = <K extends keyof EnvironmentOutputs>(key: K) => env.requireOutput(key) as pulumi.Output<EnvironmentOutputs[K]>;
     const site = out("site");
     const buildImage = out("buildImage");
-    const namePrefix = `${pulumi.getProject()}-${pulumi.getStack()}`;
+    const namePrefix = defaultNamePrefix();
     const tags = { "paved:team": "insights", "paved:cost-center": "cc-4242" };
 
     const app = new FrontendApp("insights", {

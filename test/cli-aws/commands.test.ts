@@ -17,7 +17,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/cl
 import * as fs from "fs";
 import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { AwsClients, s3Client } from "../../cli/aws/clients";
 import { FakeClock } from "../../cli/aws/clock";
 import { AwsCommandDeps } from "../../cli/aws/command-deps";
@@ -142,8 +142,9 @@ describe("paved build / release / deploy-service / job run commands", () => {
             await assert.rejects(run("build", "dev", "catalog", "nope", "zilch"), (e: Error) => e instanceof PavedError && /^unknown apps "nope", "zilch" in dev; apps in dev: storefront, catalog, search/.test(e.message));
             await assert.rejects(run("build", "dev"), (e: Error) => e instanceof PavedError && /name the apps to build or pass --all/.test(e.message));
             await assert.rejects(run("build", "dev", "catalog", "--all"), PavedError);
-            await assert.rejects(run("build", "dev", "--all", "--concurrency", "0"), (e: Error) => e instanceof PavedError && /--concurrency "0" must be a whole number from 1 to 1000/.test(e.message));
-            await assert.rejects(run("build", "dev", "--all", "--poll-seconds", "soon"), PavedError);
+            // Bad values are refused by the argument parsers (commander: exit 2), before the action runs.
+            await assert.rejects(run("build", "dev", "--all", "--concurrency", "0"), (e: Error) => e instanceof CommanderError && /option '--concurrency <n>' argument '0' is invalid\. Pass a whole number of builds from 1 to 1000/.test(e.message));
+            await assert.rejects(run("build", "dev", "--all", "--poll-seconds", "soon"), (e: Error) => e instanceof CommanderError && /argument 'soon' is invalid/.test(e.message));
             await assert.rejects(run("build", "qa", "--all"), (e: Error) => e instanceof PavedError && /^cannot read the outputs of stack "qa": no outputs for environment "qa"; is it deployed/.test(e.message));
             assert.strictEqual(mock.commandCalls(StartBuildCommand).length, 0);
         });
@@ -179,7 +180,7 @@ describe("paved build / release / deploy-service / job run commands", () => {
             const withoutWriter = { ...DEV_OUTPUTS, apps: { ...DEV_OUTPUTS.apps, search: { ...DEV_OUTPUTS.apps.search, releaseWriter: undefined as unknown as string } } };
             const partial = harness({ s3, lambda: writers.lambda.client }, new FakeClock(), () => ({ dev: withoutWriter }));
             await assert.rejects(partial.run("release", "dev", "search", "20250101120000-aaaaaaa"), (e: Error) => e instanceof PavedError && /the release writer of app search \(apps\.search\.releaseWriter\) is not in the outputs of stack dev: deploy it first/.test(e.message));
-            await assert.rejects(run("prune-releases", "dev", "catalog", "--keep-days", "soon"), (e: Error) => e instanceof PavedError && /--keep-days "soon"/.test(e.message));
+            await assert.rejects(run("prune-releases", "dev", "catalog", "--keep-days", "soon"), (e: Error) => e instanceof CommanderError && /option '--keep-days <days>' argument 'soon' is invalid/.test(e.message));
             assert.strictEqual(writers.store.values.get("release:catalog"), "20250101120000-aaaaaaa");
             assert.ok(writers.lambda.invocations.every((i) => i.functionName === writerName("catalog")));
         });
@@ -224,7 +225,7 @@ describe("paved build / release / deploy-service / job run commands", () => {
             ]);
             assert.strictEqual(lines[0], "deploying 2.0.0 to paved-dev-svc-storefront in paved-dev");
             await assert.rejects(run("deploy-service", "dev", "catalog", "2.0.0"), (e: Error) => e instanceof PavedError && /app catalog has no container service in dev; apps with one: storefront, checkout, help/.test(e.message));
-            await assert.rejects(run("deploy-service", "dev", "storefront", "../2"), (e: Error) => e instanceof PavedError && /image tag "..\/2" must be/.test(e.message));
+            await assert.rejects(run("deploy-service", "dev", "storefront", "../2"), (e: Error) => e instanceof CommanderError && /value '\.\.\/2' is invalid for argument 'image-tag'\. An image tag must be/.test(e.message));
         });
 
         it("an ephemeral copy deploys to its own service on its base stack's cluster, with no local config", async () => {

@@ -189,7 +189,7 @@ describe("cli: paved diff", () => {
         it("a missing --config file is a usage problem (exit 2)", async () => {
             const { code, stderr } = await runMain(["diff", "dev", "--config", path.join(dir, "nope.yaml")], fakeContext(new FakeStacks(), { projectDir: PROJECT_DIR }));
             assert.strictEqual(code, 2);
-            assert.match(stderr, /no such file/);
+            assert.match(stderr, /option '--config <file>' argument '.*nope\.yaml' is invalid\. No such file/);
         });
     });
 });

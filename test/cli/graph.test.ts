@@ -173,7 +173,7 @@ describe("cli: paved graph", () => {
             assert.match(fs.readFileSync(out, "utf8"), /^<!DOCTYPE html>[\s\S]*<svg [\s\S]*<\/html>\n$/);
             const bad = await runMain(["graph", "dev", "--format", "png"], ctx);
             assert.strictEqual(bad.code, 2);
-            assert.match(bad.stderr, /must be one of mermaid, html, svg/);
+            assert.match(bad.stderr, /option '--format <format>' argument 'png' is invalid\. Allowed choices are mermaid, html, svg/);
         });
     });
 });

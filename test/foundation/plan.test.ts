@@ -55,7 +55,8 @@ describe("offline plan", () => {
         });
         assert.strictEqual(await main(["plan", "bad", "--config", file]), 2);
         assert.match(logs.join("\n"), /paved:colour "blue": unknown key/);
-        assert.strictEqual(await main(["plan", "nope"]), 1);
-        assert.match(logs.join("\n"), /no stack config Pulumi.nope.yaml; environments here: .*\bdev\b/);
+        // A missing environment is bad input: exit 2, naming the file and the environments there are.
+        assert.strictEqual(await main(["plan", "nope"]), 2);
+        assert.match(logs.join("\n"), /environment "nope": no Pulumi.nope.yaml in .*; environments here: .*\bdev\b/);
     });
 });

@@ -89,7 +89,7 @@ describe("policy pack over committed environments", () => {
             const plan = plans.get(env) ?? (await planEnvironment(env));
             for (const r of plan.resources) if (r.custom && provider.has(r.type)) used.add(r.type);
         }
-        assert.deepStrictEqual([...used].filter((t) => !TAGGABLE_TYPES.includes(t) && t !== T.autoscalingGroup), [], "add these to TAGGABLE_TYPES in policy/rules.ts");
+        assert.deepStrictEqual([...used].filter((t) => !TAGGABLE_TYPES.includes(t) && t !== T.autoscalingGroup), [], "add these to TAGGABLE_TYPES in policy/rules/tags.ts");
     });
 });
 
