@@ -1,4 +1,5 @@
-import { Environment, loadConfig } from "./components";
+// Through the package name, as a platform team's own environment repository imports it.
+import { Environment, loadConfig } from "paved";
 
 /**
  * One stack, one environment: reads the stack's `paved:` config (validated before anything is

@@ -1,4 +1,3 @@
-import * as path from "path";
 import { parseConfig } from "../components/config";
 import { type RecordedResource } from "../components/testing";
 import { projectNameOr, readStackConfigFile, stackConfigFile } from "../components/offline";
@@ -64,7 +63,7 @@ export function evaluatePolicies(resources: readonly RecordedResource[], options
  * The required tags of a committed environment (`Pulumi.<env>.yaml`): what its aws provider's
  * default tags carry. Throws the config's `ConfigError` when the config is invalid.
  */
-export function environmentTags(env: string, projectDir = path.resolve(__dirname, "..")): Record<string, string> {
+export function environmentTags(env: string, projectDir = process.cwd()): Record<string, string> {
     const project = projectNameOr(projectDir);
     const values = readStackConfigFile(stackConfigFile(projectDir, env), project);
     const config = parseConfig({ project, stack: env, values, projectDir });

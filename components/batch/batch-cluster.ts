@@ -149,15 +149,20 @@ export function instanceUserData(clusterName: string): string {
  * protection), plus Fargate and Fargate Spot. The EC2 provider is the default strategy.
  */
 export class BatchCluster extends pulumi.ComponentResource implements ClusterRef {
+    /** The ECS cluster's name. */
     public readonly clusterName: pulumi.Output<string>;
+    /** The ECS cluster's ARN. */
     public readonly clusterArn: pulumi.Output<string>;
     public readonly ec2CapacityProviderName: pulumi.Output<string>;
     /** Egress-only security group for tasks (jobs, workers). */
     public readonly taskSecurityGroupId: pulumi.Output<string>;
     /** Egress-only security group of the instances. */
     public readonly instanceSecurityGroupId: pulumi.Output<string>;
+    /** The subnets of the cluster's instances and tasks. */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The Auto Scaling group of the cluster's EC2 capacity. */
     public readonly autoScalingGroupName: pulumi.Output<string>;
+    /** The ARN of the container instances' role. */
     public readonly instanceRoleArn: pulumi.Output<string>;
     /** The instance types, so jobs can check their hard limits fit. */
     public readonly instanceTypes: string[];

@@ -95,23 +95,35 @@ type ParsedBatchJob = z.output<typeof batchJobArgs>;
  * dead-letter queue, and workers scaled with the backlog down to zero), or none (on demand).
  */
 export class BatchJob extends pulumi.ComponentResource {
+    /** The job's name (`paved job run <env> <name>`). */
     public readonly jobName: string;
     public readonly trigger: JobTriggerKind;
     public readonly taskDefinitionArn: pulumi.Output<string>;
+    /** The family of the job's task definition. */
     public readonly taskDefinitionFamily: pulumi.Output<string>;
+    /** The name of the job's container in the task definition. */
     public readonly containerName: pulumi.Output<string>;
+    /** The log group of the job's container. */
     public readonly logGroupName: pulumi.Output<string>;
+    /** The task execution role's ARN (pulls the image, reads the job's secrets, writes logs). */
     public readonly executionRoleArn: pulumi.Output<string>;
+    /** The task role's ARN: what the job's code may call. */
     public readonly taskRoleArn: pulumi.Output<string>;
     /** How to run the task now (the CLI's `RunTask` parameters). */
     public readonly runTask: pulumi.Output<RunTaskOutputs>;
+    /** Scheduled jobs: the Step Functions state machine that runs each scheduled execution. */
     public readonly stateMachineArn?: pulumi.Output<string>;
     /** Scheduled jobs: the EventBridge Scheduler schedule (in the default group). */
     public readonly scheduleName?: pulumi.Output<string>;
+    /** Scheduled jobs: the SNS topic the state machine notifies when a run fails. */
     public readonly topicArn?: pulumi.Output<string>;
+    /** Queue jobs: the URL of the job's SQS queue. */
     public readonly queueUrl?: pulumi.Output<string>;
+    /** Queue jobs: the ARN of the job's SQS queue. */
     public readonly queueArn?: pulumi.Output<string>;
+    /** Queue jobs: the URL of the dead-letter queue that receives messages that failed every attempt. */
     public readonly deadLetterQueueUrl?: pulumi.Output<string>;
+    /** Queue jobs: the ECS service of the workers, scaled with the backlog down to zero. */
     public readonly workerServiceName?: pulumi.Output<string>;
 
     constructor(name: string, args: BatchJobArgs, opts?: pulumi.ComponentResourceOptions) {

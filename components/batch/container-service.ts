@@ -169,15 +169,25 @@ export const TARGET_GROUP_GUARDRAILS = ["vpcId", "port", "protocol", "targetType
  * and logs with a retention.
  */
 export class ContainerService extends pulumi.ComponentResource {
+    /** The name of the app the service belongs to. */
     public readonly appName: string;
+    /** The name of the ECS cluster the service runs on. */
     public readonly clusterName: pulumi.Output<string>;
+    /** The ECS service's name (`paved deploy-service` updates it). */
     public readonly serviceName: pulumi.Output<string>;
+    /** The ARN of the service's task definition. */
     public readonly taskDefinitionArn: pulumi.Output<string>;
+    /** The family of the service's task definition. */
     public readonly taskDefinitionFamily: pulumi.Output<string>;
+    /** The name of the service's container in the task definition. */
     public readonly containerName: pulumi.Output<string>;
+    /** The ARN of the service's target group on the load balancer. */
     public readonly targetGroupArn: pulumi.Output<string>;
+    /** The log group of the service's containers. */
     public readonly logGroupName: pulumi.Output<string>;
+    /** The security group of the service's tasks (admits the load balancer only). */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The task role's ARN: what the service's code may call. */
     public readonly taskRoleArn: pulumi.Output<string>;
     /** The image the task definition runs: the deployed one when rollouts own it. */
     public readonly image: pulumi.Output<string>;

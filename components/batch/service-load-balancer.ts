@@ -137,13 +137,17 @@ export interface LoadBalancerRef {
  * reaches it over HTTPS without making it internet-facing.
  */
 export class ServiceLoadBalancer extends pulumi.ComponentResource implements LoadBalancerRef {
+    /** The load balancer's ARN. */
     public readonly loadBalancerArn: pulumi.Output<string>;
     /** For CloudWatch metrics' LoadBalancer dimension. */
     public readonly arnSuffix: pulumi.Output<string>;
+    /** The load balancer's DNS name. */
     public readonly dnsName: pulumi.Output<string>;
+    /** The Route 53 hosted zone id of the load balancer's DNS name (for alias records). */
     public readonly zoneId: pulumi.Output<string>;
     public readonly listenerArn: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The VPC of the load balancer, its security group and target groups. */
     public readonly vpcId: pulumi.Output<string>;
     /** With `cloudFront`: the VPC origin's id, for a distribution's `vpcOriginConfig`. */
     public readonly vpcOriginId?: pulumi.Output<string>;

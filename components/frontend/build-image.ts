@@ -85,11 +85,15 @@ function defaultNode(versions: string[]): string {
  * App projects pull `:latest` with their own role (`imagePullCredentialsType: SERVICE_ROLE`).
  */
 export class BuildImage extends pulumi.ComponentResource {
+    /** The build image's ECR repository URL. */
     public readonly repositoryUrl: pulumi.Output<string>;
+    /** The ARN of the build image's ECR repository. */
     public readonly repositoryArn: pulumi.Output<string>;
     /** `<repositoryUrl>:latest`. */
     public readonly imageUri: pulumi.Output<string>;
+    /** The CodeBuild project that builds the image (weekly, and on demand). */
     public readonly projectName: pulumi.Output<string>;
+    /** The ARN of the CodeBuild project that builds the image. */
     public readonly projectArn: pulumi.Output<string>;
     /** The tag app projects use. */
     public readonly tag: string = "latest";

@@ -273,15 +273,23 @@ export { codeBuildSourceType, isCodeBuildSourceType };
  * the release pointer, so `pulumi up` cannot roll an app back.
  */
 export class FrontendApp extends pulumi.ComponentResource {
+    /** The app's URL: the site's URL and the app's path, with a trailing slash. */
     public readonly url: pulumi.Output<string>;
+    /** The app's CodeBuild project (`paved build` starts it). */
     public readonly projectName: pulumi.Output<string>;
+    /** The ARN of the app's CodeBuild project. */
     public readonly projectArn: pulumi.Output<string>;
+    /** The app's ECR repository URL (builds push the app's image there with `container`). */
     public readonly repositoryUrl: pulumi.Output<string>;
+    /** The ARN of the app's ECR repository. */
     public readonly repositoryArn: pulumi.Output<string>;
+    /** The log group of the app's builds. */
     public readonly logGroupName: pulumi.Output<string>;
+    /** The build role's ARN: writes the app's prefix of the bucket and invokes the app's release writer. */
     public readonly roleArn: pulumi.Output<string>;
     /** The release writer function's name (`paved release` and builds invoke it). */
     public readonly releaseWriterName: pulumi.Output<string>;
+    /** The ARN of the app's release writer function. */
     public readonly releaseWriterArn: pulumi.Output<string>;
     /** The KeyValueStore key the release writer writes (`release:<app>`). */
     public readonly releaseKey: string;

@@ -184,16 +184,23 @@ export function servicePathPatterns(path: string): string[] {
  * the router, to the services' load balancer through a CloudFront VPC origin.
  */
 export class SiteHost extends pulumi.ComponentResource {
+    /** The name of the private bucket that holds every app's releases. */
     public readonly bucketName: pulumi.Output<string>;
+    /** The ARN of the site's bucket. */
     public readonly bucketArn: pulumi.Output<string>;
+    /** The CloudFront distribution's id. */
     public readonly distributionId: pulumi.Output<string>;
+    /** The CloudFront distribution's ARN. */
     public readonly distributionArn: pulumi.Output<string>;
     /** The distribution's cloudfront.net name. */
     public readonly domainName: pulumi.Output<string>;
     /** The site's base URL: the first custom domain, else the cloudfront.net name. */
     public readonly url: pulumi.Output<string>;
+    /** The ARN of the CloudFront KeyValueStore with the routes and release pointers. */
     public readonly keyValueStoreArn: pulumi.Output<string>;
+    /** The id of the site's CloudFront KeyValueStore. */
     public readonly keyValueStoreId: pulumi.Output<string>;
+    /** The ARN of the router (the viewer-request CloudFront Function). */
     public readonly functionArn: pulumi.Output<string>;
     /** The bucket's KMS key, when it has one (app builds need it to write). */
     public readonly kmsKeyArn: pulumi.Output<string | undefined>;

@@ -76,8 +76,11 @@ export type NetworkArgs = z.input<typeof networkArgs>;
  * NAT per the strategy, flow logs to CloudWatch), or an existing VPC's ids passed through.
  */
 export class Network extends pulumi.ComponentResource {
+    /** The VPC's id. */
     public readonly vpcId: pulumi.Output<string>;
+    /** The private subnets' ids (tasks, instances, internal load balancers). */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The public subnets' ids (NAT gateways, internet-facing load balancers). */
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     /** The awsx VPC, when this component created one. */
     public readonly vpc?: awsx.ec2.Vpc;

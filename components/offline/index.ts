@@ -5,3 +5,4 @@
 export * from "./stack-config";
 export * from "./environment-config";
 export * from "./plan";
+export * from "./program";

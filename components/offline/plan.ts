@@ -1,5 +1,5 @@
-import * as path from "path";
 import { AwsMocksOptions, ProgramResult, runProgram } from "../testing";
+import { loadProgram } from "./program";
 import { PROJECT_DIR, readStackConfigFile, requireStackConfigFile } from "./stack-config";
 
 export interface PlanOptions {
@@ -39,9 +39,8 @@ export async function planEnvironment(env: string, options: PlanOptions = {}): P
     const configFile = requireStackConfigFile(projectDir, env, options.configFile);
     // Read (and syntax-check) the config before loading the program.
     const references = stackReferencesFor(configFile);
-    const program = require(path.join(projectDir, "index.ts"));
     return runProgram({
-        program: typeof program === "function" ? program : program.default,
+        program: loadProgram(projectDir),
         stack: env,
         configFile,
         config: options.config,

@@ -2,9 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PavedError } from "../errors";
+import { findProjectDir } from "./program";
 
-/** The repository root: where Pulumi.yaml, index.ts and the committed stack configs live. */
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+/**
+ * The project the CLI works on (where Pulumi.yaml and the stack configs live): the nearest
+ * directory with a Pulumi.yaml at or above the working directory, as the Pulumi CLI finds it.
+ */
+export const PROJECT_DIR = findProjectDir();
 
 /** The project name when a directory has no `Pulumi.yaml` to say it. */
 export const DEFAULT_PROJECT = "paved";

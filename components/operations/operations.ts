@@ -192,13 +192,19 @@ export function targetGroupSuffix(arn: string): string {
  * and a CloudWatch dashboard of builds, jobs, queues, the cluster, services and the site.
  */
 export class Operations extends pulumi.ComponentResource {
+    /** The notifications topic's ARN (subscribe email, HTTPS endpoints or AWS Chatbot to it). */
     public readonly topicArn: pulumi.Output<string>;
+    /** The notifications topic's name. */
     public readonly topicName: pulumi.Output<string>;
+    /** The ARN of the KMS key that encrypts the topic. */
     public readonly keyArn: pulumi.Output<string>;
+    /** The CloudWatch dashboard's name. */
     public readonly dashboardName: pulumi.Output<string>;
     /** Console link to the dashboard. */
     public readonly dashboardUrl: pulumi.Output<string>;
+    /** The ARNs of the environment's alarms. */
     public readonly alarmArns: pulumi.Output<string[]>;
+    /** The names of the EventBridge rules that send events to the topic. */
     public readonly ruleNames: pulumi.Output<string[]>;
 
     private readonly rules: aws.cloudwatch.EventRule[] = [];

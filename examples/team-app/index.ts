@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-// In a team's own repository this is `import { ... } from "paved"`: only the public API is used.
-import { BatchJob, EnvironmentOutputs, FrontendApp, defaultNamePrefix } from "../../components";
+import { BatchJob, EnvironmentOutputs, FrontendApp, defaultNamePrefix } from "paved";
 
 /**
  * A team adds its own app and job to an existing Paved environment, in its own stack: the app is

@@ -200,7 +200,7 @@ describe("cli: bad input is refused before Pulumi state or AWS (exit 2, argument
     before(async () => {
         for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "catalog.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
         // The project's program, reading its config and catalog from this copy.
-        fs.writeFileSync(path.join(dir, "index.ts"), fs.readFileSync(path.join(PROJECT_DIR, "index.ts"), "utf8").replace('from "./components"', `from ${JSON.stringify(path.join(PROJECT_DIR, "components"))}`));
+        fs.writeFileSync(path.join(dir, "index.ts"), fs.readFileSync(path.join(PROJECT_DIR, "index.ts"), "utf8").replace('from "paved"', `from ${JSON.stringify(path.join(PROJECT_DIR, "components"))}`));
         fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  aws:region: eu-west-1\n  paved:kind: dev\n paved:tags: { team: web }\n");
         fs.writeFileSync(path.join(dir, "Pulumi.badcat.yaml"), "config:\n  aws:region: eu-west-1\n  paved:kind: dev\n  paved:catalog: badcatalog.yaml\n");
         fs.writeFileSync(path.join(dir, "badcatalog.yaml"), "apps:\n  - name: a\n    path /a: x: y\n");

@@ -106,7 +106,7 @@ describe("cli: the Pulumi CLI check", () => {
 
     it("a real run with an empty PATH exits 2 with the install hint", function () {
         this.timeout(60_000);
-        const run = spawnSync(process.execPath, [path.join(PROJECT_DIR, "cli", "paved.js"), "up", "dev", "--yes"], {
+        const run = spawnSync(process.execPath, [path.join(PROJECT_DIR, "dist", "cli", "main.js"), "up", "dev", "--yes"], {
             cwd: PROJECT_DIR,
             env: { PATH: "", HOME: home },
             encoding: "utf8",
