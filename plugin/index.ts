@@ -989,8 +989,12 @@ export class FrontendApp extends pulumi.ComponentResource {
 export class BatchJob extends pulumi.ComponentResource {
     /** The job's name (`paved job run <env> <name>`). */
     public readonly jobName: pulumi.Output<string>;
-    /** One of: "schedule", "queue", "onDemand". */
+    /**
+     * How the job starts: on its schedule, from its queue, or only on demand.
+     * One of: "schedule", "queue", "onDemand".
+     */
     public readonly trigger: pulumi.Output<string>;
+    /** The ARN of the job's task definition (latest revision). */
     public readonly taskDefinitionArn: pulumi.Output<string>;
     /** The family of the job's task definition. */
     public readonly taskDefinitionFamily: pulumi.Output<string>;

@@ -97,7 +97,9 @@ type ParsedBatchJob = z.output<typeof batchJobArgs>;
 export class BatchJob extends pulumi.ComponentResource {
     /** The job's name (`paved job run <env> <name>`). */
     public readonly jobName: string;
+    /** How the job starts: on its schedule, from its queue, or only on demand. */
     public readonly trigger: JobTriggerKind;
+    /** The ARN of the job's task definition (latest revision). */
     public readonly taskDefinitionArn: pulumi.Output<string>;
     /** The family of the job's task definition. */
     public readonly taskDefinitionFamily: pulumi.Output<string>;
