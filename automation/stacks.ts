@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { decodeConfigValue } from "../components/config";
+import { ENVIRONMENT_KINDS, decodeConfigValue } from "../components/config";
 import { ConfigError, PavedError } from "../components/errors";
 import { loadEnvironmentConfig, projectNameOr, readStackConfigFile, stackConfigFile } from "../components/offline";
 import { OperationResult } from "../cli/automation/pulumi-stacks";
@@ -43,6 +43,8 @@ export async function protectionOf(env: string, ctx: StackContext): Promise<Prot
 
 function kindProtection(kind: unknown, source: string): Protection {
     if (typeof kind !== "string") return { protected: true, reason: `${source} sets no paved:kind, so it may be production` };
+    // "Prod", "production" or a typo may mean production: only a known non-prod kind unprotects.
+    if (!(ENVIRONMENT_KINDS as readonly string[]).includes(kind)) return { protected: true, reason: `${source} has paved:kind ${JSON.stringify(kind)}, which is not a kind Paved knows, so it may be production` };
     return { protected: kind === "prod", reason: `${source} has paved:kind ${kind}` };
 }
 

@@ -85,7 +85,8 @@ export async function main(argv: string[], context?: () => CommandContext, aws?:
     } catch (e) {
         // Commander has already printed the usage error (or the help/version it was asked for).
         if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-        if (e instanceof PavedError) {
+        // By name too: the program may load Paved from the built package (dist/), another copy of the class.
+        if (e instanceof PavedError || (e instanceof Error && (e.name === "PavedError" || e.name === "ConfigError"))) {
             console.error(e.message);
             return 2;
         }

@@ -41,8 +41,3 @@ export class ConfigError extends PavedError {
         this.name = "ConfigError";
     }
 }
-
-/** Throws one `ConfigError` listing `problems`, if there are any. */
-export function throwIfProblems(problems: Problem[], source?: string): void {
-    if (problems.length > 0) throw new ConfigError(problems, source);
-}

@@ -3,6 +3,7 @@
  * Teams import from here; everything else is internal.
  */
 export * from "./errors";
+export * from "./args";
 export * from "./naming";
 export * from "./stack-name";
 export * from "./validation";
@@ -13,6 +14,7 @@ export * from "./resource-names";
 export * from "./environment/outputs";
 export * from "./batch/batch-cluster";
 export * from "./batch/batch-job";
+export * from "./batch/triggers";
 export * from "./frontend/router";
 export * from "./frontend/buildspec";
 export * from "./frontend/site-host";

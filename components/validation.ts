@@ -191,27 +191,42 @@ export function releaseIdViolation(id: string): string | undefined {
     return RELEASE_ID_PATTERN.test(id) ? undefined : `must be 1-64 characters of letters, digits, ".", "_" and "-", starting with a letter or digit`;
 }
 
+/** Qualifiers that make `<X>_KEY` a lookup key rather than a credential (`RELEASE_KEY`, `CACHE_KEY`). */
+const NON_SECRET_KEY_QUALIFIERS = ["RELEASE", "CACHE", "PARTITION", "SORT", "HASH", "PRIMARY", "FOREIGN", "OBJECT", "S3", "BUCKET", "ROUTE", "LOOKUP", "MAP", "I18N", "TRANSLATION", "IDEMPOTENCY", "KVS", "STORE", "QUEUE", "SHORTCUT", "HOT", "UNIQUE", "SITE", "SEARCH", "INDEX", "GROUP", "TABLE", "SEQUENCE"];
+
+/** Services whose `<service>_URL`/`_URI`/`_DSN` carries the password in its user-info part. */
+const CREDENTIAL_URL_SERVICES = ["DATABASE", "DB", "MONGO", "MONGODB", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MARIADB", "REDIS", "AMQP", "RABBITMQ", "BROKER", "SMTP", "ELASTICSEARCH", "OPENSEARCH"];
+
 /**
  * Whether an environment variable name looks like it holds a secret: AWS's own ECS.8/CodeBuild.2
- * names (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA) and names with a
- * PASSWORD, PASSWD, SECRET, TOKEN or CREDENTIAL(S) part, or a PRIVATE_, API_, ACCESS_, SECRET_,
- * SIGNING_ or ENCRYPTION_KEY part. A bare KEY is not enough: names like `RELEASE_KEY` (a
- * KeyValueStore key name) or `CACHE_KEY_PREFIX` are not secrets.
+ * names (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA); names with a
+ * PASSWORD, PASSWD, PWD, PASS, PASSPHRASE, SECRET, TOKEN or CREDENTIAL(S) part; a PRIVATE_, API_,
+ * ACCESS_, SECRET_, SIGNING_ or ENCRYPTION_KEY part; a name ending in `<vendor>_KEY`
+ * (`STRIPE_KEY`, `SESSION_KEY`) unless the qualifier makes it a lookup key (`RELEASE_KEY`,
+ * `CACHE_KEY`) or the name is marked public (`NEXT_PUBLIC_…`, `…_PUBLISHABLE_KEY`); and
+ * connection strings that carry a password (`DATABASE_URL`, `REDIS_URI`, `PG_DSN`,
+ * `…CONNECTION_STRING`). A bare `KEY` is not enough: `CACHE_KEY_PREFIX` is not a secret.
  */
 export function secretLikeName(name: string): boolean {
     const upper = name.toUpperCase();
     if (["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"].includes(upper)) return true;
     const parts = upper.split(/[^A-Z0-9]+/).filter(Boolean);
-    if (parts.some((p) => ["PASSWORD", "PASSWD", "PWD", "SECRET", "SECRETS", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY"].includes(p))) return true;
-    return /(^|_)(PRIVATE|API|ACCESS|SECRET|SIGNING|ENCRYPTION)_KEY(_|$)/.test(upper);
+    if (parts.some((p) => ["PASSWORD", "PASSWD", "PWD", "PASS", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY"].includes(p))) return true;
+    if (/(^|_)(PRIVATE|API|ACCESS|SECRET|SIGNING|ENCRYPTION)_KEY(_|$)/.test(upper)) return true;
+    if (/(^|_)CONN(ECTION)?_?STR(ING)?$/.test(upper)) return true;
+    const last = parts[parts.length - 1];
+    const before = parts[parts.length - 2];
+    if ((last === "URL" || last === "URI" || last === "DSN") && before !== undefined && CREDENTIAL_URL_SERVICES.includes(before)) return true;
+    const markedPublic = parts.includes("PUBLIC") || parts.includes("PUBLISHABLE");
+    return last === "KEY" && before !== undefined && !markedPublic && !NON_SECRET_KEY_QUALIFIERS.includes(before);
 }
 
 /** An environment variable that looks like a secret belongs in `secrets`, not in plain text. */
 export function plainEnvironmentViolation(name: string, where: "job" | "build"): string | undefined {
     if (!secretLikeName(name)) return undefined;
     return where === "job"
-        ? "looks like a secret: put it in `secrets` (an SSM parameter or Secrets Manager ARN), not in plain-text `environment`"
-        : "looks like a secret: build environment variables are plain text in the CodeBuild project and end up in the bundle; keep secrets out of frontend builds";
+        ? "looks like a secret: use secrets: (an SSM parameter or Secrets Manager ARN) instead of plain-text environment, or rename it if it holds no secret"
+        : "looks like a secret: build environment variables are plain text in the CodeBuild project and end up in the bundle; keep secrets out of frontend builds (rename it if it holds no secret, e.g. a public key as NEXT_PUBLIC_…)";
 }
 
 /** Retention periods CloudWatch Logs accepts (0 = never expire, which Paved does not allow). */
@@ -310,5 +325,88 @@ export function servicePathViolation(servicePath: string, appPath: string, other
     }
     const taken = otherAppPaths.find((p) => p !== "/" && pathsOverlap(servicePath, p));
     if (taken) return `overlaps the path of another app (${taken}); pick a path no other app uses`;
+    return undefined;
+}
+
+/** Environment variable names (and the names of secrets, which ECS sets as variables). */
+export const ENV_VAR_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function envVarNameViolation(name: string): string | undefined {
+    return ENV_VAR_NAME_PATTERN.test(name) ? undefined : `must be an environment variable name: letters, digits and _, not starting with a digit, e.g. "${name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^(\d)/, "_$1") || "MY_VAR"}"`;
+}
+
+const RELATIVE_DIR = /^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/;
+
+/**
+ * A path relative to a repository or an app's directory: "." (only where `root` allows it) or
+ * "a/b", no leading "/" and no "..".
+ */
+export function relativeDirectoryViolation(path: string, root: boolean, example: string): string | undefined {
+    if (RELATIVE_DIR.test(path) && !path.split("/").includes("..") && (root || path !== ".")) return undefined;
+    return `must be a relative path such as "${example}" (no leading "/", no "..", no spaces${root ? "" : ', not "."'})`;
+}
+
+/** A lowercase DNS name: labels of a-z, 0-9 and inner hyphens, at most 253 characters. */
+export const DNS_NAME_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function dnsNameViolation(name: string, example = "www.example.com"): string | undefined {
+    if (DNS_NAME_PATTERN.test(name)) return undefined;
+    const lower = name.toLowerCase();
+    return `must be a lowercase DNS name such as "${DNS_NAME_PATTERN.test(lower) ? lower : example}"`;
+}
+
+/** An ACM certificate ARN; its region is the fourth field. */
+export const ACM_CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/**
+ * Why `arn` is not an ACM certificate ARN (in `region`, when given), or undefined. CloudFront takes
+ * certificates from us-east-1 only; a load balancer from its own region only.
+ */
+export function acmCertificateArnViolation(arn: string, region?: string): string | undefined {
+    const m = ACM_CERTIFICATE_ARN_PATTERN.exec(arn);
+    const example = `"arn:aws:acm:${region ?? "eu-west-1"}:123456789012:certificate/<uuid>"`;
+    if (!m) return `must be an ACM certificate ARN such as ${example}`;
+    if (region && m[1] !== region) return `is in ${m[1]}; it must be an ACM certificate in ${region}${region === "us-east-1" ? " (CloudFront only uses certificates from us-east-1)" : ""}`;
+    return undefined;
+}
+
+/** The prefix lengths Paved's VPCs take: a VPC CIDR block is /16 to /28 (AWS's own range). */
+export const VPC_CIDR_PREFIX = { min: 16, max: 28 } as const;
+
+/** An IPv4 VPC CIDR block: four octets 0-255, a prefix /16-/28, no host bits set. */
+export function cidrBlockViolation(cidr: string): string | undefined {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+    const example = '"10.20.0.0/16"';
+    if (!m) return `must be an IPv4 CIDR block such as ${example}`;
+    const octets = m.slice(1, 5).map(Number);
+    const bad = octets.find((o) => o > 255);
+    if (bad !== undefined) return `has an octet ${bad} outside 0-255; use an address such as ${example}`;
+    const prefix = Number(m[5]);
+    if (prefix < VPC_CIDR_PREFIX.min || prefix > VPC_CIDR_PREFIX.max) return `has prefix /${prefix}; a VPC takes /${VPC_CIDR_PREFIX.min} to /${VPC_CIDR_PREFIX.max}, e.g. ${example}`;
+    const address = octets.reduce((a, o) => a * 256 + o, 0);
+    const size = 2 ** (32 - prefix);
+    if (address % size !== 0) {
+        const base = address - (address % size);
+        const network = [24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join(".");
+        return `has host bits set; the network address of this block is "${network}/${prefix}"`;
+    }
+    return undefined;
+}
+
+/** AWS tag limits (every service Paved tags): keys 1-128 characters, values 0-256. */
+export const TAG_LIMITS = { keyLength: 128, valueLength: 256 } as const;
+/** Characters AWS allows in tag keys and values: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+export function tagKeyViolation(key: string): string | undefined {
+    if (key.length < 1 || key.length > TAG_LIMITS.keyLength) return `a tag key is 1-${TAG_LIMITS.keyLength} characters (has ${key.length})`;
+    if (!TAG_CHARACTERS.test(key)) return "a tag key takes letters, digits, spaces and _ . : / = + - @ only";
+    if (key.toLowerCase().startsWith("aws:")) return 'tag keys starting with "aws:" are reserved for AWS; drop the prefix';
+    return undefined;
+}
+
+export function tagValueViolation(value: string): string | undefined {
+    if (value.length > TAG_LIMITS.valueLength) return `a tag value is at most ${TAG_LIMITS.valueLength} characters (has ${value.length}); shorten it`;
+    if (!TAG_CHARACTERS.test(value)) return "a tag value takes letters, digits, spaces and _ . : / = + - @ only";
     return undefined;
 }

@@ -16,36 +16,10 @@ export interface FrontendAppArgs {
      * child of this stack's root, named by the path.
      */
     site: FrontendAppSite;
-    /**
-     * Extensions that make an unversioned URL (`/catalog/robots.txt`) a file of the current
-     * release; any other URL is a deep link and gets the release's `index.html`. Replaces the list.
-     * Default: DEFAULT_FILE_EXTENSIONS (html, js, css, json, txt, xml, images, fonts, wasm, pdf, media ...).
-     */
-    fileExtensions?: string[];
-    /** Where the app's code is: its repository, branch and directory, and the paths whose changes rebuild it. */
+    /** Where the app's source is. */
     source: FrontendAppSource;
-    /** How the app is built: command, output directory, Node.js version, environment and compute size. */
-    build?: FrontendAppBuild;
-    /** Also build and push a container image (tagged with the commit SHA). Needs privileged builds. */
-    container?: FrontendAppContainer;
-    /**
-     * Start a build on every push to the branch that changes the app's `source.directory` or a
-     * path it watches (every push for an app at the repository root). Not for CodeCommit.
-     * Default: false.
-     */
-    webhook?: boolean;
-    /** The build image app projects run in (see `BuildImage`). */
+    /** The build image the app's project runs in. */
     buildImage: FrontendAppBuildImage;
-    /**
-     * Tagged images kept in the app's repository.
-     * Default: 30.
-     */
-    keepImages?: number;
-    /**
-     * Days before untagged images expire.
-     * Default: 7.
-     */
-    untaggedImageDays?: number;
     /**
      * Days to keep the build logs.
      * Default: 30.
@@ -53,10 +27,7 @@ export interface FrontendAppArgs {
     logRetentionDays?: number;
     /** KMS key for the repository; AES256 when absent. */
     kmsKeyArn?: pulumi.Input<string>;
-    /**
-     * Prefix of the physical names.
-     * Default: `<project>-<stack>`.
-     */
+    /** Prefix of the physical names. Defaults to `<project>-<stack>`. */
     namePrefix?: string;
     /**
      * Protect the repository and log group from deletion (prod).
@@ -68,8 +39,40 @@ export interface FrontendAppArgs {
      * Default: false.
      */
     forceDelete?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
+    /** Tags for every taggable child. */
     tags?: Record<string, string>;
+    /**
+     * Extensions that make an unversioned URL (`/catalog/robots.txt`) a file of the current
+     * release; any other URL is a deep link and gets the release's `index.html`. Replaces Paved's
+     * list (html, js, css, json, txt, xml, images, fonts, wasm, pdf, media ...).
+     */
+    fileExtensions?: string[];
+    /** How the app is built. */
+    build?: FrontendAppBuild;
+    /** Also build and push a container image (tagged with the commit SHA). Needs privileged builds. */
+    container?: FrontendAppContainer;
+    /**
+     * Start a build on every push to the branch that changes the app's `source.directory` or a
+     * path it watches (every push for an app at the repository root). Not for CodeCommit.
+     * Default: false.
+     */
+    webhook?: boolean;
+    /**
+     * Tagged images kept in the app's repository.
+     * Default: 30.
+     */
+    keepImages?: number;
+    /**
+     * Days before untagged images expire.
+     * Default: 7.
+     */
+    untaggedImageDays?: number;
+    /**
+     * Tweak the app's children (see `Transform`): `project` (e.g. `queuedTimeout`,
+     * `concurrentBuildLimit`), `role` (e.g. `permissionsBoundary`). The project's source,
+     * image, variables and role, and the role's trust stay Paved's.
+     */
+    transform?: FrontendAppTransform;
 }
 
 /** Where the app's assets are served from: a `SiteHost`, or its outputs from a StackReference. */
@@ -86,30 +89,43 @@ export interface FrontendAppSite {
 export interface FrontendAppSource {
     /** HTTPS clone URL on GitHub, Bitbucket, GitLab or CodeCommit, e.g. "https://github.com/acme/web.git". */
     repository: string;
-    /** Default: "main". */
+    /**
+     * Branch builds start from.
+     * Default: "main".
+     */
     branch?: string;
     /**
-     * Directory of the app in a monorepo.
+     * Directory of the app in a monorepo ("." for the repository root).
      * Default: ".".
      */
     directory?: string;
     /**
      * Other paths whose changes concern the app, as globs relative to the repository root
      * (`*`, a whole-segment `**`, `{a,b}`), e.g. `["packages/ui/**", "package-lock.json"]`.
-     * With `directory`, they become the webhook's `FILE_PATH` filter: a push that touches none of
-     * them starts no build. Not allowed with directory "." (every change concerns such an app).
+     * With `directory`, they become the webhook's `FILE_PATH` filter and what
+     * `paved build --affected` reads: a push that touches none of them starts no build. Not
+     * allowed with directory "." (every change concerns such an app).
      * Default: [].
      */
     watch?: string[];
 }
 
+/** The build image app projects run in (see `BuildImage`). */
+export interface FrontendAppBuildImage {
+    /** Repository URL without a tag. */
+    repositoryUrl: pulumi.Input<string>;
+    repositoryArn: pulumi.Input<string>;
+    /** The image tag; "latest" when absent. */
+    tag?: pulumi.Input<string>;
+}
+
 export interface FrontendAppBuild {
-    /** Default: "npm run build". */
-    command?: string;
     /**
-     * Install command, run in the app's directory.
-     * Default: "npm ci --prefer-offline --no-audit --no-fund --cache /opt/paved/npm-cache".
+     * Build command, run in the app's directory.
+     * Default: "npm run build".
      */
+    command?: string;
+    /** Install command, run in the app's directory; Paved's `npm ci` with the warmed cache when absent. */
     installCommand?: string;
     /**
      * Directory the build writes its assets to, relative to the app's directory.
@@ -117,22 +133,24 @@ export interface FrontendAppBuild {
      */
     outputDirectory?: string;
     /**
+     * Node.js major the build runs on (one of the build image's).
      * Default: "20".
      * One of: "18", "20", "22".
      */
     nodeVersion?: string;
     /**
-     * Plain-text environment variables of the build (no secrets).
+     * Plain-text environment variables of the build (no secrets: they end up in the bundle).
      * Default: {}.
      */
     environment?: Record<string, string>;
     /**
+     * CodeBuild compute size.
      * Default: "small".
      * One of: "small", "medium", "large", "xlarge", "2xlarge".
      */
     computeSize?: string;
     /**
-     * CodeBuild allows 5 to 2160 minutes.
+     * Longest a build may take (CodeBuild allows 5 to 2160 minutes).
      * Default: 20.
      */
     timeoutMinutes?: number;
@@ -156,17 +174,63 @@ export interface FrontendAppContainer {
     port?: number;
 }
 
-/** The build image app projects run in (see `BuildImage`). */
-export interface FrontendAppBuildImage {
-    /** Repository URL without a tag. */
-    repositoryUrl: pulumi.Input<string>;
-    repositoryArn: pulumi.Input<string>;
-    /** Default: "latest". */
-    tag?: pulumi.Input<string>;
+/** Per-child transforms of a component, keyed by the child's role. */
+export interface FrontendAppTransform {
+
 }
 
 /** The arguments of BatchJob. */
 export interface BatchJobArgs {
+    /** The cluster to run on: a `BatchCluster`, or the same fields from another stack. */
+    cluster: BatchJobCluster;
+    /** Container image; an image in ECR gets pull rights on exactly its repository. */
+    image: pulumi.Input<string>;
+    /**
+     * The workload's name: lowercase letters, digits and hyphens. Part of its physical names.
+     * Defaults to the component's name.
+     */
+    name?: string;
+    /** Command (overrides the image's CMD). */
+    command?: string[];
+    /**
+     * Plain environment variables; names that look like secrets are refused (use `secrets`).
+     * Default: {}.
+     */
+    environment?: Record<string, string>;
+    /**
+     * Environment variables read from SSM Parameter Store (a parameter name such as "/prod/db/url",
+     * or its ARN) or Secrets Manager (a secret's ARN). Exactly one each: wildcards are refused.
+     * Default: {}.
+     */
+    secrets?: Record<string, string>;
+    /**
+     * Customer-managed KMS keys the secrets are encrypted with. AWS-managed keys need nothing.
+     * Default: [].
+     */
+    secretKmsKeyArns?: string[];
+    /**
+     * Days to keep the logs.
+     * Default: 30.
+     */
+    logRetentionDays?: number;
+    /**
+     * Mount the root filesystem read-only (a writable /tmp is always mounted). Opt out for images that write elsewhere.
+     * Default: true.
+     */
+    readonlyRootFilesystem?: boolean;
+    /** Prefix of the physical names. Defaults to `<project>-<stack>`. */
+    namePrefix?: string;
+    /**
+     * Protect stateful children from deletion: log groups, and a queue job's queue and dead-letter
+     * queue (prod keeps its logs and messages through a `pulumi destroy`).
+     * Default: false.
+     */
+    protect?: boolean;
+    /**
+     * Tags of every taggable child.
+     * Default: {}.
+     */
+    tags?: Record<string, string>;
     /**
      * CPU units (1024 = 1 vCPU), a hard limit.
      * Default: 512.
@@ -184,7 +248,7 @@ export interface BatchJobArgs {
      */
     capacity?: string;
     /**
-     * Longest a scheduled run may take before it is stopped.
+     * Longest a run may take before it is stopped (at most a week).
      * Default: 60.
      */
     timeoutMinutes?: number;
@@ -193,48 +257,26 @@ export interface BatchJobArgs {
     /** Run workers that drain an SQS queue, scaled with its backlog, down to zero. */
     queue?: BatchJobQueue;
     /**
-     * The workload's name: lowercase letters, digits and hyphens. Part of its physical names.
-     * Default: the component's name.
+     * Tweak the job's children (see `Transform`): `taskDefinition` (e.g. `runtimePlatform` for
+     * Graviton, `ephemeralStorage`). Its family, roles, networking, container and tags stay Paved's.
      */
-    name?: string;
-    /** The cluster to run on: a `BatchCluster`, or the same fields from another stack. */
-    cluster: BatchJobCluster;
-    /** Container image; an image in ECR gets pull rights on exactly its repository. */
-    image: pulumi.Input<string>;
-    /** Command (overrides the image's CMD). */
-    command?: string[];
-    /** Plain environment variables. */
-    environment?: Record<string, string>;
-    /**
-     * Environment variables read from SSM Parameter Store (a parameter name such as "/prod/db/url",
-     * or its ARN) or Secrets Manager (a secret's ARN). Exactly one each: wildcards are refused.
-     */
-    secrets?: Record<string, string>;
-    /** Customer-managed KMS keys the secrets are encrypted with. AWS-managed keys need nothing. */
-    secretKmsKeyArns?: string[];
-    /**
-     * Days to keep the logs.
-     * Default: 30.
-     */
-    logRetentionDays?: number;
-    /**
-     * Mount the root filesystem read-only (a writable /tmp is always mounted). Opt out for images that write elsewhere.
-     * Default: true.
-     */
-    readonlyRootFilesystem?: boolean;
-    /**
-     * Prefix of the physical names.
-     * Default: `<project>-<stack>`.
-     */
-    namePrefix?: string;
-    /**
-     * Protect stateful children from deletion: log groups, and a queue job's queue and dead-letter
-     * queue (prod keeps its logs and messages through a `pulumi destroy`).
-     * Default: false.
-     */
-    protect?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
-    tags?: Record<string, string>;
+    transform?: BatchJobTransform;
+}
+
+/**
+ * What a job or service needs from a cluster. A `BatchCluster` is one; a team whose cluster lives
+ * in another stack passes the same fields from a `StackReference`.
+ */
+export interface BatchJobCluster {
+    clusterName: pulumi.Input<string>;
+    clusterArn: pulumi.Input<string>;
+    /** The EC2 capacity provider tasks on `capacity: "ec2"` run on. */
+    ec2CapacityProviderName: pulumi.Input<string>;
+    /** Egress-only security group for tasks. */
+    taskSecurityGroupId: pulumi.Input<string>;
+    privateSubnetIds: pulumi.Input<Array<pulumi.Input<string>>>;
+    /** EC2 instance types of the cluster, when known: a task's hard limits must fit one of them. */
+    instanceTypes?: string[];
 }
 
 export interface BatchJobSchedule {
@@ -253,7 +295,10 @@ export interface BatchJobSchedule {
 }
 
 export interface BatchJobQueue {
-    /** Default: 10. */
+    /**
+     * Most workers the backlog scales to.
+     * Default: 10.
+     */
     maxWorkers?: number;
     /**
      * Backlog (visible plus in-flight messages) each worker is expected to handle.
@@ -261,7 +306,8 @@ export interface BatchJobQueue {
      */
     messagesPerWorker?: number;
     /**
-     * How long a received message stays hidden from other workers; longer than one message takes.
+     * How long a received message stays hidden from other workers; longer than one message takes
+     * (SQS allows at most 43200 s, 12 h).
      * Default: 300.
      */
     visibilityTimeoutSeconds?: number;
@@ -277,20 +323,9 @@ export interface BatchJobQueue {
     scaleInAfterMinutes?: number;
 }
 
-/**
- * What a job or service needs from a cluster. A `BatchCluster` is one; a team whose cluster lives
- * in another stack passes the same fields from a `StackReference`.
- */
-export interface BatchJobCluster {
-    clusterName: pulumi.Input<string>;
-    clusterArn: pulumi.Input<string>;
-    /** The EC2 capacity provider tasks on `capacity: "ec2"` run on. */
-    ec2CapacityProviderName: pulumi.Input<string>;
-    /** Egress-only security group for tasks. */
-    taskSecurityGroupId: pulumi.Input<string>;
-    privateSubnetIds: pulumi.Input<Array<pulumi.Input<string>>>;
-    /** EC2 instance types of the cluster, when known: a task's hard limits must fit one of them. */
-    instanceTypes?: string[];
+/** Per-child transforms of a component, keyed by the child's role. */
+export interface BatchJobTransform {
+
 }
 
 export interface BatchJobRunTask {
@@ -313,11 +348,63 @@ export interface BatchJobRunTaskCapacityProviderStrategy {
 
 /** The arguments of ContainerService. */
 export interface ContainerServiceArgs {
+    /** The cluster to run on: a `BatchCluster`, or the same fields from another stack. */
+    cluster: ContainerServiceCluster;
     /**
      * Container image. A new image is a new task definition revision, rolled out by ECS. With
      * `imageManagedExternally`, the image the service starts from.
      */
     image: pulumi.Input<string>;
+    /** The load balancer the service sits behind: a `ServiceLoadBalancer`, or its fields. */
+    loadBalancer: ContainerServiceLoadBalancer;
+    /** Where the load balancer sends requests to the service. */
+    routing: ContainerServiceRouting;
+    /**
+     * The workload's name: lowercase letters, digits and hyphens. Part of its physical names.
+     * Defaults to the component's name.
+     */
+    name?: string;
+    /** Command (overrides the image's CMD). */
+    command?: string[];
+    /**
+     * Plain environment variables; names that look like secrets are refused (use `secrets`).
+     * Default: {}.
+     */
+    environment?: Record<string, string>;
+    /**
+     * Environment variables read from SSM Parameter Store (a parameter name such as "/prod/db/url",
+     * or its ARN) or Secrets Manager (a secret's ARN). Exactly one each: wildcards are refused.
+     * Default: {}.
+     */
+    secrets?: Record<string, string>;
+    /**
+     * Customer-managed KMS keys the secrets are encrypted with. AWS-managed keys need nothing.
+     * Default: [].
+     */
+    secretKmsKeyArns?: string[];
+    /**
+     * Days to keep the logs.
+     * Default: 30.
+     */
+    logRetentionDays?: number;
+    /**
+     * Mount the root filesystem read-only (a writable /tmp is always mounted). Opt out for images that write elsewhere.
+     * Default: true.
+     */
+    readonlyRootFilesystem?: boolean;
+    /** Prefix of the physical names. Defaults to `<project>-<stack>`. */
+    namePrefix?: string;
+    /**
+     * Protect stateful children from deletion: log groups, and a queue job's queue and dead-letter
+     * queue (prod keeps its logs and messages through a `pulumi destroy`).
+     * Default: false.
+     */
+    protect?: boolean;
+    /**
+     * Tags of every taggable child.
+     * Default: {}.
+     */
+    tags?: Record<string, string>;
     /**
      * Port the container listens on.
      * Default: 8080.
@@ -338,24 +425,20 @@ export interface ContainerServiceArgs {
      * Default: 2.
      */
     desiredCount?: number;
-    /**
-     * Autoscaling maximum.
-     * Default: the larger of 4 and `desiredCount`.
-     */
+    /** Autoscaling maximum; at least `desiredCount`. Defaults to the larger of 4 and `desiredCount`. */
     maxCount?: number;
     /**
      * Average CPU utilization (%) target tracking keeps the service at.
      * Default: 60.
      */
     cpuTargetPercent?: number;
-    /** Default: "/". */
-    healthCheckPath?: string;
-    /** What a `ContainerService` needs from a load balancer; a `ServiceLoadBalancer` is one. */
-    loadBalancer: ContainerServiceLoadBalancer;
-    /** Which requests reach the service: a path prefix or a host name on the load balancer. */
-    routing: ContainerServiceRouting;
     /**
-     * Where the tasks run: the cluster's EC2 capacity provider, Fargate, or Fargate Spot.
+     * Path the load balancer's health check requests.
+     * Default: "/".
+     */
+    healthCheckPath?: string;
+    /**
+     * Where the tasks run: Fargate, Fargate Spot, or the cluster's EC2 capacity provider.
      * Default: "fargate".
      * One of: "ec2", "fargate", "fargateSpot".
      */
@@ -370,64 +453,11 @@ export interface ContainerServiceArgs {
      */
     imageManagedExternally?: boolean;
     /**
-     * The workload's name: lowercase letters, digits and hyphens. Part of its physical names.
-     * Default: the component's name.
+     * Tweak the service's children (see `Transform`): `taskDefinition`, `service` (e.g.
+     * `deploymentMinimumHealthyPercent`), `targetGroup` (e.g. its health check timing). Roles,
+     * networking, the container and tags stay Paved's.
      */
-    name?: string;
-    /** The cluster to run on: a `BatchCluster`, or the same fields from another stack. */
-    cluster: ContainerServiceCluster;
-    /** Command (overrides the image's CMD). */
-    command?: string[];
-    /** Plain environment variables. */
-    environment?: Record<string, string>;
-    /**
-     * Environment variables read from SSM Parameter Store (a parameter name such as "/prod/db/url",
-     * or its ARN) or Secrets Manager (a secret's ARN). Exactly one each: wildcards are refused.
-     */
-    secrets?: Record<string, string>;
-    /** Customer-managed KMS keys the secrets are encrypted with. AWS-managed keys need nothing. */
-    secretKmsKeyArns?: string[];
-    /**
-     * Days to keep the logs.
-     * Default: 30.
-     */
-    logRetentionDays?: number;
-    /**
-     * Mount the root filesystem read-only (a writable /tmp is always mounted). Opt out for images that write elsewhere.
-     * Default: true.
-     */
-    readonlyRootFilesystem?: boolean;
-    /**
-     * Prefix of the physical names.
-     * Default: `<project>-<stack>`.
-     */
-    namePrefix?: string;
-    /**
-     * Protect stateful children from deletion: log groups, and a queue job's queue and dead-letter
-     * queue (prod keeps its logs and messages through a `pulumi destroy`).
-     * Default: false.
-     */
-    protect?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
-    tags?: Record<string, string>;
-}
-
-/** What a `ContainerService` needs from a load balancer; a `ServiceLoadBalancer` is one. */
-export interface ContainerServiceLoadBalancer {
-    /** The listener services add their rules to. */
-    listenerArn: pulumi.Input<string>;
-    /** The load balancer's security group: the only source services accept traffic from. */
-    securityGroupId: pulumi.Input<string>;
-    vpcId: pulumi.Input<string>;
-}
-
-export interface ContainerServiceRouting {
-    /** App path the service answers under, e.g. "/api" (also "/api/*"); "/" takes every path. Excludes `hostHeader`. */
-    pathPrefix?: string;
-    /** Host name the service answers for, e.g. "api.example.com". Excludes `pathPrefix`. */
-    hostHeader?: string;
-    /** Listener rule priority, 1-50000, unique per listener; lower wins. */
-    priority: number;
+    transform?: ContainerServiceTransform;
 }
 
 /**
@@ -446,29 +476,33 @@ export interface ContainerServiceCluster {
     instanceTypes?: string[];
 }
 
+/** What a `ContainerService` needs from a load balancer; a `ServiceLoadBalancer` is one. */
+export interface ContainerServiceLoadBalancer {
+    /** The listener services add their rules to. */
+    listenerArn: pulumi.Input<string>;
+    /** The load balancer's security group: the only source services accept traffic from. */
+    securityGroupId: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+}
+
+export interface ContainerServiceRouting {
+    /** Listener rule priority, 1-50000, unique per listener; lower wins. */
+    priority: number;
+    /** App path the service answers under, e.g. "/api" (also "/api/*"); "/" takes every path. Excludes `hostHeader`. */
+    pathPrefix?: string;
+    /** Host name the service answers for, e.g. "api.example.com" (or "*.example.com"). Excludes `pathPrefix`. */
+    hostHeader?: string;
+}
+
+/** Per-child transforms of a component, keyed by the child's role. */
+export interface ContainerServiceTransform {
+
+}
+
 /** The arguments of BuildImage. */
 export interface BuildImageArgs {
-    /** The repository whose lockfile warms the image's npm cache. */
+    /** Where the lockfile that warms the cache is. */
     source: BuildImageSource;
-    /**
-     * When to rebuild (EventBridge Scheduler expression).
-     * Default: "cron(0 3 ? * MON *)" (Mondays 03:00).
-     */
-    schedule?: string;
-    /** Default: "UTC". */
-    scheduleTimezone?: string;
-    /**
-     * Node.js majors in the image; app builds pick one with `build.nodeVersion`.
-     * Default: ["18", "20", "22"].
-     */
-    nodeVersions?: string[];
-    /**
-     * Dated images kept in the repository (`latest` always points at the newest).
-     * Default: 10.
-     */
-    keepImages?: number;
-    /** Default: 60. */
-    timeoutMinutes?: number;
     /**
      * Days to keep the build logs.
      * Default: 30.
@@ -476,10 +510,7 @@ export interface BuildImageArgs {
     logRetentionDays?: number;
     /** KMS key for the repository; AES256 when absent. */
     kmsKeyArn?: pulumi.Input<string>;
-    /**
-     * Prefix of the physical names.
-     * Default: `<project>-<stack>`.
-     */
+    /** Prefix of the physical names. Defaults to `<project>-<stack>`. */
     namePrefix?: string;
     /**
      * Protect the repository and log group from deletion (prod).
@@ -491,14 +522,39 @@ export interface BuildImageArgs {
      * Default: false.
      */
     forceDelete?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
+    /** Tags for every taggable child. */
     tags?: Record<string, string>;
+    /** When to rebuild (EventBridge Scheduler expression); Mondays 03:00 by default. */
+    schedule?: string;
+    /**
+     * Time zone of `schedule`.
+     * Default: "UTC".
+     */
+    scheduleTimezone?: string;
+    /**
+     * Node.js majors in the image; app builds pick one with `build.nodeVersion`.
+     * Default: ["18", "20", "22"].
+     */
+    nodeVersions?: string[];
+    /**
+     * Dated images kept in the repository (`latest` always points at the newest).
+     * Default: 10.
+     */
+    keepImages?: number;
+    /**
+     * Longest a build may take (CodeBuild allows 5 to 2160 minutes).
+     * Default: 60.
+     */
+    timeoutMinutes?: number;
 }
 
 export interface BuildImageSource {
     /** HTTPS clone URL of the repository holding the lockfile the cache is warmed from. */
     repository: string;
-    /** Default: "main". */
+    /**
+     * Branch the image builds from.
+     * Default: "main".
+     */
     branch?: string;
     /**
      * Directory with `package.json` and `package-lock.json`.
@@ -509,10 +565,7 @@ export interface BuildImageSource {
 
 /** The arguments of SiteHost. */
 export interface SiteHostArgs {
-    /**
-     * Prefix of the physical names (bucket, KeyValueStore, router function, policies).
-     * Default: `<project>-<stack>`.
-     */
+    /** Prefix of the physical names (bucket, KeyValueStore, router function, policies). Defaults to `<project>-<stack>`. */
     namePrefix?: string;
     /** Serve on a custom domain. Without it the site uses the distribution's cloudfront.net name. */
     domain?: SiteHostDomain;
@@ -557,6 +610,12 @@ export interface SiteHostArgs {
     services?: SiteHostServices;
     /** Tags for every taggable child. */
     tags?: Record<string, string>;
+    /**
+     * Tweak the site's children (see `Transform`): `bucket`, `distribution` (e.g. `comment`,
+     * `webAclId`, `httpVersion`). The bucket's name, the distribution's origins, behaviors and
+     * TLS, and tags stay Paved's.
+     */
+    transform?: SiteHostTransform;
 }
 
 export interface SiteHostDomain {
@@ -566,7 +625,6 @@ export interface SiteHostDomain {
     certificateArn: pulumi.Input<string>;
 }
 
-/** Container services the site routes to, through a CloudFront VPC origin (see `ServiceLoadBalancer.cloudFront`). */
 export interface SiteHostServices {
     /** The VPC origin of the services' load balancer. */
     vpcOriginId: pulumi.Input<string>;
@@ -579,9 +637,14 @@ export interface SiteHostServices {
     paths: string[];
 }
 
+/** Per-child transforms of a component, keyed by the child's role. */
+export interface SiteHostTransform {
+
+}
+
 /** The arguments of BatchCluster. */
 export interface BatchClusterArgs {
-    /** The VPC of the cluster's instances and tasks. */
+    /** The VPC of the instances and tasks. */
     vpcId: pulumi.Input<string>;
     /** Subnets for instances and tasks; no public IPs are assigned. */
     privateSubnetIds: pulumi.Input<Array<pulumi.Input<string>>>;
@@ -591,9 +654,15 @@ export interface BatchClusterArgs {
      * Default: ["m6i.large", "m6a.large", "m5.large"].
      */
     instanceTypes?: string[];
-    /** Default: 0. */
+    /**
+     * Fewest instances the group runs.
+     * Default: 0.
+     */
     minSize?: number;
-    /** Default: 10. */
+    /**
+     * Most instances the group runs.
+     * Default: 10.
+     */
     maxSize?: number;
     /**
      * Instances that are always on-demand.
@@ -610,10 +679,7 @@ export interface BatchClusterArgs {
      * Default: 90.
      */
     targetCapacity?: number;
-    /**
-     * Prefix of the cluster's physical names.
-     * Default: `<project>-<stack>`.
-     */
+    /** Prefix of the cluster's physical names. Defaults to `<project>-<stack>`. */
     namePrefix?: string;
     /**
      * Root volume size of each instance (encrypted gp3).
@@ -630,25 +696,32 @@ export interface BatchClusterArgs {
      * Default: false.
      */
     protect?: boolean;
-    /** Tags for every taggable child. */
+    /**
+     * Tags for every taggable child.
+     * Default: {}.
+     */
     tags?: Record<string, string>;
+    /**
+     * Tweak the cluster's children (see `Transform`): `launchTemplate` (e.g. `monitoring`),
+     * `autoScalingGroup` (e.g. `defaultCooldown`), `instanceRole` (e.g. `permissionsBoundary`).
+     * Encryption, IMDSv2, the image, user data, trust policies and tags stay Paved's.
+     */
+    transform?: BatchClusterTransform;
+}
+
+/** Per-child transforms of a component, keyed by the child's role. */
+export interface BatchClusterTransform {
+
 }
 
 /** The arguments of Network. */
 export interface NetworkArgs {
-    /**
-     * CIDR block of the VPC to create.
-     * Default: "10.0.0.0/16".
-     */
+    /** CIDR block of the VPC to create: "10.0.0.0/16" by default (`NETWORK_DEFAULTS`). */
     cidrBlock?: string;
-    /**
-     * Availability zones to spread subnets over.
-     * Default: 2.
-     */
+    /** Availability zones to spread subnets over (a load balancer needs two): 2 by default (`NETWORK_DEFAULTS`). */
     availabilityZones?: number;
     /**
-     * NAT gateways: "single" (one for the VPC, cheaper) or "onePerAz" (no cross-zone dependency).
-     * Default: "single".
+     * NAT gateways: "single" (one for the VPC, cheaper, the default) or "onePerAz" (no cross-zone dependency).
      * One of: "single", "onePerAz".
      */
     natGateways?: string;
@@ -669,25 +742,23 @@ export interface NetworkArgs {
 }
 
 export interface NetworkExisting {
+    /** The VPC's id, e.g. "vpc-0abc12345def67890". */
     vpcId: pulumi.Input<string>;
     /** Subnets for tasks, instances and build-free internals; in at least two availability zones. */
     privateSubnetIds: pulumi.Input<Array<pulumi.Input<string>>>;
-    /** Subnets for internet-facing load balancers. */
+    /** Subnets for internet-facing load balancers; in at least two availability zones. */
     publicSubnetIds: pulumi.Input<Array<pulumi.Input<string>>>;
 }
 
 /** The arguments of ServiceLoadBalancer. */
 export interface ServiceLoadBalancerArgs {
-    /** The VPC of the load balancer, its security group and target groups. */
+    /** The VPC of the load balancer and its targets. */
     vpcId: pulumi.Input<string>;
     /** Subnets in at least two availability zones: private ones for an internal load balancer, public ones when internet-facing. */
     subnetIds: pulumi.Input<Array<pulumi.Input<string>>>;
     /** Put the load balancer on the internet. Internal by default: CloudFront or a VPC client fronts it. */
     internetFacing?: boolean;
-    /**
-     * CIDR blocks allowed to reach the listeners.
-     * Default: the VPC's CIDR when internal, ["0.0.0.0/0"] when internet-facing.
-     */
+    /** CIDR blocks allowed to reach the listeners: the VPC's CIDR when internal, ["0.0.0.0/0"] when internet-facing, by default. */
     allowedCidrs?: pulumi.Input<Array<pulumi.Input<string>>>;
     /**
      * ACM certificate in the load balancer's region: HTTPS on 443, and HTTP on 80 only redirects
@@ -706,10 +777,7 @@ export interface ServiceLoadBalancerArgs {
      * addresses on the listener port. The load balancer stays internal.
      */
     cloudFront?: ServiceLoadBalancerCloudFront;
-    /**
-     * Prefix of the physical names (the VPC origin's).
-     * Default: `<project>-<stack>`.
-     */
+    /** Prefix of the physical names (the VPC origin's). Defaults to `<project>-<stack>`. */
     namePrefix?: string;
     /**
      * Security policy of the HTTPS listener.
@@ -728,7 +796,10 @@ export interface ServiceLoadBalancerArgs {
      * Default: false.
      */
     protect?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
+    /**
+     * Tags for every taggable child.
+     * Default: {}.
+     */
     tags?: Record<string, string>;
 }
 
@@ -736,8 +807,8 @@ export interface ServiceLoadBalancerCloudFront {
     /**
      * The name CloudFront connects as: TLS SNI, the certificate check and the Host header. The VPC
      * origin reaches the load balancer by its ARN, so the name needs no DNS record, but the
-     * certificate must cover it. Required with a certificate.
-     * Default: the load balancer's DNS name (with `insecureHttp` only).
+     * certificate must cover it. Required with a certificate; the load balancer's DNS name
+     * otherwise (with `insecureHttp` only).
      */
     originDomainName?: string;
 }
@@ -745,6 +816,7 @@ export interface ServiceLoadBalancerCloudFront {
 export interface ServiceLoadBalancerAccessLogs {
     /** S3 bucket that allows ELB log delivery. */
     bucket: pulumi.Input<string>;
+    /** Key prefix of the logs. */
     prefix?: pulumi.Input<string>;
 }
 
@@ -754,10 +826,7 @@ export interface OperationsArgs {
     environment: string;
     /** The region of the component's aws provider: in us-east-1 the CloudFront alarm notifies the topic itself. */
     region: string;
-    /**
-     * Prefix of the dashboard's and the Chatbot configuration's names.
-     * Default: `<project>-<stack>`.
-     */
+    /** Prefix of the dashboard's and the Chatbot configuration's names. Defaults to `<project>-<stack>`. */
     namePrefix?: string;
     /** Who is notified, and the alarm thresholds. */
     alerts?: OperationsAlerts;
@@ -769,20 +838,20 @@ export interface OperationsArgs {
     requireSubscriptions?: boolean;
     /** The site's CloudFront distribution: its 5xx error rate alarms. */
     distributionId?: pulumi.Input<string>;
-    /** The environment's apps by name: their builds' failures notify, and the dashboard shows them. */
+    /** The apps whose builds are watched, by name. */
     apps?: Record<string, OperationsApps>;
     /** The build image's CodeBuild project. */
     buildImageProjectName?: pulumi.Input<string>;
-    /** The environment's jobs by name: failed runs, dead letters and stopped workers notify, and the dashboard shows them. */
+    /** The jobs whose runs are watched, by name. */
     jobs?: Record<string, OperationsJobs>;
-    /** The environment's container services by name: failed deployments and too few running tasks notify. */
+    /** The services whose deployments and answers are watched, by name. */
     services?: Record<string, OperationsServices>;
     /** The batch cluster (dashboard). */
     cluster?: OperationsCluster;
     /** The services' load balancer ARN suffix (`app/<name>/<id>`). */
     loadBalancerArnSuffix?: pulumi.Input<string>;
     /**
-     * Days the topic's key waits before deletion once scheduled.
+     * Days the topic's key waits before deletion once scheduled (KMS allows 7 to 30).
      * Default: 30.
      */
     keyDeletionWindowDays?: number;
@@ -791,18 +860,21 @@ export interface OperationsArgs {
      * Default: false.
      */
     protect?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
+    /**
+     * Tags for every taggable child.
+     * Default: {}.
+     */
     tags?: Record<string, string>;
 }
 
 export interface OperationsAlerts {
     /**
-     * Email addresses to notify.
+     * Email addresses notified of failures (each confirms its subscription once).
      * Default: [].
      */
     email?: string[];
     /**
-     * HTTPS endpoints to notify.
+     * HTTPS endpoints notified of failures (raw notification JSON).
      * Default: [].
      */
     https?: string[];
@@ -812,34 +884,20 @@ export interface OperationsAlerts {
     thresholds?: OperationsAlertsThresholds;
 }
 
-/** An AWS Chatbot (Amazon Q Developer in chat applications) Slack channel. */
 export interface OperationsAlertsSlack {
-    /** The Slack workspace (team) id, e.g. "T07EA123LEP"; authorize the workspace once in the Chatbot console. */
     workspaceId: string;
-    /** The channel id, e.g. "C07EZ1ABC23" (channel details → About, at the bottom). */
     channelId: string;
 }
 
-/** Make all properties in T optional */
 export interface OperationsAlertsThresholds {
-    /**
-     * CloudFront 5xx error rate (percent of requests, 5-minute average) above which the site alarms.
-     * Default: 5.
-     */
+    /** Percent of the site's requests answered 5xx over 5 minutes. */
     cloudFront5xxPercent?: number;
-    /**
-     * 5xx responses from one service's tasks (through the load balancer) per 5 minutes above which it alarms.
-     * Default: 10.
-     */
+    /** 5xx answers of a service's targets in 5 minutes. */
     loadBalancerTarget5xxPerFiveMinutes?: number;
-    /**
-     * Minutes a service may run fewer tasks than desired (a rollout, a scale-out) before it alarms.
-     * Default: 10.
-     */
+    /** Minutes a service may run fewer tasks than desired. */
     serviceShortfallMinutes?: number;
 }
 
-/** An app whose build failures notify. */
 export interface OperationsApps {
     /** Its CodeBuild project. */
     projectName: pulumi.Input<string>;

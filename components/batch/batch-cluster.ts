@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { instanceSize } from "../config/instance-types";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
-import { ClusterRef, argChecks, awsLocation, stripUndefined } from "./common";
+import { z } from "zod";
+import { Transforms, applyTransform, input, namePrefixArg, parseArgs, rule, tags, wholeNumber } from "../args";
+import { ClusterRef, awsLocation } from "./common";
 import { assumeRolePolicy, instanceRolePolicy } from "./policies";
 
 export type { ClusterRef } from "./common";
@@ -11,94 +13,117 @@ export type { ClusterRef } from "./common";
 /** The public SSM parameter holding the current ECS-optimized Amazon Linux 2023 AMI id. */
 export const ECS_AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 
-export interface BatchClusterArgs {
-    /** The VPC of the cluster's instances and tasks. */
-    vpcId: pulumi.Input<string>;
+/** Children of a cluster a team may tweak through `transform`. */
+export interface BatchClusterChildren {
+    launchTemplate: aws.ec2.LaunchTemplateArgs;
+    autoScalingGroup: aws.autoscaling.GroupArgs;
+    instanceRole: aws.iam.RoleArgs;
+}
+
+/** The cluster's sizing: shared with the stack config (`paved:cluster`). */
+export const batchClusterFields = z.strictObject({
+    /** The VPC of the instances and tasks. */
+    vpcId: input<string>(),
     /** Subnets for instances and tasks; no public IPs are assigned. */
-    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    privateSubnetIds: input<pulumi.Input<string>[]>(),
     /**
      * EC2 instance types the group may launch (Spot draws from all of them). Keep them of similar
      * size: ECS managed scaling assumes interchangeable instances.
      * @default ["m6i.large", "m6a.large", "m5.large"]
      */
-    instanceTypes?: string[];
-    /** @default 0 */
-    minSize?: number;
-    /** @default 10 */
-    maxSize?: number;
+    instanceTypes: z
+        .array(z.string().superRefine(rule((t: string) => (instanceSize(t) ? undefined : 'is not a supported instance type: use an m, c, r or t family type of generation 5-8, e.g. "m6i.large"'))))
+        .min(1, 'needs at least one instance type, e.g. ["m6i.large"]')
+        .default(["m6i.large", "m6a.large", "m5.large"]),
+    /**
+     * Fewest instances the group runs.
+     * @default 0
+     */
+    minSize: wholeNumber(0, 1000).default(0),
+    /**
+     * Most instances the group runs.
+     * @default 10
+     */
+    maxSize: wholeNumber(1, 1000).default(10),
     /**
      * Instances that are always on-demand.
      * @default 0
      */
-    onDemandBaseCapacity?: number;
+    onDemandBaseCapacity: wholeNumber(0, 1000).default(0),
     /**
      * Percentage of the instances above the base that run on Spot.
      * @default 50
      */
-    spotPercentage?: number;
+    spotPercentage: wholeNumber(0, 100).default(50),
     /**
      * ECS managed scaling target: how full (percent of reserved capacity) the group runs before it grows.
      * @default 90
      */
-    targetCapacity?: number;
-    /**
-     * Prefix of the cluster's physical names.
-     * @default `<project>-<stack>`
-     */
-    namePrefix?: string;
+    targetCapacity: wholeNumber(1, 100).default(90),
+    /** Prefix of the cluster's physical names. Defaults to `<project>-<stack>`. */
+    namePrefix: namePrefixArg.optional(),
     /**
      * Root volume size of each instance (encrypted gp3).
      * @default 30
      */
-    rootVolumeSizeGiB?: number;
+    rootVolumeSizeGiB: wholeNumber(30, 16384, "GiB").default(30),
     /**
      * Attach `AmazonSSMManagedInstanceCore` so instances can be reached through Session Manager.
      * @default false
      */
-    enableSsmAccess?: boolean;
+    enableSsmAccess: z.boolean().default(false),
     /**
      * Protect the ECS cluster from deletion by Pulumi.
      * @default false
      */
-    protect?: boolean;
-    /** Tags for every taggable child. */
-    tags?: Record<string, string>;
+    protect: z.boolean().default(false),
+    /**
+     * Tags for every taggable child.
+     * @default {}
+     */
+    tags: tags.default({}),
+    /**
+     * Tweak the cluster's children (see `Transform`): `launchTemplate` (e.g. `monitoring`),
+     * `autoScalingGroup` (e.g. `defaultCooldown`), `instanceRole` (e.g. `permissionsBoundary`).
+     * Encryption, IMDSv2, the image, user data, trust policies and tags stay Paved's.
+     */
+    transform: z.custom<Transforms<BatchClusterChildren>>((v) => v !== null && typeof v === "object", { message: "must map child names to a partial args object or a function" }).optional(),
+});
+
+/** The rules between the cluster's sizes. */
+export function checkBatchCluster(c: { instanceTypes: string[]; minSize: number; maxSize: number; onDemandBaseCapacity: number }, ctx: z.RefinementCtx): void {
+    if (new Set(c.instanceTypes).size !== c.instanceTypes.length) ctx.addIssue({ code: "custom", path: ["instanceTypes"], message: "lists an instance type twice" });
+    if (c.minSize > c.maxSize) ctx.addIssue({ code: "custom", path: ["minSize"], message: `must not exceed maxSize (${c.maxSize})` });
+    if (c.onDemandBaseCapacity > c.maxSize) ctx.addIssue({ code: "custom", path: ["onDemandBaseCapacity"], message: `must not exceed maxSize (${c.maxSize})` });
 }
 
-export type NormalizedBatchClusterArgs = Required<Omit<BatchClusterArgs, "tags" | "vpcId" | "privateSubnetIds">> & { tags: Record<string, string> };
+/**
+ * A batch cluster's args.
+ *
+ * @example
+ * ```ts
+ * new BatchCluster("cluster", {
+ *     vpcId: network.vpcId,
+ *     privateSubnetIds: network.privateSubnetIds,
+ *     instanceTypes: ["c7g.xlarge", "c6g.xlarge"],
+ *     maxSize: 20,
+ *     spotPercentage: 80,
+ * });
+ * ```
+ */
+export const batchClusterArgs = batchClusterFields.superRefine(checkBatchCluster);
+export type BatchClusterArgs = z.input<typeof batchClusterArgs>;
 
-/** Applies defaults and checks the sizing fields; throws a `PavedError` naming the field. */
-export function normalizeBatchClusterArgs(name: string, args: Omit<BatchClusterArgs, "vpcId" | "privateSubnetIds">): NormalizedBatchClusterArgs {
-    const n: NormalizedBatchClusterArgs = {
-        instanceTypes: ["m6i.large", "m6a.large", "m5.large"],
-        minSize: 0,
-        maxSize: 10,
-        onDemandBaseCapacity: 0,
-        spotPercentage: 50,
-        targetCapacity: 90,
-        namePrefix: args.namePrefix ?? defaultNamePrefix(),
-        rootVolumeSizeGiB: 30,
-        enableSsmAccess: false,
-        protect: false,
-        ...stripUndefined(args),
-        tags: { ...(args.tags ?? {}) },
-    };
-    const { fail, whole } = argChecks("BatchCluster", name);
-    if (n.instanceTypes.length === 0) fail("instanceTypes", n.instanceTypes, `needs at least one instance type, e.g. ["m6i.large"]`);
-    n.instanceTypes.forEach((t, i) => {
-        if (!instanceSize(t)) fail(`instanceTypes[${i}]`, t, `is not a supported instance type: use an m, c, r or t family type of generation 5-8, e.g. "m6i.large"`);
-    });
-    if (new Set(n.instanceTypes).size !== n.instanceTypes.length) fail("instanceTypes", n.instanceTypes, "lists an instance type twice");
-    whole("minSize", n.minSize, 0, 1000);
-    whole("maxSize", n.maxSize, 1, 1000);
-    if (n.minSize > n.maxSize) fail("minSize", n.minSize, `must not exceed args.maxSize ${n.maxSize}`);
-    whole("onDemandBaseCapacity", n.onDemandBaseCapacity, 0, 1000);
-    if (n.onDemandBaseCapacity > n.maxSize) fail("onDemandBaseCapacity", n.onDemandBaseCapacity, `must not exceed args.maxSize ${n.maxSize}`);
-    whole("spotPercentage", n.spotPercentage, 0, 100);
-    whole("targetCapacity", n.targetCapacity, 1, 100);
-    whole("rootVolumeSizeGiB", n.rootVolumeSizeGiB, 30, 16384);
-    return n;
-}
+/** What a transform may not change on the instance role: whom it trusts, and its tags. */
+export const INSTANCE_ROLE_GUARDRAILS = ["assumeRolePolicy", "tags"] as const;
+/**
+ * What a transform may not change on the launch template: the image, the instance profile,
+ * IMDSv2 with hop limit 1, private network interfaces, encrypted volumes, the user data (which
+ * keeps tasks off the metadata service) and tags.
+ */
+export const LAUNCH_TEMPLATE_GUARDRAILS = ["imageId", "iamInstanceProfile", "metadataOptions", "networkInterfaces", "blockDeviceMappings", "userData", "tagSpecifications", "tags"] as const;
+/** What a transform may not change on the group: its sizes and instance mix (args), ECS's scale-in protection, subnets and tags. */
+export const AUTO_SCALING_GROUP_GUARDRAILS = ["minSize", "maxSize", "vpcZoneIdentifiers", "protectFromScaleIn", "mixedInstancesPolicy", "tags"] as const;
 
 /**
  * The instance's user data: join the cluster, drain Spot instances on their interruption notice,
@@ -144,8 +169,9 @@ export class BatchCluster extends pulumi.ComponentResource implements ClusterRef
 
     constructor(name: string, args: BatchClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:batch:BatchCluster", name, {}, opts);
-        const { vpcId: _vpc, privateSubnetIds: _subnets, ...sizing } = args;
-        const a = normalizeBatchClusterArgs(name, sizing);
+        const parsed = parseArgs(batchClusterArgs, args, "args", `BatchCluster "${name}"`);
+        const a = { ...parsed, namePrefix: parsed.namePrefix ?? defaultNamePrefix() };
+        const where = `BatchCluster "${name}": args.transform`;
         const tags = a.tags;
         const physical = resourceNames.cluster(a.namePrefix);
         const loc = awsLocation(this);
@@ -160,7 +186,7 @@ export class BatchCluster extends pulumi.ComponentResource implements ClusterRef
             new aws.ec2.SecurityGroup(
                 `${name}-${role}`,
                 {
-                    vpcId: args.vpcId,
+                    vpcId: a.vpcId,
                     description,
                     egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "AWS APIs, registries, job dependencies" }],
                     tags: { ...tags, Name: `${physical}-${role}` },
@@ -171,10 +197,15 @@ export class BatchCluster extends pulumi.ComponentResource implements ClusterRef
         const taskSg = egressOnly("tasks", `Batch tasks of ${physical}: egress only`);
 
         const role = new aws.iam.Role(
-            `${name}-instance`,
-            // EC2 sets no aws:SourceAccount when an instance assumes its role: the trust has no condition to add.
-            { assumeRolePolicy: loc.apply((l) => JSON.stringify(assumeRolePolicy("ec2.amazonaws.com", l.accountId))), description: `ECS agent on ${physical} instances`, tags },
-            { parent: this },
+            ...applyTransform<aws.iam.RoleArgs>(
+                a.transform?.instanceRole,
+                `${name}-instance`,
+                // EC2 sets no aws:SourceAccount when an instance assumes its role: the trust has no condition to add.
+                { assumeRolePolicy: loc.apply((l) => JSON.stringify(assumeRolePolicy("ec2.amazonaws.com", l.accountId))), description: `ECS agent on ${physical} instances`, tags },
+                { parent: this },
+                INSTANCE_ROLE_GUARDRAILS,
+                `${where}.instanceRole`,
+            ),
         );
         new aws.iam.RolePolicy(
             `${name}-instance`,
@@ -192,59 +223,69 @@ export class BatchCluster extends pulumi.ComponentResource implements ClusterRef
 
         const ami = aws.ssm.getParameterOutput({ name: ECS_AMI_PARAMETER }, { parent: this });
         const template = new aws.ec2.LaunchTemplate(
-            `${name}-instances`,
-            {
-                description: `ECS-optimized AL2023 instances of ${physical}`,
-                imageId: ami.value,
-                iamInstanceProfile: { arn: profile.arn },
-                // Hop limit 1: the agent runs in the host network; containers one hop away get no token.
-                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-                networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [instanceSg.id], deleteOnTermination: "true" }],
-                blockDeviceMappings: [
-                    { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: a.rootVolumeSizeGiB, encrypted: "true", deleteOnTermination: "true" } },
-                ],
-                monitoring: { enabled: true },
-                userData: cluster.name.apply((c) => Buffer.from(instanceUserData(c)).toString("base64")),
-                tagSpecifications: [
-                    { resourceType: "instance", tags: { ...tags, Name: physical } },
-                    { resourceType: "volume", tags: { ...tags, Name: physical } },
-                ],
-                tags,
-            },
-            { parent: this },
+            ...applyTransform<aws.ec2.LaunchTemplateArgs>(
+                a.transform?.launchTemplate,
+                `${name}-instances`,
+                {
+                    description: `ECS-optimized AL2023 instances of ${physical}`,
+                    imageId: ami.value,
+                    iamInstanceProfile: { arn: profile.arn },
+                    // Hop limit 1: the agent runs in the host network; containers one hop away get no token.
+                    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+                    networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [instanceSg.id], deleteOnTermination: "true" }],
+                    blockDeviceMappings: [
+                        { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: a.rootVolumeSizeGiB, encrypted: "true", deleteOnTermination: "true" } },
+                    ],
+                    monitoring: { enabled: true },
+                    userData: cluster.name.apply((c) => Buffer.from(instanceUserData(c)).toString("base64")),
+                    tagSpecifications: [
+                        { resourceType: "instance", tags: { ...tags, Name: physical } },
+                        { resourceType: "volume", tags: { ...tags, Name: physical } },
+                    ],
+                    tags,
+                },
+                { parent: this },
+                LAUNCH_TEMPLATE_GUARDRAILS,
+                `${where}.launchTemplate`,
+            ),
         );
 
         const group = new aws.autoscaling.Group(
-            `${name}-instances`,
-            {
-                minSize: a.minSize,
-                maxSize: a.maxSize,
-                vpcZoneIdentifiers: args.privateSubnetIds,
-                capacityRebalance: true,
-                // Managed termination protection requires it: ECS decides which instances may go.
-                protectFromScaleIn: true,
-                healthCheckType: "EC2",
-                defaultInstanceWarmup: 60,
-                mixedInstancesPolicy: {
-                    instancesDistribution: {
-                        onDemandBaseCapacity: a.onDemandBaseCapacity,
-                        onDemandPercentageAboveBaseCapacity: 100 - a.spotPercentage,
-                        onDemandAllocationStrategy: "prioritized",
-                        spotAllocationStrategy: "price-capacity-optimized",
+            ...applyTransform<aws.autoscaling.GroupArgs>(
+                a.transform?.autoScalingGroup,
+                `${name}-instances`,
+                {
+                    minSize: a.minSize,
+                    maxSize: a.maxSize,
+                    vpcZoneIdentifiers: a.privateSubnetIds,
+                    capacityRebalance: true,
+                    // Managed termination protection requires it: ECS decides which instances may go.
+                    protectFromScaleIn: true,
+                    healthCheckType: "EC2",
+                    defaultInstanceWarmup: 60,
+                    mixedInstancesPolicy: {
+                        instancesDistribution: {
+                            onDemandBaseCapacity: a.onDemandBaseCapacity,
+                            onDemandPercentageAboveBaseCapacity: 100 - a.spotPercentage,
+                            onDemandAllocationStrategy: "prioritized",
+                            spotAllocationStrategy: "price-capacity-optimized",
+                        },
+                        launchTemplate: {
+                            launchTemplateSpecification: { launchTemplateId: template.id, version: template.latestVersion.apply((v) => String(v)) },
+                            overrides: a.instanceTypes.map((instanceType) => ({ instanceType })),
+                        },
                     },
-                    launchTemplate: {
-                        launchTemplateSpecification: { launchTemplateId: template.id, version: template.latestVersion.apply((v) => String(v)) },
-                        overrides: a.instanceTypes.map((instanceType) => ({ instanceType })),
-                    },
+                    tags: [
+                        // ECS managed scaling requires this tag on the group.
+                        { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
+                        ...Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+                    ],
                 },
-                tags: [
-                    // ECS managed scaling requires this tag on the group.
-                    { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
-                    ...Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-                ],
-            },
-            // ECS managed scaling owns the desired capacity.
-            { parent: this, ignoreChanges: ["desiredCapacity"] },
+                // ECS managed scaling owns the desired capacity.
+                { parent: this, ignoreChanges: ["desiredCapacity"] },
+                AUTO_SCALING_GROUP_GUARDRAILS,
+                `${where}.autoScalingGroup`,
+            ),
         );
 
         const provider = new aws.ecs.CapacityProvider(
@@ -278,7 +319,7 @@ export class BatchCluster extends pulumi.ComponentResource implements ClusterRef
         this.ec2CapacityProviderName = pulumi.all([association.id, provider.name]).apply(([, n]) => n);
         this.taskSecurityGroupId = taskSg.id;
         this.instanceSecurityGroupId = instanceSg.id;
-        this.privateSubnetIds = pulumi.output(args.privateSubnetIds);
+        this.privateSubnetIds = pulumi.output(a.privateSubnetIds);
         this.autoScalingGroupName = group.name;
         this.instanceRoleArn = role.arn;
         this.instanceTypes = [...a.instanceTypes];

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CAPACITIES, Capacity } from "../config/schema";
+import { z } from "zod";
+import { input, logRetentionDays, namePrefixArg, plainEnvironment, resourceName, secretsMap, tags } from "../args";
 import { largestTaskLimits } from "../config/instance-types";
-import { PavedError, show } from "../errors";
-import { ec2SizeViolation, fargateSizeViolation, resourceNameViolation } from "../validation";
+import { ConfigError } from "../errors";
+import { FARGATE_SIZES, ec2SizeViolation, fargateSizeViolation, resourceNameViolation } from "../validation";
 import type { PolicyStatement } from "./policies";
 import type { CapacityProviderStrategyItem } from "./state-machine";
 
@@ -22,73 +23,81 @@ export interface ClusterRef {
     instanceTypes?: string[];
 }
 
+/** Where ECS tasks run: the cluster's EC2 capacity provider, Fargate, or Fargate Spot. */
+export const CAPACITIES = ["ec2", "fargate", "fargateSpot"] as const;
+export type Capacity = (typeof CAPACITIES)[number];
+
+/** A cluster reference: a `BatchCluster`, or the same fields from another stack. */
+export const clusterRef = z.custom<ClusterRef>((v) => v !== null && typeof v === "object", { message: "is required: a BatchCluster, or its fields from another stack" });
+
 /**
  * What every ECS workload of Paved's takes: a job's or a service's container, its limits, its
- * own roles and logs. `BatchJobArgs` and `ContainerServiceArgs` extend it with their own defaults.
+ * own roles and logs. `batchJobArgs` and `containerServiceArgs` extend it with their own sizes
+ * and defaults.
  */
-export interface TaskArgs {
+export const taskFields = z.strictObject({
     /**
      * The workload's name: lowercase letters, digits and hyphens. Part of its physical names.
-     * @default the component's name
+     * Defaults to the component's name.
      */
-    name?: string;
+    name: resourceName.optional(),
     /** The cluster to run on: a `BatchCluster`, or the same fields from another stack. */
-    cluster: ClusterRef;
+    cluster: clusterRef,
     /** Container image; an image in ECR gets pull rights on exactly its repository. */
-    image: pulumi.Input<string>;
+    image: input<string>(),
     /** Command (overrides the image's CMD). */
-    command?: string[];
-    /** Plain environment variables. */
-    environment?: Record<string, string>;
+    command: z.array(z.string()).optional(),
+    /**
+     * Plain environment variables; names that look like secrets are refused (use `secrets`).
+     * @default {}
+     */
+    environment: plainEnvironment("job").default({}),
     /**
      * Environment variables read from SSM Parameter Store (a parameter name such as "/prod/db/url",
      * or its ARN) or Secrets Manager (a secret's ARN). Exactly one each: wildcards are refused.
+     * @default {}
      */
-    secrets?: Record<string, string>;
-    /** Customer-managed KMS keys the secrets are encrypted with. AWS-managed keys need nothing. */
-    secretKmsKeyArns?: string[];
-    /** CPU units (1024 = 1 vCPU), a hard limit. */
-    cpu?: number;
-    /** Memory in MiB, a hard limit: the container is killed past it. */
-    memory?: number;
-    /** Where the tasks run: the cluster's EC2 capacity provider, Fargate, or Fargate Spot. */
-    capacity?: Capacity;
+    secrets: secretsMap.default({}),
+    /**
+     * Customer-managed KMS keys the secrets are encrypted with. AWS-managed keys need nothing.
+     * @default []
+     */
+    secretKmsKeyArns: z.array(z.string()).default([]),
     /**
      * Days to keep the logs.
      * @default 30
      */
-    logRetentionDays?: number;
+    logRetentionDays: logRetentionDays.default(30),
     /**
      * Mount the root filesystem read-only (a writable /tmp is always mounted). Opt out for images that write elsewhere.
      * @default true
      */
-    readonlyRootFilesystem?: boolean;
-    /** Extra permissions for the workload's own task role (its code's AWS access). */
-    taskPolicyStatements?: PolicyStatement[];
+    readonlyRootFilesystem: z.boolean().default(true),
     /**
-     * Prefix of the physical names.
-     * @default `<project>-<stack>`
+     * Extra permissions for the workload's own task role (its code's AWS access).
+     * @default []
      */
-    namePrefix?: string;
+    taskPolicyStatements: z.array(z.custom<PolicyStatement>((v) => v !== null && typeof v === "object", { message: "must be an IAM policy statement" })).default([]),
+    /** Prefix of the physical names. Defaults to `<project>-<stack>`. */
+    namePrefix: namePrefixArg.optional(),
     /**
      * Protect stateful children from deletion: log groups, and a queue job's queue and dead-letter
      * queue (prod keeps its logs and messages through a `pulumi destroy`).
      * @default false
      */
-    protect?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
-    tags?: Record<string, string>;
-}
+    protect: z.boolean().default(false),
+    /**
+     * Tags of every taggable child.
+     * @default {}
+     */
+    tags: tags.default({}),
+});
+
+/** What every ECS workload takes (see `taskFields`). */
+export type TaskArgs = z.input<typeof taskFields>;
 
 /** The ECS names of the Fargate capacity providers. */
 export const FARGATE_PROVIDERS: Record<Exclude<Capacity, "ec2">, string> = { fargate: "FARGATE", fargateSpot: "FARGATE_SPOT" };
-
-/** Why `capacity` is not a known capacity, or undefined. */
-export function capacityViolation(capacity: unknown): string | undefined {
-    return typeof capacity === "string" && (CAPACITIES as readonly string[]).includes(capacity)
-        ? undefined
-        : `must be one of ${CAPACITIES.map((c) => `"${c}"`).join(", ")} (got ${show(capacity)})`;
-}
 
 /** The capacity provider strategy of a task on `capacity`. */
 export function capacityProviderStrategy(capacity: Capacity, ec2ProviderName: string): CapacityProviderStrategyItem[] {
@@ -106,50 +115,23 @@ export const ECS_TASKS_SERVICE = "ecs-tasks.amazonaws.com";
  */
 export const TASK_FAMILY_TAG = "paved:task-family";
 
-export { logRetentionViolation } from "../validation";
 
 /**
- * The throwers of a component's normalize step: `fail` names the component, the field, the value
- * and the rule; `whole` checks a whole number in a range.
+ * Adds an issue at `cpu` or `memory` when they do not fit `capacity` (Fargate's combinations, or
+ * EC2's ranges and the largest of `instanceTypes`).
  */
-export function argChecks(component: string, name: string) {
-    const fail = (field: string, value: unknown, rule: string): never => {
-        throw new PavedError(`${component} "${name}": args.${field} ${show(value)} ${rule}`);
-    };
-    const whole = (field: string, value: number, min: number, max: number): void => {
-        if (!Number.isInteger(value) || value < min || value > max) fail(field, value, `must be a whole number from ${min} to ${max}`);
-    };
-    return { fail, whole };
+export function checkTaskSize(ctx: z.RefinementCtx, capacity: Capacity, cpu: number, memory: number, instanceTypes?: string[]): void {
+    const problem = taskSizeViolation(capacity, cpu, memory, instanceTypes);
+    if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
 }
 
-export { stripUndefined } from "../args";
-
-/**
- * The checks every task workload starts with, in order: its name, its capacity, and whether its
- * hard limits fit that capacity. Returns the defaulted values and the component's error helpers.
- */
-export function normalizeTaskBasics(
-    component: string,
-    componentName: string,
-    args: Pick<TaskArgs, "name" | "capacity" | "cpu" | "memory">,
-    defaults: { capacity: Capacity; cpu: number; memory: number },
-    instanceTypes?: string[],
-) {
-    const name = args.name ?? componentName;
-    const checks = argChecks(component, name);
-    const nameProblem = resourceNameViolation(name);
-    if (nameProblem) checks.fail("name", name, nameProblem);
-    const capacity = args.capacity ?? defaults.capacity;
-    const capacityProblem = capacityViolation(capacity);
-    if (capacityProblem) checks.fail("capacity", capacity, capacityProblem);
-    const cpu = args.cpu ?? defaults.cpu;
-    const memory = args.memory ?? defaults.memory;
-    const size = taskSizeViolation(capacity, cpu, memory, instanceTypes);
-    if (size) checks.fail(size.field, size.value, size.message);
-    return { name, capacity, cpu, memory, ...checks };
+/** The workload's name: `args.name`, else the component's own name, which must then be a valid name. */
+export function workloadName(component: string, componentName: string, name: string | undefined): string {
+    if (name !== undefined) return name;
+    const problem = resourceNameViolation(componentName);
+    if (problem) throw new ConfigError([{ path: "args.name", value: componentName, message: `(the component's name, as args.name is not set) ${problem}` }], `${component} "${componentName}"`);
+    return componentName;
 }
-
-const FARGATE_CPUS = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
 /**
  * Why `cpu`/`memory` do not fit `capacity` (Fargate's combinations, or EC2's ranges and the
@@ -170,6 +152,6 @@ export function taskSizeViolation(
     }
     const problem = fargateSizeViolation(cpu, memory);
     if (!problem) return undefined;
-    const field = FARGATE_CPUS.includes(cpu) ? "memory" : "cpu";
+    const field = FARGATE_SIZES.some((r) => r.cpu === cpu) ? "memory" : "cpu";
     return { field, value: field === "memory" ? memory : cpu, message: `invalid on ${capacity}: ${problem}` };
 }

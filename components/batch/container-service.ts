@@ -1,61 +1,104 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Capacity } from "../config/schema";
+import { z } from "zod";
+import { Transforms, appPath, applyTransform, input, parseArgs, rule, wholeNumber } from "../args";
+import { dnsNameViolation } from "../validation";
 import { defaultNamePrefix } from "../naming";
 import { PavedError, show } from "../errors";
 import { resourceNames } from "../resource-names";
-import { appPathViolation } from "../validation";
 import { taskDefinition, taskIdentity } from "./task-identity";
-import { TaskArgs, awsLocation, capacityProviderStrategy, logRetentionViolation, normalizeTaskBasics } from "./common";
-import { policy, secretArnViolation } from "./policies";
+import { CAPACITIES, Capacity, awsLocation, capacityProviderStrategy, checkTaskSize, taskFields, workloadName } from "./common";
+import { PolicyStatement, policy } from "./policies";
 import type { LoadBalancerRef } from "./service-load-balancer";
 
-export interface ContainerServiceRouting {
-    /** App path the service answers under, e.g. "/api" (also "/api/*"); "/" takes every path. Excludes `hostHeader`. */
-    pathPrefix?: string;
-    /** Host name the service answers for, e.g. "api.example.com". Excludes `pathPrefix`. */
-    hostHeader?: string;
-    /** Listener rule priority, 1-50000, unique per listener; lower wins. */
-    priority: number;
+/**
+ * Where the load balancer sends a request to the service: a path prefix or a host name.
+ *
+ * @example
+ * ```ts
+ * routing: { pathPrefix: "/api", priority: 10 }
+ * ```
+ */
+export const containerServiceRouting = z
+    .strictObject({
+        /** App path the service answers under, e.g. "/api" (also "/api/*"); "/" takes every path. Excludes `hostHeader`. */
+        pathPrefix: appPath.optional(),
+        /** Host name the service answers for, e.g. "api.example.com" (or "*.example.com"). Excludes `pathPrefix`. */
+        hostHeader: z
+            .string()
+            .superRefine(rule((h: string) => dnsNameViolation(h.replace(/^\*\./, ""), "api.example.com")))
+            .optional(),
+        /** Listener rule priority, 1-50000, unique per listener; lower wins. */
+        priority: wholeNumber(1, 50000),
+    })
+    .superRefine((r, ctx) => {
+        if ((r.pathPrefix === undefined) === (r.hostHeader === undefined)) ctx.addIssue({ code: "custom", message: "needs exactly one of pathPrefix and hostHeader" });
+    });
+export type ContainerServiceRouting = z.input<typeof containerServiceRouting>;
+
+/** Tasks a service may run: ECS's tasks-per-service quota is 5,000; Paved caps services at 1,000. */
+export const MAX_SERVICE_TASKS = 1000;
+
+/** Children of a service a team may tweak through `transform`. */
+export interface ContainerServiceChildren {
+    taskDefinition: aws.ecs.TaskDefinitionArgs;
+    service: aws.ecs.ServiceArgs;
+    targetGroup: aws.lb.TargetGroupArgs;
 }
 
-export interface ContainerServiceArgs extends TaskArgs {
+/**
+ * What every service's checks and ECS call read: the service's own sizes, counts and routing.
+ * Shared with the stack config (`paved:apps[].container.service`).
+ */
+export const containerServiceFields = taskFields.extend({
     /**
      * Container image. A new image is a new task definition revision, rolled out by ECS. With
      * `imageManagedExternally`, the image the service starts from.
      */
-    image: pulumi.Input<string>;
+    image: input<string>(),
     /**
      * Port the container listens on.
      * @default 8080
      */
-    port?: number;
-    /** @default 256 */
-    cpu?: number;
-    /** @default 512 */
-    memory?: number;
+    port: wholeNumber(1, 65535).default(8080),
+    /**
+     * CPU units (1024 = 1 vCPU), a hard limit.
+     * @default 256
+     */
+    cpu: z.number().default(256),
+    /**
+     * Memory in MiB, a hard limit: the container is killed past it.
+     * @default 512
+     */
+    memory: z.number().default(512),
     /**
      * Tasks to run, and the autoscaling minimum.
      * @default 2
      */
-    desiredCount?: number;
+    desiredCount: wholeNumber(1, MAX_SERVICE_TASKS).default(2),
     /**
-     * Autoscaling maximum.
-     * @default the larger of 4 and `desiredCount`
+     * Autoscaling maximum; at least `desiredCount`. Defaults to the larger of 4 and `desiredCount`.
      */
-    maxCount?: number;
+    maxCount: wholeNumber(1, MAX_SERVICE_TASKS).optional(),
     /**
      * Average CPU utilization (%) target tracking keeps the service at.
      * @default 60
      */
-    cpuTargetPercent?: number;
-    /** @default "/" */
-    healthCheckPath?: string;
-    loadBalancer: LoadBalancerRef;
-    /** Which requests reach the service: a path prefix or a host name on the load balancer. */
-    routing: ContainerServiceRouting;
-    /** @default "fargate" */
-    capacity?: Capacity;
+    cpuTargetPercent: wholeNumber(10, 95).default(60),
+    /**
+     * Path the load balancer's health check requests.
+     * @default "/"
+     */
+    healthCheckPath: z.string().regex(/^\/[\x21-\x7e]{0,1023}$/, 'must start with "/" and have no spaces, e.g. "/healthz"').default("/"),
+    /** The load balancer the service sits behind: a `ServiceLoadBalancer`, or its fields. */
+    loadBalancer: z.custom<LoadBalancerRef>((v) => v !== null && typeof v === "object", { message: "is required: a ServiceLoadBalancer, or its fields" }),
+    /** Where the load balancer sends requests to the service. */
+    routing: containerServiceRouting,
+    /**
+     * Where the tasks run: Fargate, Fargate Spot, or the cluster's EC2 capacity provider.
+     * @default "fargate"
+     */
+    capacity: z.enum(CAPACITIES).default("fargate"),
     /**
      * Rollouts own which image runs, Pulumi owns everything else. The image lives in an SSM
      * parameter (`resourceNames.appServiceImageParameter`) that `paved deploy-service` writes;
@@ -64,83 +107,60 @@ export interface ContainerServiceArgs extends TaskArgs {
      * and the deployed image. The image must stay in `image`'s repository.
      * @default false
      */
-    imageManagedExternally?: boolean;
+    imageManagedExternally: z.boolean().default(false),
+    /**
+     * Tweak the service's children (see `Transform`): `taskDefinition`, `service` (e.g.
+     * `deploymentMinimumHealthyPercent`), `targetGroup` (e.g. its health check timing). Roles,
+     * networking, the container and tags stay Paved's.
+     */
+    transform: z.custom<Transforms<ContainerServiceChildren>>((v) => v !== null && typeof v === "object", { message: "must map child names to a partial args object or a function" }).optional(),
+});
+
+/** The default autoscaling maximum: the larger of 4 and `desiredCount`. */
+export function defaultMaxCount(desiredCount: number): number {
+    return Math.max(4, desiredCount);
 }
 
-export interface NormalizedContainerService {
-    app: string;
-    namePrefix: string;
-    port: number;
-    cpu: number;
-    memory: number;
-    desiredCount: number;
-    maxCount: number;
-    cpuTargetPercent: number;
-    healthCheckPath: string;
-    capacity: Capacity;
-    logRetentionDays: number;
-    readonlyRootFilesystem: boolean;
-    environment: Record<string, string>;
-    secrets: Record<string, string>;
-    /** Listener rule conditions. */
-    conditions: { pathPattern?: { values: string[] }; hostHeader?: { values: string[] } }[];
-    priority: number;
+/** The rules between a service's fields: the count range, and its size on its capacity. */
+export function checkContainerService(s: { cpu: number; memory: number; capacity: Capacity; desiredCount: number; maxCount?: number }, ctx: z.RefinementCtx, instanceTypes?: string[]): void {
+    if (s.maxCount !== undefined && s.maxCount < s.desiredCount) ctx.addIssue({ code: "custom", path: ["maxCount"], message: `must be at least desiredCount (${s.desiredCount})` });
+    checkTaskSize(ctx, s.capacity, s.cpu, s.memory, instanceTypes);
 }
 
-/** Applies defaults and validates; errors are `PavedError`s naming the service, field and value. */
-export function normalizeContainerServiceArgs(componentName: string, args: Omit<ContainerServiceArgs, "cluster" | "image" | "loadBalancer">, instanceTypes?: string[]): NormalizedContainerService {
-    const { name: app, capacity, cpu, memory, fail, whole } = normalizeTaskBasics("ContainerService", componentName, args, { capacity: "fargate", cpu: 256, memory: 512 }, instanceTypes);
-    const port = args.port ?? 8080;
-    whole("port", port, 1, 65535);
-    const desiredCount = args.desiredCount ?? 2;
-    const maxCount = args.maxCount ?? Math.max(4, desiredCount);
-    whole("desiredCount", desiredCount, 1, 1000);
-    whole("maxCount", maxCount, 1, 1000);
-    if (maxCount < desiredCount) fail("maxCount", maxCount, `must be at least args.desiredCount ${desiredCount}`);
-    const cpuTargetPercent = args.cpuTargetPercent ?? 60;
-    whole("cpuTargetPercent", cpuTargetPercent, 10, 95);
-    const healthCheckPath = args.healthCheckPath ?? "/";
-    if (!/^\/[\x21-\x7e]{0,1023}$/.test(healthCheckPath)) fail("healthCheckPath", healthCheckPath, `must start with "/" and have no spaces, e.g. "/healthz"`);
-    const logRetentionDays = args.logRetentionDays ?? 30;
-    const retentionProblem = logRetentionViolation(logRetentionDays);
-    if (retentionProblem) fail("logRetentionDays", logRetentionDays, retentionProblem);
-    for (const [key, arn] of Object.entries(args.secrets ?? {})) {
-        const arnProblem = secretArnViolation(arn);
-        if (arnProblem) fail(`secrets.${key}`, arn, arnProblem);
-    }
+/**
+ * A container service's args.
+ *
+ * @example
+ * ```ts
+ * new ContainerService("svc-catalog", {
+ *     cluster,
+ *     loadBalancer,
+ *     image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/catalog:1.2.0",
+ *     routing: { pathPrefix: "/catalog/api", priority: 10 },
+ *     cpu: 512,
+ *     memory: 1024,
+ *     desiredCount: 2,
+ *     healthCheckPath: "/healthz",
+ * });
+ * ```
+ */
+export const containerServiceArgs = containerServiceFields.superRefine((s, ctx) => checkContainerService(s, ctx, s.cluster?.instanceTypes));
+export type ContainerServiceArgs = z.input<typeof containerServiceArgs>;
 
-    const r = args.routing;
-    whole("routing.priority", r.priority, 1, 50000);
-    if ((r.pathPrefix === undefined) === (r.hostHeader === undefined)) fail("routing", r, "needs exactly one of pathPrefix and hostHeader");
-    let conditions: NormalizedContainerService["conditions"];
-    if (r.pathPrefix !== undefined) {
-        const problem = appPathViolation(r.pathPrefix);
-        if (problem) fail("routing.pathPrefix", r.pathPrefix, problem);
-        conditions = [{ pathPattern: { values: r.pathPrefix === "/" ? ["/*"] : [r.pathPrefix, `${r.pathPrefix}/*`] } }];
-    } else {
-        if (!/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(r.hostHeader!)) fail("routing.hostHeader", r.hostHeader, `must be a lowercase host name such as "api.example.com"`);
-        conditions = [{ hostHeader: { values: [r.hostHeader!] } }];
-    }
-
-    return {
-        app,
-        namePrefix: args.namePrefix ?? defaultNamePrefix(),
-        port,
-        cpu,
-        memory,
-        desiredCount,
-        maxCount,
-        cpuTargetPercent,
-        healthCheckPath,
-        capacity,
-        logRetentionDays,
-        readonlyRootFilesystem: args.readonlyRootFilesystem ?? true,
-        environment: { ...(args.environment ?? {}) },
-        secrets: { ...(args.secrets ?? {}) },
-        conditions,
-        priority: r.priority,
-    };
+/** The listener rule conditions of a routing. */
+export function routingConditions(r: z.output<typeof containerServiceRouting>): { pathPattern?: { values: string[] }; hostHeader?: { values: string[] } }[] {
+    if (r.pathPrefix !== undefined) return [{ pathPattern: { values: r.pathPrefix === "/" ? ["/*"] : [r.pathPrefix, `${r.pathPrefix}/*`] } }];
+    return [{ hostHeader: { values: [r.hostHeader!] } }];
 }
+
+/**
+ * What a transform may not change on a service: its task definition (Paved's, with the deployed
+ * image), private networking without public IPs, the load balancer attachment, the circuit
+ * breaker with rollback, ECS Exec off, and tags.
+ */
+export const SERVICE_GUARDRAILS = ["taskDefinition", "networkConfiguration", "loadBalancers", "deploymentCircuitBreaker", "enableExecuteCommand", "tags"] as const;
+/** What a transform may not change on a target group: its VPC, port, protocol and target type. */
+export const TARGET_GROUP_GUARDRAILS = ["vpcId", "port", "protocol", "targetType", "tags"] as const;
 
 /**
  * An app's container image as an ECS service behind an Application Load Balancer: a target group
@@ -176,23 +196,26 @@ export class ContainerService extends pulumi.ComponentResource {
 
     constructor(name: string, args: ContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:batch:ContainerService", name, {}, opts);
-        const s = normalizeContainerServiceArgs(name, args, args.cluster.instanceTypes);
-        const tags = { ...(args.tags ?? {}), "paved:app": s.app };
+        const a = parseArgs(containerServiceArgs, args, "args", `ContainerService "${name}"`);
+        const app = workloadName("ContainerService", name, a.name);
+        const s = { ...a, app, namePrefix: a.namePrefix ?? defaultNamePrefix(), maxCount: a.maxCount ?? defaultMaxCount(a.desiredCount), conditions: routingConditions(a.routing), priority: a.routing.priority };
+        const where = `ContainerService "${name}": args.transform`;
+        const tags = { ...s.tags, "paved:app": s.app };
         const loc = awsLocation(this);
-        const cluster = args.cluster;
-        const lb = args.loadBalancer;
+        const cluster = s.cluster;
+        const lb = s.loadBalancer;
 
-        let image: pulumi.Output<string> = pulumi.output(args.image);
-        if (args.imageManagedExternally) {
+        let image: pulumi.Output<string> = pulumi.output(s.image);
+        if (s.imageManagedExternally) {
             const parameterName = resourceNames.appServiceImageParameter(s.namePrefix, s.app);
             const parameter = new aws.ssm.Parameter(
                 `${name}-image`,
                 // An image reference is no secret: `insecureValue` keeps it readable in the state.
-                { name: parameterName, type: "String", insecureValue: args.image, description: `Image service ${s.app} runs; written by paved deploy-service`, tags },
+                { name: parameterName, type: "String", insecureValue: s.image, description: `Image service ${s.app} runs; written by paved deploy-service`, tags },
                 // The rollout owns the value: Pulumi writes it once, when it creates the parameter.
                 { parent: this, ignoreChanges: ["insecureValue", "value"] },
             );
-            image = deployedImage(this, s.app, parameterName, args.image);
+            image = deployedImage(this, s.app, parameterName, s.image);
             this.imageParameterName = parameter.name;
         }
 
@@ -202,14 +225,14 @@ export class ContainerService extends pulumi.ComponentResource {
             logRetentionDays: s.logRetentionDays,
             image,
             secretArns: Object.values(s.secrets),
-            secretKmsKeyArns: args.secretKmsKeyArns,
+            secretKmsKeyArns: s.secretKmsKeyArns,
             location: loc,
-            protect: args.protect ?? false,
+            protect: s.protect,
             tags,
         });
         const { logGroup, taskRole } = identity;
-        if (args.taskPolicyStatements && args.taskPolicyStatements.length > 0) {
-            new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: JSON.stringify(policy(args.taskPolicyStatements)) }, { parent: this });
+        if (s.taskPolicyStatements.length > 0) {
+            new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: JSON.stringify(policy(s.taskPolicyStatements as PolicyStatement[])) }, { parent: this });
         }
 
         const taskDef = taskDefinition(this, name, {
@@ -223,27 +246,33 @@ export class ContainerService extends pulumi.ComponentResource {
             environment: s.environment,
             container: {
                 name: s.app,
-                command: args.command,
+                command: s.command,
                 secrets: s.secrets,
                 streamPrefix: "service",
                 readonlyRootFilesystem: s.readonlyRootFilesystem,
                 portMappings: [{ containerPort: s.port, protocol: "tcp" }],
             },
             tags,
+            transform: { transform: s.transform?.taskDefinition, where: `${where}.taskDefinition` },
         });
 
         const targetGroup = new aws.lb.TargetGroup(
-            `${name}-tg`,
-            {
-                vpcId: lb.vpcId,
-                port: s.port,
-                protocol: "HTTP",
-                targetType: "ip",
-                deregistrationDelay: 30,
-                healthCheck: { enabled: true, path: s.healthCheckPath, protocol: "HTTP", matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
-                tags,
-            },
-            { parent: this },
+            ...applyTransform<aws.lb.TargetGroupArgs>(
+                s.transform?.targetGroup,
+                `${name}-tg`,
+                {
+                    vpcId: lb.vpcId,
+                    port: s.port,
+                    protocol: "HTTP",
+                    targetType: "ip",
+                    deregistrationDelay: 30,
+                    healthCheck: { enabled: true, path: s.healthCheckPath, protocol: "HTTP", matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+                    tags,
+                },
+                { parent: this },
+                TARGET_GROUP_GUARDRAILS,
+                `${where}.targetGroup`,
+            ),
         );
         const rule = new aws.lb.ListenerRule(
             `${name}-rule`,
@@ -264,28 +293,33 @@ export class ContainerService extends pulumi.ComponentResource {
         );
 
         const service = new aws.ecs.Service(
-            `${name}-service`,
-            {
-                name: resourceNames.appService(s.namePrefix, s.app),
-                cluster: cluster.clusterArn,
-                taskDefinition: taskDef.arn,
-                desiredCount: s.desiredCount,
-                capacityProviderStrategies: pulumi.output(cluster.ec2CapacityProviderName).apply((p) => capacityProviderStrategy(s.capacity, p)),
-                networkConfiguration: { subnets: cluster.privateSubnetIds, securityGroups: [sg.id], assignPublicIp: false },
-                loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: s.app, containerPort: s.port }],
-                healthCheckGracePeriodSeconds: 60,
-                deploymentCircuitBreaker: { enable: true, rollback: true },
-                deploymentMinimumHealthyPercent: 100,
-                deploymentMaximumPercent: 200,
-                propagateTags: "SERVICE",
-                enableEcsManagedTags: true,
-                enableExecuteCommand: false,
-                tags,
-            },
-            // The target group must be attached to the load balancer (through the rule) first;
-            // autoscaling owns the running count after creation. The task definition is never
-            // ignored: it carries the deployed image, so an `up` rolls out config, not old images.
-            { parent: this, dependsOn: [rule], ignoreChanges: ["desiredCount"] },
+            ...applyTransform<aws.ecs.ServiceArgs>(
+                s.transform?.service,
+                `${name}-service`,
+                {
+                    name: resourceNames.appService(s.namePrefix, s.app),
+                    cluster: cluster.clusterArn,
+                    taskDefinition: taskDef.arn,
+                    desiredCount: s.desiredCount,
+                    capacityProviderStrategies: pulumi.output(cluster.ec2CapacityProviderName).apply((p) => capacityProviderStrategy(s.capacity, p)),
+                    networkConfiguration: { subnets: cluster.privateSubnetIds, securityGroups: [sg.id], assignPublicIp: false },
+                    loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: s.app, containerPort: s.port }],
+                    healthCheckGracePeriodSeconds: 60,
+                    deploymentCircuitBreaker: { enable: true, rollback: true },
+                    deploymentMinimumHealthyPercent: 100,
+                    deploymentMaximumPercent: 200,
+                    propagateTags: "SERVICE",
+                    enableEcsManagedTags: true,
+                    enableExecuteCommand: false,
+                    tags,
+                },
+                // The target group must be attached to the load balancer (through the rule) first;
+                // autoscaling owns the running count after creation. The task definition is never
+                // ignored: it carries the deployed image, so an `up` rolls out config, not old images.
+                { parent: this, dependsOn: [rule], ignoreChanges: ["desiredCount"] },
+                SERVICE_GUARDRAILS,
+                `${where}.service`,
+            ),
         );
 
         const target = new aws.appautoscaling.Target(

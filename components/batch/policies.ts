@@ -1,6 +1,6 @@
 import type { AwsLocation } from "../aws-location";
 import { serviceTrustPolicy } from "../trust-policy";
-import { isSecretsManagerArn, isSsmParameterArn, secretReferenceArn, secretReferenceViolation } from "../validation";
+import { isSecretsManagerArn, isSsmParameterArn, secretReferenceArn } from "../validation";
 import { ECS_TASKS_SERVICE, TASK_FAMILY_TAG } from "./common";
 
 /**
@@ -97,11 +97,6 @@ export function ecrImage(image: string): EcrImage | undefined {
 export function secretPolicyArn(valueFrom: string): string {
     const arn = valueFrom.split(":").slice(0, 7).join(":");
     return /-[A-Za-z0-9]{6}$/.test(arn) ? arn : `${arn}-??????`;
-}
-
-/** Why `valueFrom` cannot name a container secret, or undefined (see `secretReferenceViolation`). */
-export function secretArnViolation(valueFrom: string): string | undefined {
-    return secretReferenceViolation(valueFrom);
 }
 
 export interface ExecutionRoleInputs {

@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { acmCertificateArn, dnsName, input, namePrefixArg, parseArgs, tags, wholeNumber } from "../args";
 import { awsLocation } from "../aws-location";
+import { ACM_CERTIFICATE_ARN_PATTERN } from "../validation";
 import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 
@@ -14,82 +17,108 @@ export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
  */
 export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
 
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const REGIONAL_CERTIFICATE = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
-
-export interface ServiceLoadBalancerCloudFrontArgs {
+/** How CloudFront reaches the load balancer through a VPC origin. */
+export const serviceLoadBalancerCloudFront = z.strictObject({
     /**
      * The name CloudFront connects as: TLS SNI, the certificate check and the Host header. The VPC
      * origin reaches the load balancer by its ARN, so the name needs no DNS record, but the
-     * certificate must cover it. Required with a certificate.
-     * @default the load balancer's DNS name (with `insecureHttp` only)
+     * certificate must cover it. Required with a certificate; the load balancer's DNS name
+     * otherwise (with `insecureHttp` only).
      */
-    originDomainName?: string;
-}
+    originDomainName: dnsName("services.shop.example.com").optional(),
+});
+export type ServiceLoadBalancerCloudFrontArgs = z.input<typeof serviceLoadBalancerCloudFront>;
 
-export interface ServiceLoadBalancerAccessLogs {
+/** Where the load balancer writes access logs. */
+export const serviceLoadBalancerAccessLogs = z.strictObject({
     /** S3 bucket that allows ELB log delivery. */
-    bucket: pulumi.Input<string>;
-    prefix?: pulumi.Input<string>;
+    bucket: input<string>(),
+    /** Key prefix of the logs. */
+    prefix: input<string>().optional(),
+});
+export type ServiceLoadBalancerAccessLogs = z.input<typeof serviceLoadBalancerAccessLogs>;
+
+/**
+ * A services load balancer's args.
+ *
+ * @example
+ * ```ts
+ * new ServiceLoadBalancer("services-lb", {
+ *     vpcId: network.vpcId,
+ *     subnetIds: network.privateSubnetIds,
+ *     certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>",
+ *     cloudFront: { originDomainName: "services.shop.example.com" },
+ * });
+ * ```
+ */
+export const serviceLoadBalancerFields = z
+    .strictObject({
+        /** The VPC of the load balancer and its targets. */
+        vpcId: input<string>(),
+        /** Subnets in at least two availability zones: private ones for an internal load balancer, public ones when internet-facing. */
+        subnetIds: input<pulumi.Input<string>[]>(),
+        /**
+         * Put the load balancer on the internet. Internal by default: CloudFront or a VPC client fronts it.
+         * @default false
+         */
+        internetFacing: z.boolean().default(false),
+        /** CIDR blocks allowed to reach the listeners: the VPC's CIDR when internal, ["0.0.0.0/0"] when internet-facing, by default. */
+        allowedCidrs: input<pulumi.Input<string>[]>().optional(),
+        /**
+         * ACM certificate in the load balancer's region: HTTPS on 443, and HTTP on 80 only redirects
+         * to it. Required unless `insecureHttp`.
+         */
+        certificateArn: input(acmCertificateArn()).optional(),
+        /**
+         * Opt-out, insecure: no certificate; services answer plain HTTP on 80 (inside the VPC, and to
+         * CloudFront when `cloudFront` is set). Fails the policy pack's ELB.1.
+         * @default false
+         */
+        insecureHttp: z.boolean().default(false),
+        /**
+         * Let the site's CloudFront distribution reach the services through a VPC origin: a CloudFront
+         * VPC origin for this load balancer, and a security group admitting CloudFront's origin-facing
+         * addresses on the listener port. The load balancer stays internal.
+         */
+        cloudFront: serviceLoadBalancerCloudFront.optional(),
+        /** Prefix of the physical names (the VPC origin's). Defaults to `<project>-<stack>`. */
+        namePrefix: namePrefixArg.optional(),
+        /**
+         * Security policy of the HTTPS listener.
+         * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
+         */
+        sslPolicy: z.string().regex(/^ELBSecurityPolicy-/, 'must be an ELB security policy such as "ELBSecurityPolicy-TLS13-1-2-2021-06"').default(DEFAULT_SSL_POLICY),
+        /** Write access logs to S3. */
+        accessLogs: serviceLoadBalancerAccessLogs.optional(),
+        /**
+         * Seconds a connection may idle.
+         * @default 60
+         */
+        idleTimeoutSeconds: wholeNumber(1, 4000, "seconds").default(60),
+        /**
+         * Turn on deletion protection and protect the resource in Pulumi.
+         * @default false
+         */
+        protect: z.boolean().default(false),
+        /**
+         * Tags for every taggable child.
+         * @default {}
+         */
+        tags: tags.default({}),
+    });
+
+/** HTTPS unless the named opt-out, and a CloudFront origin name with a certificate. */
+export function checkServiceLoadBalancer(a: { certificateArn?: unknown; insecureHttp: boolean; cloudFront?: { originDomainName?: string } }, ctx: z.RefinementCtx): void {
+    const https = a.certificateArn !== undefined;
+    if (!https && !a.insecureHttp) ctx.addIssue({ code: "custom", path: ["certificateArn"], message: "is required: services are served over HTTPS (an ACM certificate in the load balancer's region); set args.insecureHttp: true to opt out" });
+    if (https && a.insecureHttp) ctx.addIssue({ code: "custom", path: ["insecureHttp"], message: "and certificateArn exclude each other; remove the opt-out" });
+    if (a.cloudFront && https && a.cloudFront.originDomainName === undefined) {
+        ctx.addIssue({ code: "custom", path: ["cloudFront", "originDomainName"], message: 'is required with a certificate: the name it covers, which CloudFront connects as, such as "services.shop.example.com"' });
+    }
 }
 
-export interface ServiceLoadBalancerArgs {
-    /** The VPC of the load balancer, its security group and target groups. */
-    vpcId: pulumi.Input<string>;
-    /** Subnets in at least two availability zones: private ones for an internal load balancer, public ones when internet-facing. */
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * Put the load balancer on the internet. Internal by default: CloudFront or a VPC client fronts it.
-     * @default false
-     */
-    internetFacing?: boolean;
-    /**
-     * CIDR blocks allowed to reach the listeners.
-     * @default the VPC's CIDR when internal, ["0.0.0.0/0"] when internet-facing
-     */
-    allowedCidrs?: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * ACM certificate in the load balancer's region: HTTPS on 443, and HTTP on 80 only redirects
-     * to it. Required unless `insecureHttp`.
-     */
-    certificateArn?: pulumi.Input<string>;
-    /**
-     * Opt-out, insecure: no certificate; services answer plain HTTP on 80 (inside the VPC, and to
-     * CloudFront when `cloudFront` is set). Fails the policy pack's ELB.1.
-     * @default false
-     */
-    insecureHttp?: boolean;
-    /**
-     * Let the site's CloudFront distribution reach the services through a VPC origin: a CloudFront
-     * VPC origin for this load balancer, and a security group admitting CloudFront's origin-facing
-     * addresses on the listener port. The load balancer stays internal.
-     */
-    cloudFront?: ServiceLoadBalancerCloudFrontArgs;
-    /**
-     * Prefix of the physical names (the VPC origin's).
-     * @default `<project>-<stack>`
-     */
-    namePrefix?: string;
-    /**
-     * Security policy of the HTTPS listener.
-     * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
-     */
-    sslPolicy?: string;
-    /** Write access logs to S3. */
-    accessLogs?: ServiceLoadBalancerAccessLogs;
-    /**
-     * Seconds a connection may idle.
-     * @default 60
-     */
-    idleTimeoutSeconds?: number;
-    /**
-     * Turn on deletion protection and protect the resource in Pulumi.
-     * @default false
-     */
-    protect?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
-    tags?: Record<string, string>;
-}
+export const serviceLoadBalancerArgs = serviceLoadBalancerFields.superRefine(checkServiceLoadBalancer);
+export type ServiceLoadBalancerArgs = z.input<typeof serviceLoadBalancerArgs>;
 
 /** What a `ContainerService` needs from a load balancer; a `ServiceLoadBalancer` is one. */
 export interface LoadBalancerRef {
@@ -127,30 +156,24 @@ export class ServiceLoadBalancer extends pulumi.ComponentResource implements Loa
 
     constructor(name: string, args: ServiceLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:batch:ServiceLoadBalancer", name, {}, opts);
-        const internetFacing = args.internetFacing ?? false;
-        const idle = args.idleTimeoutSeconds ?? 60;
-        if (!Number.isInteger(idle) || idle < 1 || idle > 4000) {
-            throw new PavedError(`ServiceLoadBalancer "${name}": args.idleTimeoutSeconds ${show(idle)} must be a whole number from 1 to 4000`);
-        }
-        const protect = args.protect ?? false;
-        const tags = { ...(args.tags ?? {}) };
-        const https = args.certificateArn !== undefined;
+        const a = parseArgs(serviceLoadBalancerArgs, args, "args", `ServiceLoadBalancer "${name}"`);
+        args = a;
+        const internetFacing = a.internetFacing;
+        const idle = a.idleTimeoutSeconds;
+        const protect = a.protect;
+        const tags = { ...a.tags };
+        const https = a.certificateArn !== undefined;
         const fail = (field: string, value: unknown, rule: string): never => {
             throw new PavedError(`ServiceLoadBalancer "${name}": args.${field} ${show(value)} ${rule}`);
         };
-        if (!https && !args.insecureHttp) fail("certificateArn", undefined, "is required: services are served over HTTPS (an ACM certificate in the load balancer's region); set args.insecureHttp: true to opt out");
-        if (https && args.insecureHttp) fail("insecureHttp", true, "and args.certificateArn exclude each other; remove the opt-out");
-        if (typeof args.certificateArn === "string" && !REGIONAL_CERTIFICATE.test(args.certificateArn)) fail("certificateArn", args.certificateArn, 'must be an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>"');
-        const originDomain = args.cloudFront?.originDomainName;
-        if (args.cloudFront && https && originDomain === undefined) fail("cloudFront.originDomainName", undefined, 'is required with a certificate: the name it covers, which CloudFront connects as, such as "services.shop.example.com"');
-        if (originDomain !== undefined && !DNS_NAME.test(originDomain)) fail("cloudFront.originDomainName", originDomain, 'must be a lowercase DNS name the certificate covers, such as "services.shop.example.com"');
+        const originDomain = a.cloudFront?.originDomainName;
         const location = awsLocation(this);
         // The listener takes certificates from its own region only; say so before AWS does.
         const certificateArn =
             args.certificateArn === undefined
                 ? undefined
                 : pulumi.all([args.certificateArn, location]).apply(([arn, loc]) => {
-                      const region = REGIONAL_CERTIFICATE.exec(arn)?.[1];
+                      const region = ACM_CERTIFICATE_ARN_PATTERN.exec(arn)?.[1];
                       if (region !== loc.region) fail("certificateArn", arn, `must be an ACM certificate in the load balancer's region ${loc.region}${region ? ` (it is in ${region})` : ""}`);
                       return arn;
                   });
@@ -207,7 +230,7 @@ export class ServiceLoadBalancer extends pulumi.ComponentResource implements Loa
         if (https) {
             listener = new aws.lb.Listener(
                 `${name}-https`,
-                { loadBalancerArn: lb.arn, port: 443, protocol: "HTTPS", sslPolicy: args.sslPolicy ?? DEFAULT_SSL_POLICY, certificateArn, defaultActions: [notFound], tags },
+                { loadBalancerArn: lb.arn, port: 443, protocol: "HTTPS", sslPolicy: a.sslPolicy, certificateArn, defaultActions: [notFound], tags },
                 { parent: this },
             );
             new aws.lb.Listener(

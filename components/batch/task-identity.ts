@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Transform, applyTransform } from "../args";
 import type { AwsLocation } from "../aws-location";
-import type { Capacity } from "../config/schema";
+import type { Capacity } from "./common";
 import { secretReferenceArn } from "../validation";
 import { ECS_TASKS_SERVICE, TASK_FAMILY_TAG } from "./common";
 import { assumeRolePolicy, ecsSourceArn, executionRolePolicy } from "./policies";
@@ -119,7 +120,17 @@ export interface TaskDefinitionInputs {
     environment: pulumi.Input<Record<string, string>>;
     container: Omit<ContainerDefinitionInputs, "image" | "environment" | "logGroupName" | "region" | "hardLimits" | "location">;
     tags: Record<string, string>;
+    /** The component's `transform.taskDefinition`, and where it was given (for errors). */
+    transform?: { transform?: Transform<aws.ecs.TaskDefinitionArgs>; where: string };
 }
+
+/**
+ * What a transform may not change on a task definition: its family (IAM conditions and the
+ * family tag name it), its roles (least privilege), awsvpc networking (the task's own security
+ * group), its container (set through the component's args: image, command, environment, secrets,
+ * read-only root filesystem) and its tags.
+ */
+export const TASK_DEFINITION_GUARDRAILS = ["family", "executionRoleArn", "taskRoleArn", "networkMode", "containerDefinitions", "tags"] as const;
 
 /**
  * The one-container awsvpc task definition of a job or service, as `${name}-task` under `parent`,
@@ -127,31 +138,28 @@ export interface TaskDefinitionInputs {
  */
 export function taskDefinition(parent: pulumi.Resource, name: string, t: TaskDefinitionInputs): aws.ecs.TaskDefinition {
     const fargate = t.capacity !== "ec2";
-    return new aws.ecs.TaskDefinition(
-        `${name}-task`,
-        {
-            family: t.family,
-            networkMode: "awsvpc",
-            requiresCompatibilities: [fargate ? "FARGATE" : "EC2"],
-            ...(fargate ? { cpu: String(t.cpu), memory: String(t.memory) } : {}),
-            executionRoleArn: t.identity.executionRole.arn,
-            taskRoleArn: t.identity.taskRole.arn,
-            volumes: [{ name: TMP_VOLUME }],
-            containerDefinitions: pulumi.all([t.image, t.identity.logGroup.name, t.location, t.environment]).apply(([image, group, loc, environment]) =>
-                JSON.stringify([
-                    containerDefinition({
-                        ...t.container,
-                        image,
-                        environment,
-                        logGroupName: group,
-                        region: loc.region,
-                        location: loc,
-                        hardLimits: fargate ? undefined : { cpu: t.cpu, memory: t.memory },
-                    }),
-                ]),
-            ),
-            tags: { ...t.tags, [TASK_FAMILY_TAG]: t.family },
-        },
-        { parent },
-    );
+    const args: aws.ecs.TaskDefinitionArgs = {
+        family: t.family,
+        networkMode: "awsvpc",
+        requiresCompatibilities: [fargate ? "FARGATE" : "EC2"],
+        ...(fargate ? { cpu: String(t.cpu), memory: String(t.memory) } : {}),
+        executionRoleArn: t.identity.executionRole.arn,
+        taskRoleArn: t.identity.taskRole.arn,
+        volumes: [{ name: TMP_VOLUME }],
+        containerDefinitions: pulumi.all([t.image, t.identity.logGroup.name, t.location, t.environment]).apply(([image, group, loc, environment]) =>
+            JSON.stringify([
+                containerDefinition({
+                    ...t.container,
+                    image,
+                    environment,
+                    logGroupName: group,
+                    region: loc.region,
+                    location: loc,
+                    hardLimits: fargate ? undefined : { cpu: t.cpu, memory: t.memory },
+                }),
+            ]),
+        ),
+        tags: { ...t.tags, [TASK_FAMILY_TAG]: t.family },
+    };
+    return new aws.ecs.TaskDefinition(...applyTransform(t.transform?.transform, `${name}-task`, args, { parent }, TASK_DEFINITION_GUARDRAILS, t.transform?.where ?? name));
 }

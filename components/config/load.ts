@@ -1,16 +1,15 @@
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseYaml } from "../offline/stack-config";
 import { stackNameViolation } from "../stack-name";
 import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
-import { ec2SizeViolation, fargateSizeViolation, pathsOverlap, servicePathViolation } from "../validation";
+import { NETWORK_DEFAULTS, PROD_NETWORK_DEFAULTS } from "../network/network";
+import { preflightProblems } from "../environment/preflight";
+import { Entry, applyOverrides, collect, nameOf, parseKey, readCatalogFile } from "./catalog";
+import { checkAppPaths, checkJobSizes, clusterInstanceTypes, checkServicePaths, checkServicesOrigin, checkUnique } from "./cross-checks";
 import {
     AlertsConfig,
     AppConfig,
     BuildImageConfig,
-    CAPACITIES,
     ClusterConfig,
     EnvironmentKind,
     EphemeralConfig,
@@ -20,10 +19,12 @@ import {
     SiteConfig,
     TagsConfig,
     appSchema,
+    buildImageSchema,
     configKeys,
     jobSchema,
 } from "./schema";
-import { instanceSize, largestTaskLimits } from "./instance-types";
+
+export { deepMerge } from "./catalog";
 
 /** The VPC Paved creates when no existing one is given. */
 export interface CreatedNetworkConfig {
@@ -59,6 +60,23 @@ export interface PavedConfig {
     alerts: AlertsConfig;
     /** Prod protects stateful resources (bucket, repositories, log groups) from deletion. */
     protect: boolean;
+    /**
+     * Where each app and job was written (`paved:apps[2]`, `catalog.yaml:jobs[0]`), by name, so
+     * a problem found later still names the key the user wrote. `paved:apps[i]` when absent.
+     */
+    sources?: { apps: Record<string, string>; jobs: Record<string, string> };
+}
+
+/**
+ * Configs `parseConfig` returned, as they were checked: an `Environment` built from one that is
+ * unchanged need not check its children's args again.
+ */
+const checkedConfigs = new WeakMap<PavedConfig, string>();
+
+/** Whether `config` is one `parseConfig` returned, unchanged since. */
+export function alreadyChecked(config: PavedConfig): boolean {
+    const checked = checkedConfigs.get(config);
+    return checked !== undefined && checked === JSON.stringify(config);
 }
 
 /** What `parseConfig` reads: the stack's config, already split into keys. */
@@ -74,66 +92,7 @@ export interface RawStackConfig {
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
-/** Renders a zod path in the user's terms: `paved:apps[3].path`. */
-export function keyPath(prefix: string, parts: ReadonlyArray<PropertyKey>): string {
-    let out = prefix;
-    for (const p of parts) out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
-    return out;
-}
-
-function valueAt(root: unknown, parts: ReadonlyArray<PropertyKey>): unknown {
-    let v: unknown = root;
-    for (const p of parts) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = (v as Record<PropertyKey, unknown>)[p];
-    }
-    return v;
-}
-
-/** zod issues as Problems with key paths and the offending values. */
-export function zodProblems(prefix: string, input: unknown, error: z.ZodError): Problem[] {
-    return error.issues.flatMap((issue): Problem[] => {
-        if (issue.code === "unrecognized_keys") {
-            return issue.keys.map((k) => ({
-                path: keyPath(prefix, [...issue.path, k]),
-                value: valueAt(input, [...issue.path, k]),
-                message: `unknown key; check the spelling (see the ${keyPath(prefix, issue.path)} reference in the README)`,
-            }));
-        }
-        return [{ path: keyPath(prefix, issue.path), value: valueAt(input, issue.path), message: issue.message }];
-    });
-}
-
-function parseKey<S extends z.ZodType>(schema: S, prefix: string, input: unknown, problems: Problem[]): z.output<S> | undefined {
-    const result = schema.safeParse(input);
-    if (result.success) return result.data;
-    problems.push(...zodProblems(prefix, input, result.error));
-    return undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-/** Deep merge for overrides: objects merge, everything else (arrays included) replaces. */
-export function deepMerge(base: unknown, patch: unknown): unknown {
-    if (!isRecord(base) || !isRecord(patch)) return patch;
-    const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(base[k], v);
-    return out;
-}
-
-/** A catalog entry after overrides: its parsed value when valid, the raw one for cross-checks. */
-interface Parsed<T> {
-    value?: T;
-    raw: Record<string, unknown>;
-    where: string;
-}
-
-interface Entry {
-    raw: unknown;
-    where: string;
-}
+export { keyPath, zodProblems } from "../args";
 
 /**
  * Parses and validates a stack's `paved:` config into one typed object, or throws a
@@ -174,24 +133,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     // and exclusions apply by name. Each entry keeps where it came from for error messages.
     const apps: Entry[] = [];
     const jobs: Entry[] = [];
-    if (typeof catalogFile === "string") {
-        const file = path.resolve(input.projectDir, catalogFile);
-        let doc: unknown;
-        try {
-            doc = parseYaml((input.readFile ?? ((f) => fs.readFileSync(f, "utf8")))(file), file, "the catalog file");
-        } catch (e) {
-            problems.push({ path: "paved:catalog", value: catalogFile, message: `cannot read the catalog file: ${(e as Error).message.split("\n")[0]}` });
-        }
-        if (doc !== undefined && !isRecord(doc)) {
-            problems.push({ path: "paved:catalog", value: catalogFile, message: "the catalog file must be a mapping with apps and jobs lists" });
-        } else if (isRecord(doc)) {
-            for (const key of Object.keys(doc)) {
-                if (key !== "apps" && key !== "jobs") problems.push({ path: `${catalogFile}:${key}`, value: doc[key], message: "unknown key; a catalog file has apps and jobs" });
-            }
-            collect(doc.apps, `${catalogFile}:apps`, apps, problems);
-            collect(doc.jobs, `${catalogFile}:jobs`, jobs, problems);
-        }
-    }
+    if (typeof catalogFile === "string") readCatalogFile(catalogFile, input.projectDir, input.readFile, apps, jobs, problems);
     collect(values["paved:apps"], "paved:apps", apps, problems);
     collect(values["paved:jobs"], "paved:jobs", jobs, problems);
 
@@ -206,11 +148,10 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     checkUnique(parsedApps, "app", problems);
     checkUnique(parsedJobs, "job", problems);
     checkAppPaths(parsedApps, problems);
-    checkServiceSizes(parsedApps, problems);
     checkServicePaths(parsedApps, problems);
     if (services) checkServicesOrigin(services, parsedApps, typeof region === "string" ? region : undefined, problems);
-    if (cluster) checkJobSizes(parsedJobs, cluster, problems);
-    if (cluster) checkCluster(cluster, problems);
+    const instanceTypes = clusterInstanceTypes(cluster?.instanceTypes, values["paved:cluster"]);
+    if (instanceTypes) checkJobSizes(parsedJobs, instanceTypes, problems);
 
     if (kind === "ephemeral") {
         if (!ephemeral) problems.push({ path: "paved:ephemeral", value: undefined, message: "ephemeral environments need baseStack, release and expiresAt" });
@@ -223,9 +164,6 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     } else if (kind !== undefined && ephemeral) {
         problems.push({ path: "paved:ephemeral", value: values["paved:ephemeral"], message: `only ephemeral environments take this key (paved:kind is "${kind}")` });
     }
-    if (network?.existing && (network.cidrBlock || network.availabilityZones || network.natGateways)) {
-        problems.push({ path: "paved:network.existing", value: network.existing, message: "either use an existing VPC or size a new one (cidrBlock, availabilityZones, natGateways), not both" });
-    }
     if (site && Boolean(site.domain) !== Boolean(site.certificateArn)) {
         problems.push({ path: site.domain ? "paved:site.certificateArn" : "paved:site.domain", value: undefined, message: "a custom domain needs both domain and certificateArn" });
     }
@@ -235,7 +173,7 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
     }
     const prod = kind === "prod";
     const appConfigs = parsedApps.map((a) => a.value!);
-    return {
+    const config: PavedConfig = {
         project: input.project,
         name: input.stack,
         kind,
@@ -247,9 +185,9 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
                   ? { existing: network.existing }
                   : {
                         create: {
-                            cidrBlock: network.cidrBlock ?? "10.0.0.0/16",
-                            availabilityZones: network.availabilityZones ?? (prod ? 3 : 2),
-                            natGateways: network.natGateways ?? (prod ? "onePerAz" : "single"),
+                            cidrBlock: network.cidrBlock ?? NETWORK_DEFAULTS.cidrBlock,
+                            availabilityZones: network.availabilityZones ?? (prod ? PROD_NETWORK_DEFAULTS : NETWORK_DEFAULTS).availabilityZones,
+                            natGateways: network.natGateways ?? (prod ? PROD_NETWORK_DEFAULTS : NETWORK_DEFAULTS).natGateways,
                         },
                     },
         site,
@@ -262,7 +200,16 @@ export function parseConfig(input: RawStackConfig): PavedConfig {
         services,
         alerts,
         protect: prod,
+        sources: {
+            apps: Object.fromEntries(parsedApps.map((a) => [a.value!.name, a.where])),
+            jobs: Object.fromEntries(parsedJobs.map((j) => [j.value!.name, j.where])),
+        },
     };
+    // One parse pass of every child component's schema, problems at their `paved:` keys.
+    const later = preflightProblems(config);
+    if (later.length > 0) throw new ConfigError(later, `the config of stack "${input.stack}"`);
+    checkedConfigs.set(config, JSON.stringify(config));
+    return config;
 }
 
 /** The build image pre-warms from the repository most apps build from (the monorepo, usually). */
@@ -270,152 +217,8 @@ function defaultBuildImage(apps: AppConfig[]): BuildImageConfig {
     const counts = new Map<string, number>();
     for (const a of apps) counts.set(a.source.repository, (counts.get(a.source.repository) ?? 0) + 1);
     const repository = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? "https://github.com/aws-samples/aws-codebuild-samples.git";
-    return { repository, branch: "main", lockfileDirectory: ".", schedule: "cron(0 3 ? * MON *)" };
-}
-
-function collect(list: unknown, where: string, into: Entry[], problems: Problem[]): void {
-    if (list === undefined) return;
-    if (!Array.isArray(list)) {
-        problems.push({ path: where, value: list, message: "must be a list" });
-        return;
-    }
-    list.forEach((raw, i) => into.push({ raw, where: `${where}[${i}]` }));
-}
-
-function nameOf(raw: unknown): string | undefined {
-    return isRecord(raw) && typeof raw.name === "string" ? raw.name : undefined;
-}
-
-function applyOverrides<S extends z.ZodType>(
-    entries: Entry[],
-    overrides: Record<string, Record<string, unknown>>,
-    exclude: string[],
-    kind: "apps" | "jobs",
-    schema: S,
-    problems: Problem[],
-): Parsed<z.output<S>>[] {
-    for (const name of Object.keys(overrides)) {
-        if (!entries.some((e) => nameOf(e.raw) === name)) {
-            problems.push({ path: `paved:overrides.${kind}.${name}`, value: overrides[name], message: `names no ${kind === "apps" ? "app" : "job"} in the catalog` });
-        }
-    }
-    const out: Parsed<z.output<S>>[] = [];
-    for (const e of entries) {
-        const name = nameOf(e.raw);
-        if (name !== undefined && exclude.includes(name)) continue;
-        const patch = name !== undefined ? overrides[name] : undefined;
-        const merged = patch ? deepMerge(e.raw, patch) : e.raw;
-        // An error in a merged entry is reported at the entry; the override is named too.
-        const where = patch ? `${e.where} (with paved:overrides.${kind}.${name})` : e.where;
-        out.push({ value: parseKey(schema, where, merged, problems), raw: isRecord(merged) ? merged : {}, where: e.where });
-    }
-    return out;
-}
-
-// Cross-checks read the raw entries, so an entry with another error is still checked here.
-function checkUnique(entries: Parsed<unknown>[], what: string, problems: Problem[]): void {
-    const seen = new Map<string, string>();
-    for (const e of entries) {
-        const name = e.raw.name;
-        if (typeof name !== "string") continue;
-        const first = seen.get(name);
-        if (first) problems.push({ path: `${e.where}.name`, value: name, message: `duplicate ${what} name (also ${first}); ${what} names must be unique` });
-        else seen.set(name, e.where);
-    }
-}
-
-function checkAppPaths(apps: Parsed<AppConfig>[], problems: Problem[]): void {
-    const paths = apps.filter((a) => typeof a.raw.path === "string");
-    for (let i = 0; i < paths.length; i++) {
-        for (let j = 0; j < i; j++) {
-            const a = paths[i].raw.path as string;
-            const b = paths[j].raw.path as string;
-            if (pathsOverlap(a, b)) {
-                const how = a === b ? "duplicates" : "overlaps";
-                problems.push({ path: `${paths[i].where}.path`, value: a, message: `${how} the path of app "${String(paths[j].raw.name)}" (${b}); give each app its own path, none under another` });
-            }
-        }
-    }
-}
-
-/** Container services run on Fargate: their cpu/memory must be one of its combinations. */
-function checkServiceSizes(apps: Parsed<AppConfig>[], problems: Problem[]): void {
-    for (const { value, where } of apps) {
-        const service = value?.container?.service;
-        if (!service) continue;
-        const problem = fargateSizeViolation(service.cpu, service.memory);
-        if (problem) {
-            const field = /^Fargate cpu must/.test(problem) ? "cpu" : "memory";
-            problems.push({ path: `${where}.container.service.${field}`, value: { cpu: service.cpu, memory: service.memory }, message: `app "${value.name}": ${problem}` });
-        }
-    }
-}
-
-/** A service's site path is its app's path or under it, and no other app's. */
-function checkServicePaths(apps: Parsed<AppConfig>[], problems: Problem[]): void {
-    const paths = apps.map((a) => a.value?.path).filter((p): p is string => typeof p === "string");
-    for (const { value, where } of apps) {
-        const service = value?.container?.service;
-        if (!service) continue;
-        const path = service.path ?? value.path;
-        const problem = servicePathViolation(path, value.path, paths.filter((p) => p !== value.path));
-        if (problem) problems.push({ path: `${where}.container.service.path`, value: service.path, message: `app "${value.name}" (path ${value.path}): the service path ${path} ${problem}` });
-    }
-}
-
-/**
- * Services are reached over HTTPS: a certificate in the stack's region and the name it covers,
- * unless the environment opts out with `insecureHttpOrigin`.
- */
-function checkServicesOrigin(services: ServicesConfig, apps: Parsed<AppConfig>[], region: string | undefined, problems: Problem[]): void {
-    const withService = apps.filter((a) => a.value?.container?.service).map((a) => a.value!.name);
-    if (services.insecureHttpOrigin) {
-        if (services.certificateArn) problems.push({ path: "paved:services.insecureHttpOrigin", value: true, message: "and paved:services.certificateArn exclude each other; remove the opt-out to serve HTTPS" });
-        return;
-    }
-    if (services.certificateArn && region) {
-        const certRegion = services.certificateArn.split(":")[3];
-        if (certRegion !== region) {
-            problems.push({ path: "paved:services.certificateArn", value: services.certificateArn, message: `is in ${certRegion}; the load balancer is in ${region} (aws:region) and takes certificates from its own region only` });
-        }
-    }
-    if (withService.length === 0) return;
-    const who = `${withService.length === 1 ? "app" : "apps"} ${withService.join(", ")} run${withService.length === 1 ? "s a container service" : " container services"} the site reaches over HTTPS`;
-    if (!services.certificateArn) {
-        problems.push({ path: "paved:services.certificateArn", value: undefined, message: `${who}: set an ACM certificate in ${region ?? "the stack's region"} covering paved:services.originDomain (or opt out with paved:services.insecureHttpOrigin: true)` });
-    }
-    if (!services.originDomain) {
-        problems.push({ path: "paved:services.originDomain", value: undefined, message: `${who}: set the name paved:services.certificateArn covers, e.g. "services.shop.example.com" (CloudFront connects as that name; no DNS record needed)` });
-    }
-}
-
-function checkJobSizes(jobs: Parsed<JobConfig>[], cluster: ClusterConfig, problems: Problem[]): void {
-    const largest = largestTaskLimits(cluster.instanceTypes);
-    for (const { raw, where } of jobs) {
-        // Sizes are checked whenever they are readable, with the schema's defaults.
-        const job = { name: String(raw.name), cpu: raw.cpu ?? 512, memory: raw.memory ?? 1024, capacity: raw.capacity ?? "ec2", schedule: raw.schedule, queue: raw.queue };
-        if (typeof job.cpu !== "number" || typeof job.memory !== "number" || !(CAPACITIES as readonly unknown[]).includes(job.capacity)) continue;
-        if (job.schedule && job.queue) {
-            problems.push({ path: `${where}.queue`, value: job.queue, message: "a job has one trigger: keep schedule or queue, not both (neither means on demand)" });
-        }
-        const problem = job.capacity === "ec2" ? ec2SizeViolation(job.cpu, job.memory, largest?.memoryMiB, largest?.cpu) : fargateSizeViolation(job.cpu, job.memory);
-        if (problem) {
-            const field = /^(Fargate )?cpu (must|\d+ does not fit)/.test(problem) ? "cpu" : "memory";
-            problems.push({ path: `${where}.${field}`, value: { cpu: job.cpu, memory: job.memory, capacity: job.capacity }, message: `job "${job.name}": ${problem}` });
-        }
-    }
-}
-
-function checkCluster(cluster: ClusterConfig, problems: Problem[]): void {
-    if (cluster.minSize > cluster.maxSize) {
-        problems.push({ path: "paved:cluster.minSize", value: cluster.minSize, message: `must not exceed maxSize (${cluster.maxSize})` });
-    }
-    if (cluster.onDemandBaseCapacity > cluster.maxSize) {
-        problems.push({ path: "paved:cluster.onDemandBaseCapacity", value: cluster.onDemandBaseCapacity, message: `must not exceed maxSize (${cluster.maxSize})` });
-    }
-    cluster.instanceTypes.forEach((t, i) => {
-        if (!instanceSize(t)) problems.push({ path: `paved:cluster.instanceTypes[${i}]`, value: t, message: "unknown instance type; use a current general-purpose, compute or memory type such as m6i.large, c7g.xlarge or r6a.2xlarge" });
-    });
+    // The rest of the defaults are the build image's own.
+    return buildImageSchema.parse({ repository });
 }
 
 /** Parses a config value the way the engine hands it over: JSON when it parses, else the string. */

@@ -1,328 +1,195 @@
 import { z } from "zod";
-import { WATCH_AT_ROOT, watchGlobViolation } from "../path-filter";
-import {
-    NO_WEBHOOKS,
-    WEBHOOK_SOURCE_TYPES,
-    appPathViolation,
-    codeBuildSourceType,
-    isCodeBuildSourceType,
-    fileExtensionViolation,
-    plainEnvironmentViolation,
-    repositoryViolation,
-    resourceNameViolation,
-    scheduleExpressionViolation,
-    secretReferenceViolation,
-    timeZoneViolation,
-} from "../validation";
-import {
-    DEFAULT_ALERT_THRESHOLDS,
-    emailViolation,
-    httpsEndpointViolation,
-    slackChannelViolation,
-    slackWorkspaceViolation,
-    thresholdViolation,
-} from "../operations/alerts";
+import { acmCertificateArn, appPath, imageTag, resourceName, rule, tagValue } from "../args/fields";
+import { checkBatchCluster, batchClusterFields } from "../batch/batch-cluster";
+import { batchJobFields, checkBatchJob } from "../batch/batch-job";
+import { checkContainerService, containerServiceFields } from "../batch/container-service";
+import { serviceLoadBalancerArgs, serviceLoadBalancerCloudFront } from "../batch/service-load-balancer";
+import { buildImageArgs, buildImageSource } from "../frontend/build-image";
+import { checkFrontendApp, frontendAppBuild, frontendAppContainer, frontendAppFields } from "../frontend/frontend-app";
+import { siteDomainArgs, siteHostArgs } from "../frontend/site-host";
+import { checkNetwork, existingNetworkArgs, networkFields } from "../network/network";
+import { operationsAlertsArgs } from "../operations/operations";
+import { releaseIdViolation } from "../validation";
 
 /**
- * The schema of a stack's `paved:` config keys. One zod schema per key, so every error names the
- * key it came from. Defaults live here; cross-field rules (duplicates, overlaps, sizes that depend
- * on capacity) live in `load.ts`.
+ * The schema of a stack's `paved:` config keys, COMPOSED from the components' own args schemas:
+ * every default, limit and pattern of a field is written once, in the component that uses it.
+ * One zod schema per key, so every error names the key it came from. Cross-entry rules
+ * (duplicates, overlaps, sizes that depend on the cluster) live in `cross-checks.ts`.
  */
 
-/** A zod refinement from one of the shared rules in `validation.ts`. */
-function rule<T>(check: (value: T) => string | undefined) {
-    return (value: T, ctx: z.RefinementCtx) => {
-        const message = check(value);
-        if (message) ctx.addIssue({ code: "custom", message });
-    };
-}
-
-const nameField = z.string().superRefine(rule(resourceNameViolation));
-const stringMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names are letters, digits and _"), z.string());
-
-/** Plain-text environment variables, refusing names that look like secrets (ECS.8, CodeBuild.2). */
-function plainEnvironment(where: "job" | "build") {
-    return stringMap.superRefine((env, ctx) => {
-        for (const name of Object.keys(env)) {
-            const message = plainEnvironmentViolation(name, where);
-            if (message) ctx.addIssue({ code: "custom", path: [name], message });
-        }
-    });
-}
+export { CAPACITIES } from "../batch/common";
+export type { Capacity } from "../batch/common";
+export { COMPUTE_SIZES } from "../frontend/frontend-app";
+export type { AppComputeSize as ComputeSize } from "../frontend/frontend-app";
 
 export const ENVIRONMENT_KINDS = ["dev", "staging", "prod", "ephemeral"] as const;
 export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
 
-export const COMPUTE_SIZES = ["small", "medium", "large", "xlarge", "2xlarge"] as const;
-export type ComputeSize = (typeof COMPUTE_SIZES)[number];
+/** `paved:network`: a VPC to create (sized) or an existing one (`Network`'s args). */
+export const existingNetworkSchema = existingNetworkArgs;
+export const networkSchema = networkFields.strict().superRefine(checkNetwork);
 
-export const CAPACITIES = ["ec2", "fargate", "fargateSpot"] as const;
-export type Capacity = (typeof CAPACITIES)[number];
-
-const cidr = z
-    .string()
-    .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-8])$/, 'must be an IPv4 CIDR block from /16 to /28, e.g. "10.20.0.0/16"');
-
-export const existingNetworkSchema = z.strictObject({
-    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as "vpc-0abc12345def67890"'),
-    privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id such as "subnet-0abc1234"')).min(2, "needs at least 2 subnets in different availability zones"),
-    publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id such as "subnet-0abc1234"')).min(2, "needs at least 2 subnets in different availability zones"),
-});
-
-export const networkSchema = z.strictObject({
-    /** CIDR of the VPC Paved creates. */
-    cidrBlock: cidr.optional(),
-    /** Availability zones of the VPC Paved creates. */
-    availabilityZones: z.number().int().min(2, "needs at least 2 availability zones").max(6).optional(),
-    /** NAT gateways: one for the VPC (cheap, dev) or one per availability zone (prod). */
-    natGateways: z.enum(["single", "onePerAz"]).optional(),
-    /** Use an existing VPC instead of creating one. */
-    existing: existingNetworkSchema.optional(),
-});
-
+/** `paved:site`: the site's custom domain and CloudFront settings (`SiteHost`'s args). */
 export const siteSchema = z.strictObject({
     /** Custom domain, e.g. "www.example.com". Needs `certificateArn`. */
-    domain: z
-        .string()
-        .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name such as "www.example.com"')
-        .optional(),
+    domain: siteDomainArgs.shape.names.element.optional(),
     /** ACM certificate for `domain`; CloudFront requires it in us-east-1. */
-    certificateArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)")
-        .optional(),
+    certificateArn: acmCertificateArn("us-east-1").optional(),
     /** Write CloudFront standard access logs to a log bucket. */
-    accessLogs: z.boolean().default(false),
+    accessLogs: siteHostArgs.shape.accessLogs,
     /** CloudFront price class. */
-    priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
+    priceClass: siteHostArgs.shape.priceClass,
 });
 
-export const appSourceSchema = z.strictObject({
-    /** HTTPS clone URL of the repository, on a host CodeBuild clones from. */
-    repository: z.string().superRefine(rule(repositoryViolation)),
-    branch: z.string().min(1).default("main"),
-    /** Sub-directory of a monorepo that holds the app; "." for the repository root. */
-    directory: z
-        .string()
-        .regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'must be a relative directory such as "apps/catalog" (no leading "/" or "..")')
-        .refine((d) => !d.split("/").includes(".."), 'must not contain ".."')
-        .default("."),
-    /**
-     * Other paths (globs from the repository root) whose changes concern the app, e.g. shared
-     * packages and the root lockfile: the webhook's FILE_PATH filter and `build --affected` read them.
-     */
-    watch: z.array(z.string().superRefine(rule(watchGlobViolation))).default([]),
-}).superRefine((source, ctx) => {
-    // Refinements may run on an entry with other problems: read the fields defensively.
-    if (Array.isArray(source.watch) && source.watch.length > 0 && source.directory === ".") ctx.addIssue({ code: "custom", path: ["watch"], message: WATCH_AT_ROOT });
-});
+/** An app's source (`FrontendApp`'s `source`). */
+export const appSourceSchema = frontendAppFields.shape.source;
 
-export const appBuildSchema = z.strictObject({
-    command: z.string().min(1).default("npm run build"),
-    /** Directory (relative to the app's directory) the build writes its assets to. */
-    outputDirectory: z
-        .string()
-        .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a relative directory such as "dist"')
-        .default("dist"),
-    nodeVersion: z.enum(["18", "20", "22"]).default("20"),
-    environment: plainEnvironment("build").default({}),
-    computeSize: z.enum(COMPUTE_SIZES).default("small"),
-    /** CodeBuild allows 5 to 2160 minutes. */
-    timeoutMinutes: z.number().int().min(5, "CodeBuild timeouts are 5-2160 minutes").max(2160, "CodeBuild timeouts are 5-2160 minutes").default(20),
-});
+/** An app's build (`FrontendApp`'s `build`, less what an environment sets). */
+export const appBuildSchema = frontendAppBuild.omit({ installCommand: true, immutablePatterns: true }).strict();
 
-export const appServiceSchema = z.strictObject({
-    desiredCount: z.number().int().min(1).max(100).default(2),
-    maxCount: z.number().int().min(1).max(100).default(4),
-    cpu: z.number().int().default(256),
-    memory: z.number().int().default(512),
-    healthCheckPath: z.string().regex(/^\/[^\s]*$/, 'must start with "/"').default("/"),
-    /**
-     * Image tag the service starts from. After that `paved deploy-service` owns rollouts (like the
-     * release pointer of assets), so `pulumi up` never rolls a service back to this tag.
-     */
-    initialImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, "must be a Docker image tag").default("bootstrap"),
-    /**
-     * Where the site routes requests to the service: the app's path (the default) or a path under
-     * it, e.g. "/checkout/api". Everything else of the app stays on S3. The root app's service
-     * needs a sub-path no other app uses.
-     */
-    path: z.string().superRefine(rule(appPathViolation)).optional(),
-});
+/** The capacity an environment runs services on: `ContainerService`'s default. */
+export const SERVICE_CAPACITY = containerServiceFields.shape.capacity.parse(undefined);
 
-export const appContainerSchema = z.strictObject({
-    /** Dockerfile path, relative to the app's directory. */
-    dockerfile: z.string().min(1).default("Dockerfile"),
-    port: z.number().int().min(1).max(65535).default(8080),
-    /** Run the image as an ECS service behind the environment's load balancer. */
-    service: appServiceSchema.optional(),
-});
+/** An app's container service (`ContainerService`'s sizes and counts, plus where the site routes it). */
+export const appServiceSchema = containerServiceFields
+    .pick({ desiredCount: true, maxCount: true, cpu: true, memory: true, healthCheckPath: true })
+    .extend({
+        /**
+         * Image tag the service starts from. After that `paved deploy-service` owns rollouts (like the
+         * release pointer of assets), so `pulumi up` never rolls a service back to this tag.
+         * @default "bootstrap"
+         */
+        initialImageTag: imageTag.default("bootstrap"),
+        /**
+         * Where the site routes requests to the service: the app's path (the default) or a path under
+         * it, e.g. "/checkout/api". Everything else of the app stays on S3. The root app's service
+         * needs a sub-path no other app uses.
+         */
+        path: appPath.optional(),
+    })
+    .strict()
+    .superRefine((s, ctx) => checkContainerService({ ...s, capacity: SERVICE_CAPACITY }, ctx));
 
-export const appSchema = z.strictObject({
-    name: nameField,
-    path: z.string().superRefine(rule(appPathViolation)),
-    team: nameField.optional(),
-    costCenter: z.string().min(1).optional(),
-    source: appSourceSchema,
-    build: appBuildSchema.default(() => appBuildSchema.parse({})),
-    container: appContainerSchema.optional(),
-    /** Extensions whose unversioned URLs are files, not deep links (replaces Paved's default list). */
-    fileExtensions: z.array(z.string().superRefine(rule(fileExtensionViolation))).optional(),
-    /** Start a build on every push to the branch that changes the app's directory or what it watches. */
-    webhook: z.boolean().default(false),
-}).superRefine((app, ctx) => {
-    const repository = app.source?.repository;
-    if (typeof repository !== "string") return;
-    const type = codeBuildSourceType(repository);
-    if (app.webhook && isCodeBuildSourceType(type) && !WEBHOOK_SOURCE_TYPES.includes(type)) ctx.addIssue({ code: "custom", path: ["webhook"], message: NO_WEBHOOKS });
-});
+/** An app's container (`FrontendApp`'s `container`), optionally run as a service. */
+export const appContainerSchema = frontendAppContainer
+    .extend({
+        /** Run the image as an ECS service behind the environment's load balancer. */
+        service: appServiceSchema.optional(),
+    })
+    .strict();
 
-export const scheduleSchema = z.strictObject({
-    expression: z.string().superRefine(rule(scheduleExpressionViolation)),
-    timezone: z.string().superRefine(rule(timeZoneViolation)).default("UTC"),
-    /** Attempts after the first failure, with exponential backoff. */
-    retries: z.number().int().min(0).max(10).default(2),
-});
+/** Who owns a catalog entry: its cost allocation tags. */
+const ownerFields = {
+    /** The owning team (the `paved:team` tag); the environment's by default. */
+    team: resourceName.optional(),
+    /** The cost center (the `paved:cost-center` tag); the environment's by default. */
+    costCenter: tagValue.optional(),
+};
 
-export const queueSchema = z.strictObject({
-    maxWorkers: z.number().int().min(1).max(1000).default(10),
-    /** Backlog per worker the scaling policy aims for. */
-    messagesPerWorker: z.number().int().min(1).max(100000).default(100),
-    visibilityTimeoutSeconds: z.number().int().min(0).max(43200, "SQS visibility timeout is at most 43200 s (12 h)").default(300),
-    /** Receives before a message moves to the dead-letter queue. */
-    maxReceiveCount: z.number().int().min(1).max(1000).default(5),
-});
+/** One app of `paved:apps` (or the catalog): `FrontendApp`'s args an environment does not set. */
+export const appSchema = frontendAppFields
+    .pick({ name: true, path: true, fileExtensions: true, source: true, webhook: true })
+    .extend({
+        ...ownerFields,
+        build: appBuildSchema.default(() => appBuildSchema.parse({})),
+        container: appContainerSchema.optional(),
+    })
+    .strict()
+    .superRefine(checkFrontendApp);
 
-/** One SSM parameter (name or ARN) or one Secrets Manager secret (ARN); never a wildcard. */
-const secretReference = z.string().superRefine(rule(secretReferenceViolation));
+export const scheduleSchema = batchJobFields.shape.schedule.unwrap();
+export const queueSchema = batchJobFields.shape.queue.unwrap();
 
-export const jobSchema = z.strictObject({
-    name: nameField,
-    team: nameField.optional(),
-    costCenter: z.string().min(1).optional(),
-    /** Container image, e.g. an ECR image URI with a tag. */
-    image: z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/reports:1.4.2"'),
-    command: z.array(z.string()).optional(),
-    environment: plainEnvironment("job").default({}),
-    secrets: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names are environment variable names"), secretReference).default({}),
-    /** CPU units (1024 = 1 vCPU): a hard limit. */
-    cpu: z.number().int().positive().default(512),
-    /** Memory in MiB: a hard limit; the container is killed past it. */
-    memory: z.number().int().positive().default(1024),
-    capacity: z.enum(CAPACITIES).default("ec2"),
-    timeoutMinutes: z.number().int().min(1).max(10080).default(60),
-    /** Run on a schedule (EventBridge Scheduler). Without `schedule` or `queue` a job runs on demand. */
-    schedule: scheduleSchema.optional(),
-    /** Workers that drain an SQS queue. */
-    queue: queueSchema.optional(),
-});
-
-export const catalogSchema = z.strictObject({
-    apps: z.array(appSchema).default([]),
-    jobs: z.array(jobSchema).default([]),
-});
+/** One job of `paved:jobs` (or the catalog): `BatchJob`'s args an environment does not set. */
+export const jobSchema = batchJobFields
+    .pick({ command: true, environment: true, secrets: true, cpu: true, memory: true, capacity: true, timeoutMinutes: true, schedule: true, queue: true })
+    .extend({
+        name: resourceName,
+        ...ownerFields,
+        /** Container image, e.g. an ECR image URI with a tag. */
+        image: z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/reports:1.4.2"'),
+    })
+    .strict()
+    .superRefine((j, ctx) => checkBatchJob(j, ctx));
 
 /** Per-environment changes to catalog entries, by name. */
 export const overridesSchema = z.strictObject({
+    /**
+     * Changes to catalog apps, by name, merged into the entry (objects merge, lists replace).
+     * @default {}
+     */
     apps: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    /**
+     * Changes to catalog jobs, by name, merged into the entry (objects merge, lists replace).
+     * @default {}
+     */
     jobs: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-    /** Catalog entries this environment leaves out. */
+    /**
+     * Catalog entries this environment leaves out.
+     * @default []
+     */
     exclude: z.array(z.string()).default([]),
 });
 
-export const clusterSchema = z.strictObject({
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as "m6i.large"')).min(1).default(["m6i.large", "m6a.large", "m5.large"]),
-    minSize: z.number().int().min(0).default(0),
-    maxSize: z.number().int().min(1).max(1000).default(10),
-    /** Instances that are always on-demand. */
-    onDemandBaseCapacity: z.number().int().min(0).default(0),
-    /** Percentage of capacity above the base that runs on Spot. */
-    spotPercentage: z.number().int().min(0).max(100).default(50),
-    /** ECS managed scaling target: how full the group runs before it grows. */
-    targetCapacity: z.number().int().min(1).max(100).default(90),
-});
+/** `paved:cluster`: the batch cluster's sizing (`BatchCluster`'s args). */
+export const clusterSchema = batchClusterFields
+    .pick({ instanceTypes: true, minSize: true, maxSize: true, onDemandBaseCapacity: true, spotPercentage: true, targetCapacity: true })
+    .strict()
+    .superRefine(checkBatchCluster);
 
-export const buildImageSchema = z.strictObject({
-    /** Repository whose lockfile pre-warms the build image's dependency cache. */
-    repository: z.string().regex(/^https:\/\/[^\s]+$/, 'must be an https clone URL, e.g. "https://github.com/acme/web.git"'),
-    branch: z.string().min(1).default("main"),
-    /** Directory of the lockfile in that repository. */
-    lockfileDirectory: z.string().regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'must be a relative directory such as "." or "apps"').default("."),
-    /** When the image is rebuilt (EventBridge Scheduler expression). */
-    schedule: z.string().superRefine(rule(scheduleExpressionViolation)).default("cron(0 3 ? * MON *)"),
-});
+/** `paved:buildImage`: where the build image's lockfile is, and when it is rebuilt (`BuildImage`'s args). */
+export const buildImageSchema = buildImageSource.extend({ schedule: buildImageArgs.shape.schedule }).strict();
 
+/** `paved:tags`: the environment's own owner tags. */
 export const tagsSchema = z.strictObject({
-    team: nameField.default("platform"),
-    costCenter: z.string().min(1).default("platform"),
+    /**
+     * The team that owns the environment (the `paved:team` tag); apps and jobs may name their own.
+     * @default "platform"
+     */
+    team: resourceName.default("platform"),
+    /**
+     * The cost center of the environment (the `paved:cost-center` tag); apps and jobs may name their own.
+     * @default "platform"
+     */
+    costCenter: tagValue.default("platform"),
 });
 
 export const ephemeralSchema = z.strictObject({
     /** Stack the QA copy borrows its network and cluster from, e.g. "acme/paved/staging". */
     baseStack: z.string().regex(/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/, 'must be a stack name such as "staging" or "acme/paved/staging"'),
     /** The production release this copy is for. */
-    release: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a release id such as "2026.11.3"'),
+    release: z.string().superRefine(rule((id: string) => (releaseIdViolation(id) ? `${releaseIdViolation(id)}, e.g. "2026.11.3"` : undefined))),
     /** When gc may destroy it (ISO 8601, UTC). */
     expiresAt: z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as "2026-12-01T00:00:00Z"' }),
 });
 
 /**
  * How the site reaches the apps' container services: CloudFront's VPC origin connects to the
- * internal load balancer over HTTPS, checking its certificate against `originDomain`.
+ * internal load balancer over HTTPS, checking its certificate against `originDomain`
+ * (`ServiceLoadBalancer`'s args).
  */
 export const servicesSchema = z.strictObject({
     /**
      * ACM certificate of the services' load balancer, in the stack's region (aws:region), covering
      * `originDomain`. It must be publicly trusted (an ACM public certificate): CloudFront refuses others.
      */
-    certificateArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>"')
-        .optional(),
+    certificateArn: acmCertificateArn().optional(),
     /**
      * The name CloudFront connects to the load balancer as (TLS SNI, certificate check, Host
      * header), e.g. "services.shop.example.com". The VPC origin reaches the load balancer by its
      * ARN, so the name needs no DNS record; the certificate must cover it.
      */
-    originDomain: z
-        .string()
-        .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name such as "services.shop.example.com"')
-        .optional(),
+    originDomain: serviceLoadBalancerCloudFront.shape.originDomainName,
     /**
      * Opt-out, insecure: CloudFront talks plain HTTP to the load balancer (inside the VPC) and
      * no certificate is needed. Fails the policy pack's ELB.1 and CloudFront.9 checks.
      */
-    insecureHttpOrigin: z.boolean().default(false),
+    insecureHttpOrigin: serviceLoadBalancerArgs.shape.insecureHttp,
 });
 
-/** A list whose entries must be unique: a subscriber listed twice would get every alert twice. */
-function uniqueList<T extends z.ZodType<string>>(item: T) {
-    return z.array(item).superRefine((list, ctx) => {
-        list.forEach((x, i) => {
-            if (list.indexOf(x) !== i) ctx.addIssue({ code: "custom", path: [i], message: "is listed twice; list each subscriber once" });
-        });
-    });
-}
-
-const threshold = (key: keyof typeof DEFAULT_ALERT_THRESHOLDS) => z.number().superRefine(rule((v: number) => thresholdViolation(key, v))).default(DEFAULT_ALERT_THRESHOLDS[key]);
-
-export const alertsSchema = z.strictObject({
-    /** Email addresses notified of failures (each confirms its subscription once). */
-    email: uniqueList(z.string().superRefine(rule(emailViolation))).default([]),
-    /** HTTPS endpoints notified of failures (raw notification JSON). */
-    https: uniqueList(z.string().superRefine(rule(httpsEndpointViolation))).default([]),
-    /** A Slack channel through AWS Chatbot: the workspace is authorized once in the Chatbot console. */
-    slack: z
-        .strictObject({ workspaceId: z.string().superRefine(rule(slackWorkspaceViolation)), channelId: z.string().superRefine(rule(slackChannelViolation)) })
-        .optional(),
-    thresholds: z
-        .strictObject({
-            cloudFront5xxPercent: threshold("cloudFront5xxPercent"),
-            loadBalancerTarget5xxPerFiveMinutes: threshold("loadBalancerTarget5xxPerFiveMinutes"),
-            serviceShortfallMinutes: threshold("serviceShortfallMinutes"),
-        })
-        .default(() => ({ ...DEFAULT_ALERT_THRESHOLDS })),
-});
+/** `paved:alerts`: who is notified of failures, and alarm thresholds (`Operations`'s args). */
+export const alertsSchema = operationsAlertsArgs;
 
 /** Every `paved:` key a stack config may set, and its schema. */
 export const configKeys = {

@@ -1,197 +1,35 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BatchCluster, BatchClusterArgs, normalizeBatchClusterArgs } from "../batch/batch-cluster";
-import { BatchJob, BatchJobArgs, normalizeBatchJobArgs } from "../batch/batch-job";
+import { BatchCluster } from "../batch/batch-cluster";
+import { BatchJob } from "../batch/batch-job";
 import type { ClusterRef } from "../batch/common";
-import { ContainerService, ContainerServiceArgs, normalizeContainerServiceArgs } from "../batch/container-service";
-import { ServiceLoadBalancer, ServiceLoadBalancerArgs } from "../batch/service-load-balancer";
-import { AppConfig, EnvironmentKind, PavedConfig } from "../config";
-import { PavedError } from "../errors";
-import { BuildImage, BuildImageArgs, normalizeBuildImageArgs } from "../frontend/build-image";
-import { BuildImageReference, FrontendApp, FrontendAppArgs, normalizeFrontendAppArgs } from "../frontend/frontend-app";
-import { SiteHost, SiteHostArgs, checkServicePaths, normalizeSiteHostArgs } from "../frontend/site-host";
-import { stableHash } from "../naming";
-import { Network, NetworkArgs } from "../network/network";
-import { NOTIFICATIONS_TAGS } from "../operations/alerts";
-import { Operations, OperationsArgs, normalizeOperationsArgs } from "../operations/operations";
+import { ContainerService } from "../batch/container-service";
+import { ServiceLoadBalancer } from "../batch/service-load-balancer";
+import { PavedConfig, alreadyChecked } from "../config";
+import { ConfigError, PavedError } from "../errors";
+import { BuildImage } from "../frontend/build-image";
+import { BuildImageReference, FrontendApp } from "../frontend/frontend-app";
+import { SiteHost } from "../frontend/site-host";
+import { Network } from "../network/network";
+import { Operations } from "../operations/operations";
 import { namePrefix } from "../stack-name";
-import { TAG_KEYS } from "../tag-keys";
+import { environmentChildArgs, servicePath } from "./child-args";
 import type { AppOutputs, EnvironmentOutputs, JobOutputs, ServiceOutputs } from "./outputs";
+import { preflightProblems } from "./preflight";
 
-export { TAG_KEYS };
-
-/** Days logs are kept, by environment kind. */
-export const ENVIRONMENT_LOG_RETENTION_DAYS: Record<EnvironmentKind, number> = { dev: 14, ephemeral: 7, staging: 30, prod: 365 };
-
-/** The args of every child of an environment, less the references only its resources supply. */
-export interface EnvironmentChildArgs {
-    baseTags: Record<string, string>;
-    network: NetworkArgs;
-    site: Omit<SiteHostArgs, "services">;
-    /** Site paths routed to the apps' services (the site gets them with the load balancer's VPC origin). */
-    servicePaths: string[];
-    buildImage: BuildImageArgs;
-    apps: Record<string, Omit<FrontendAppArgs, "site" | "buildImage">>;
-    cluster: Omit<BatchClusterArgs, "vpcId" | "privateSubnetIds">;
-    jobs: Record<string, Omit<BatchJobArgs, "cluster" | "image">>;
-    services: Record<string, Omit<ContainerServiceArgs, "cluster" | "image" | "loadBalancer">>;
-    /** The services' load balancer, when the environment has services. */
-    loadBalancer?: Omit<ServiceLoadBalancerArgs, "vpcId" | "subnetIds">;
-    /** Alerts and the dashboard, less the resources they watch. */
-    operations: Pick<OperationsArgs, "environment" | "region" | "namePrefix" | "alerts" | "requireSubscriptions" | "protect" | "tags">;
-}
-
-/** What an environment passes each child, derived from its config (pure: no resources). */
-export function environmentChildArgs(config: PavedConfig): EnvironmentChildArgs {
-    const prefix = namePrefix(config.project, config.name);
-    const protect = config.protect;
-    const logRetentionDays = ENVIRONMENT_LOG_RETENTION_DAYS[config.kind];
-    // What every child that names, protects and logs takes alike.
-    const common = { namePrefix: prefix, protect, logRetentionDays };
-    const baseTags: Record<string, string> = {
-        [TAG_KEYS.environment]: config.name,
-        [TAG_KEYS.team]: config.tags.team,
-        [TAG_KEYS.costCenter]: config.tags.costCenter,
-        ...(config.ephemeral ? { [TAG_KEYS.expiresAt]: config.ephemeral.expiresAt, [TAG_KEYS.release]: config.ephemeral.release } : {}),
-    };
-    const ownerTags = (kind: "app" | "job", entry: { name: string; team?: string; costCenter?: string }) => ({
-        ...baseTags,
-        [TAG_KEYS[kind]]: entry.name,
-        [TAG_KEYS.team]: entry.team ?? config.tags.team,
-        [TAG_KEYS.costCenter]: entry.costCenter ?? config.tags.costCenter,
-    });
-    const out: EnvironmentChildArgs = {
-        baseTags,
-        network: { ...(config.network.existing ? { existing: config.network.existing } : config.network.create), flowLogRetentionDays: logRetentionDays, protect, tags: baseTags },
-        site: {
-            namePrefix: prefix,
-            domain: config.site.domain && config.site.certificateArn ? { names: [config.site.domain], certificateArn: config.site.certificateArn } : undefined,
-            accessLogs: config.site.accessLogs,
-            accessLogRetentionDays: logRetentionDays,
-            priceClass: config.site.priceClass,
-            protect,
-            forceDestroy: !protect,
-            // An environment's site: the policy pack checks its stack has a notifications topic.
-            tags: { ...baseTags, [NOTIFICATIONS_TAGS.siteNeedsTopic]: "true" },
-        },
-        buildImage: {
-            source: { repository: config.buildImage.repository, branch: config.buildImage.branch, lockfileDirectory: config.buildImage.lockfileDirectory },
-            schedule: config.buildImage.schedule,
-            ...common,
-            forceDelete: !protect,
-            tags: baseTags,
-        },
-        apps: {},
-        cluster: {
-            instanceTypes: config.cluster.instanceTypes,
-            minSize: config.cluster.minSize,
-            maxSize: config.cluster.maxSize,
-            onDemandBaseCapacity: config.cluster.onDemandBaseCapacity,
-            spotPercentage: config.cluster.spotPercentage,
-            targetCapacity: config.cluster.targetCapacity,
-            namePrefix: prefix,
-            protect,
-            tags: baseTags,
-        },
-        jobs: {},
-        services: {},
-        servicePaths: config.apps.filter((app) => app.container?.service).map(servicePath),
-        operations: { environment: config.name, region: config.region, namePrefix: prefix, alerts: config.alerts, requireSubscriptions: config.kind === "prod", protect, tags: baseTags },
-    };
-    for (const app of config.apps) {
-        out.apps[app.name] = {
-            name: app.name,
-            path: app.path,
-            fileExtensions: app.fileExtensions,
-            source: app.source,
-            build: app.build,
-            container: app.container ? { dockerfile: app.container.dockerfile, port: app.container.port } : undefined,
-            webhook: app.webhook,
-            ...common,
-            forceDelete: !protect,
-            tags: ownerTags("app", app),
-        };
-        const service = app.container?.service;
-        if (service) {
-            out.services[app.name] = {
-                name: app.name,
-                imageManagedExternally: true,
-                port: app.container!.port,
-                cpu: service.cpu,
-                memory: service.memory,
-                desiredCount: service.desiredCount,
-                maxCount: service.maxCount,
-                healthCheckPath: service.healthCheckPath,
-                routing: { pathPrefix: servicePath(app), priority: servicePriority(app) },
-                ...common,
-                tags: ownerTags("app", app),
-            };
-        }
-    }
-    if (Object.keys(out.services).length > 0) {
-        // Internal: the site reaches it through CloudFront's VPC origin, over HTTPS unless opted out.
-        const s = config.services;
-        out.loadBalancer = {
-            ...(s.insecureHttpOrigin ? { insecureHttp: true } : { certificateArn: s.certificateArn }),
-            cloudFront: { originDomainName: s.originDomain },
-            namePrefix: prefix,
-            protect,
-            tags: baseTags,
-        };
-    }
-    for (const job of config.jobs) {
-        out.jobs[job.name] = {
-            name: job.name,
-            command: job.command,
-            environment: job.environment,
-            secrets: job.secrets,
-            cpu: job.cpu,
-            memory: job.memory,
-            capacity: job.capacity,
-            timeoutMinutes: job.timeoutMinutes,
-            schedule: job.schedule,
-            queue: job.queue,
-            ...common,
-            tags: ownerTags("job", job),
-        };
-    }
-    return out;
-}
+export { ENVIRONMENT_LOG_RETENTION_DAYS, TAG_KEYS, environmentChildArgs, servicePath, servicePriority } from "./child-args";
+export type { EnvironmentChildArgs } from "./child-args";
+export { preflightProblems } from "./preflight";
 
 /**
- * Runs every child's own argument checks (the same functions the components run) and throws one
- * `PavedError` listing every failure, before the environment registers anything.
+ * Checks every child's args (one parse pass of the components' schemas) and throws one
+ * `ConfigError` with every problem at its `paved:` key, before the environment registers
+ * anything. A config from `parseConfig` has passed it already.
  */
-export function preflight(name: string, config: PavedConfig, a: EnvironmentChildArgs): void {
-    const failures: string[] = [];
-    const check = (fn: () => unknown) => {
-        try {
-            fn();
-        } catch (e) {
-            if (!(e instanceof PavedError)) throw e;
-            failures.push(e.message);
-        }
-    };
-    const instanceTypes = config.cluster.instanceTypes;
-    check(() => normalizeSiteHostArgs("site", a.site));
-    check(() => checkServicePaths("site", a.servicePaths));
-    check(() => normalizeOperationsArgs("operations", a.operations));
-    if (config.kind !== "ephemeral") {
-        check(() => normalizeBuildImageArgs("build-image", a.buildImage));
-        check(() => normalizeBatchClusterArgs("cluster", a.cluster));
-    }
-    for (const args of Object.values(a.apps)) check(() => normalizeFrontendAppArgs(args));
-    for (const [job, args] of Object.entries(a.jobs)) check(() => normalizeBatchJobArgs(`job-${job}`, args, instanceTypes));
-    const priorities = new Map<number, string>();
-    for (const [app, args] of Object.entries(a.services)) {
-        check(() => normalizeContainerServiceArgs(`svc-${app}`, args, instanceTypes));
-        const clash = priorities.get(args.routing.priority);
-        if (clash) failures.push(`apps "${clash}" and "${app}" share load balancer rule priority ${args.routing.priority}; rename one of them`);
-        priorities.set(args.routing.priority, app);
-    }
-    if (failures.length > 0) {
-        throw new PavedError(`Environment "${name}": ${failures.length} problem${failures.length === 1 ? "" : "s"} found before creating anything:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
-    }
+export function preflight(name: string, config: PavedConfig): void {
+    if (alreadyChecked(config)) return;
+    const problems = preflightProblems(config);
+    if (problems.length > 0) throw new ConfigError(problems, `Environment "${name}"`);
 }
 
 /** The base stack's outputs an ephemeral environment borrows (see `EnvironmentOutputs`). */
@@ -201,20 +39,6 @@ interface BaseStack {
     publicSubnetIds: pulumi.Output<string[]>;
     cluster: ClusterRef;
     buildImage: BuildImageReference;
-}
-
-/** Where the site routes an app's service: its own `path`, else the app's. */
-export function servicePath(app: AppConfig): string {
-    return app.container?.service?.path ?? app.path;
-}
-
-/**
- * Listener rule priority of an app's service: stable per app (adding an app never reorders the
- * others), the root app last so every other path wins over it.
- */
-export function servicePriority(app: AppConfig): number {
-    if (app.path === "/") return 50000;
-    return 1 + (parseInt(stableHash(app.name), 16) % 49000);
 }
 
 /**
@@ -245,10 +69,10 @@ export class Environment extends pulumi.ComponentResource {
         const ephemeral = config.kind === "ephemeral";
         if (ephemeral && !config.ephemeral) throw new PavedError(`Environment "${name}": an ephemeral environment needs config.ephemeral (baseStack, release, expiresAt)`);
 
-        const a = environmentChildArgs(config);
         // Every child's args are checked before any resource is registered, so a bad entry fails
         // the whole program up front instead of after half the environment was sent to the engine.
-        preflight(name, config, a);
+        preflight(name, config);
+        const a = environmentChildArgs(config);
 
         // Default tags reach every taggable resource in the environment; app and job tags are
         // added per component. Auto Scaling groups are the exception (the cluster tags them).

@@ -1,108 +1,77 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { stripUndefined } from "../args";
+import { z } from "zod";
+import { codeBuildRepository, gitBranch, parseArgs, repositoryDirectory, scheduleExpression, timeZone, wholeNumber } from "../args";
 import { awsLocation } from "../aws-location";
-import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { resourceNames } from "../resource-names";
-import { logRetentionViolation, scheduleExpressionViolation, timeZoneViolation } from "../validation";
+import { CodeBuildSourceType, codeBuildSourceType } from "../validation";
 import { buildImageBuildspec, NODE_VERSIONS } from "./buildspec";
-import { codeBuildSourceType, CodeBuildSourceType, isCodeBuildSourceType, isRelativePath } from "./frontend-app";
 import { serviceTrustPolicy } from "./policies";
-import { RepositoryOwnerArgs, hardenedRepository } from "./repository";
+import { checkRepositoryOwner, hardenedRepository, repositoryOwnerFields } from "./repository";
 
-export interface BuildImageSource {
+/** The repository whose lockfile pre-warms the image's npm cache. */
+export const buildImageSource = z.strictObject({
     /** HTTPS clone URL of the repository holding the lockfile the cache is warmed from. */
-    repository: string;
+    repository: codeBuildRepository,
     /**
+     * Branch the image builds from.
      * @default "main"
      */
-    branch?: string;
+    branch: gitBranch.default("main"),
     /**
      * Directory with `package.json` and `package-lock.json`.
      * @default "."
      */
-    lockfileDirectory?: string;
-}
+    lockfileDirectory: repositoryDirectory("tools/build-image").default("."),
+});
+export type BuildImageSource = z.input<typeof buildImageSource>;
 
-export interface BuildImageArgs extends RepositoryOwnerArgs {
-    /** The repository whose lockfile warms the image's npm cache. */
-    source: BuildImageSource;
-    /**
-     * When to rebuild (EventBridge Scheduler expression).
-     * @default "cron(0 3 ? * MON *)" (Mondays 03:00)
-     */
-    schedule?: string;
-    /**
-     * @default "UTC"
-     */
-    scheduleTimezone?: string;
-    /**
-     * Node.js majors in the image; app builds pick one with `build.nodeVersion`.
-     * @default ["18", "20", "22"]
-     */
-    nodeVersions?: string[];
-    /**
-     * Dated images kept in the repository (`latest` always points at the newest).
-     * @default 10
-     */
-    keepImages?: number;
-    /**
-     * @default 60
-     */
-    timeoutMinutes?: number;
-}
-
-interface NormalizedBuildImageArgs {
-    source: Required<BuildImageSource>;
-    sourceType: CodeBuildSourceType;
-    schedule: string;
-    scheduleTimezone: string;
-    nodeVersions: string[];
-    keepImages: number;
-    logRetentionDays: number;
-    timeoutMinutes: number;
-    namePrefix: string;
-    protect: boolean;
-    forceDelete: boolean;
-}
-
-/** Defaults and synchronous checks of `BuildImageArgs`. */
-export function normalizeBuildImageArgs(name: string, args: BuildImageArgs): NormalizedBuildImageArgs {
-    const fail = (field: string, value: unknown, message: string): never => {
-        throw new PavedError(`BuildImage "${name}": args.${field} ${show(value)} ${message}`);
-    };
-    const source = { branch: "main", lockfileDirectory: ".", ...stripUndefined(args.source) } as Required<BuildImageSource>;
-    const sourceType = codeBuildSourceType(source.repository);
-    if (!isCodeBuildSourceType(sourceType)) return fail("source.repository", source.repository, sourceType);
-    if (!isRelativePath(source.lockfileDirectory)) {
-        fail("source.lockfileDirectory", source.lockfileDirectory, 'must be a relative directory such as "." or "tools/build-image"');
-    }
-    const n: NormalizedBuildImageArgs = {
-        source,
-        sourceType,
-        schedule: args.schedule ?? "cron(0 3 ? * MON *)",
-        scheduleTimezone: args.scheduleTimezone ?? "UTC",
-        nodeVersions: args.nodeVersions ?? [...NODE_VERSIONS],
-        keepImages: args.keepImages ?? 10,
-        logRetentionDays: args.logRetentionDays ?? 30,
-        timeoutMinutes: args.timeoutMinutes ?? 60,
-        namePrefix: args.namePrefix ?? defaultNamePrefix(),
-        protect: args.protect ?? false,
-        forceDelete: args.forceDelete ?? false,
-    };
-    const scheduleProblem = scheduleExpressionViolation(n.schedule);
-    if (scheduleProblem) fail("schedule", n.schedule, scheduleProblem);
-    const zoneProblem = timeZoneViolation(n.scheduleTimezone);
-    if (zoneProblem) fail("scheduleTimezone", n.scheduleTimezone, zoneProblem);
-    if (n.nodeVersions.length === 0 || n.nodeVersions.some((v) => !/^[1-9]\d*$/.test(v))) fail("nodeVersions", n.nodeVersions, 'must list Node.js major versions such as ["20", "22"]');
-    if (!Number.isInteger(n.keepImages) || n.keepImages < 1) fail("keepImages", n.keepImages, "must be a whole number, at least 1");
-    const retentionProblem = logRetentionViolation(n.logRetentionDays);
-    if (retentionProblem) fail("logRetentionDays", n.logRetentionDays, retentionProblem);
-    if (!Number.isInteger(n.timeoutMinutes) || n.timeoutMinutes < 5 || n.timeoutMinutes > 2160) fail("timeoutMinutes", n.timeoutMinutes, "must be a whole number of minutes from 5 to 2160 (CodeBuild's range)");
-    if (n.protect && n.forceDelete) fail("forceDelete", true, "excludes args.protect");
-    return n;
-}
+/**
+ * The build image's args.
+ *
+ * @example
+ * ```ts
+ * new BuildImage("build-image", {
+ *     source: { repository: "https://github.com/acme/web.git", lockfileDirectory: "." },
+ *     schedule: "cron(0 3 ? * MON *)",
+ *     nodeVersions: ["20", "22"],
+ * });
+ * ```
+ */
+export const buildImageArgs = repositoryOwnerFields
+    .extend({
+        /** Where the lockfile that warms the cache is. */
+        source: buildImageSource,
+        /**
+         * When to rebuild (EventBridge Scheduler expression); Mondays 03:00 by default.
+         * @default "cron(0 3 ? * MON *)"
+         */
+        schedule: scheduleExpression.default("cron(0 3 ? * MON *)"),
+        /**
+         * Time zone of `schedule`.
+         * @default "UTC"
+         */
+        scheduleTimezone: timeZone.default("UTC"),
+        /**
+         * Node.js majors in the image; app builds pick one with `build.nodeVersion`.
+         * @default ["18", "20", "22"]
+         */
+        nodeVersions: z.array(z.string().regex(/^[1-9]\d*$/, 'must be a Node.js major version such as "20"')).min(1, 'must list Node.js major versions such as ["20", "22"]').default([...NODE_VERSIONS]),
+        /**
+         * Dated images kept in the repository (`latest` always points at the newest).
+         * @default 10
+         */
+        keepImages: wholeNumber(1, 1000).default(10),
+        /**
+         * Longest a build may take (CodeBuild allows 5 to 2160 minutes).
+         * @default 60
+         */
+        timeoutMinutes: wholeNumber(5, 2160, "minutes").default(60),
+    })
+    .strict()
+    .superRefine(checkRepositoryOwner);
+export type BuildImageArgs = z.input<typeof buildImageArgs>;
 
 /** The Node.js major the image's default PATH and cache warm-up use: 20 when present, else the newest. */
 function defaultNode(versions: string[]): string {
@@ -131,7 +100,8 @@ export class BuildImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: BuildImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:frontend:BuildImage", name, {}, opts);
-        const a = normalizeBuildImageArgs(name, args);
+        const parsed = parseArgs(buildImageArgs, args, "args", `BuildImage "${name}"`);
+        const a = { ...parsed, namePrefix: parsed.namePrefix ?? defaultNamePrefix(), sourceType: codeBuildSourceType(parsed.source.repository) as CodeBuildSourceType };
         const parent = { parent: this };
         const loc = awsLocation(this);
 
@@ -143,28 +113,28 @@ export class BuildImage extends pulumi.ComponentResource {
                 keepTagged: a.keepImages,
                 untaggedDays: 1,
                 mutableTags: ["latest"],
-                kmsKeyArn: args.kmsKeyArn,
+                kmsKeyArn: a.kmsKeyArn,
                 forceDelete: a.forceDelete,
                 protect: a.protect,
-                tags: args.tags,
+                tags: a.tags,
             },
             this,
         );
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-build-logs`,
-            { name: physicalName("logGroup", `/paved/${a.namePrefix}/build-image`), retentionInDays: a.logRetentionDays, tags: args.tags },
+            { name: physicalName("logGroup", `/paved/${a.namePrefix}/build-image`), retentionInDays: a.logRetentionDays, tags: a.tags },
             { parent: this, protect: a.protect },
         );
         const role = new aws.iam.Role(
             `${name}-build`,
-            { name: physicalName("iamRole", a.namePrefix, "build-image"), assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("codebuild.amazonaws.com", l.accountId, `arn:${l.partition}:codebuild:${l.region}:${l.accountId}:project/${resourceNames.buildImageProject(a.namePrefix)}`))), tags: args.tags },
+            { name: physicalName("iamRole", a.namePrefix, "build-image"), assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("codebuild.amazonaws.com", l.accountId, `arn:${l.partition}:codebuild:${l.region}:${l.accountId}:project/${resourceNames.buildImageProject(a.namePrefix)}`))), tags: a.tags },
             parent,
         );
         const policy = new aws.iam.RolePolicy(
             `${name}-build`,
             {
                 role: role.id,
-                policy: pulumi.all([repository.arn, logGroup.arn, args.kmsKeyArn]).apply(([repo, logs, key]) =>
+                policy: pulumi.all([repository.arn, logGroup.arn, a.kmsKeyArn]).apply(([repo, logs, key]) =>
                     JSON.stringify({
                         Version: "2012-10-17",
                         Statement: [
@@ -208,14 +178,14 @@ export class BuildImage extends pulumi.ComponentResource {
                 },
                 buildTimeout: a.timeoutMinutes,
                 logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name }, s3Logs: { status: "DISABLED" } },
-                tags: args.tags,
+                tags: a.tags,
             },
             { parent: this, dependsOn: [policy] },
         );
 
         const schedulerRole = new aws.iam.Role(
             `${name}-schedule`,
-            { name: physicalName("iamRole", a.namePrefix, "build-image-schedule"), assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("scheduler.amazonaws.com", l.accountId, `arn:${l.partition}:scheduler:${l.region}:${l.accountId}:schedule-group/default`))), tags: args.tags },
+            { name: physicalName("iamRole", a.namePrefix, "build-image-schedule"), assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("scheduler.amazonaws.com", l.accountId, `arn:${l.partition}:scheduler:${l.region}:${l.accountId}:schedule-group/default`))), tags: a.tags },
             parent,
         );
         new aws.iam.RolePolicy(

@@ -1,29 +1,32 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { stripUndefined } from "../args";
+import { z } from "zod";
+import {
+    Transforms,
+    appPath,
+    applyTransform,
+    codeBuildRepository,
+    fileExtension,
+    gitBranch,
+    parseArgs,
+    plainEnvironment,
+    repositoryDirectory,
+    resourceName,
+    rule,
+    subPath,
+    wholeNumber,
+} from "../args";
 import { awsLocation } from "../aws-location";
-import { PavedError, show } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { WATCH_AT_ROOT, appChangePattern, watchGlobViolation } from "../path-filter";
 import { DEFAULT_FILE_EXTENSIONS, KVS_VALUE_LIMIT_BYTES, releaseContract } from "../release-contract";
 import { resourceNames } from "../resource-names";
-import {
-    CodeBuildSourceType,
-    NO_WEBHOOKS,
-    WEBHOOK_SOURCE_TYPES,
-    appPathViolation,
-    codeBuildSourceType,
-    fileExtensionViolation,
-    isCodeBuildSourceType,
-    logRetentionViolation,
-    plainEnvironmentViolation,
-    resourceNameViolation,
-} from "../validation";
-import { appBuildspec, DEFAULT_IMMUTABLE_PATTERNS, NODE_VERSIONS, NodeVersion, reservedBuildVariable } from "./buildspec";
+import { CodeBuildSourceType, NO_WEBHOOKS, WEBHOOK_SOURCE_TYPES, codeBuildSourceType, isCodeBuildSourceType } from "../validation";
+import { appBuildspec, DEFAULT_IMMUTABLE_PATTERNS, NODE_VERSIONS, reservedBuildVariable } from "./buildspec";
 import { appBuildPolicy, releaseWriterPolicy, serviceTrustPolicy } from "./policies";
 import { RELEASE_WRITER_RUNTIME, releaseWriterCode } from "./release-writer/bundle";
 import { WRITER_ENVIRONMENT } from "./release-writer/environment";
-import { RepositoryOwnerArgs, hardenedRepository } from "./repository";
+import { checkRepositoryOwner, hardenedRepository, repositoryOwnerFields } from "./repository";
 import { SiteHost, routeKeyResourceName } from "./site-host";
 
 /** App build sizes and the CodeBuild compute types they map to. */
@@ -35,6 +38,8 @@ export const COMPUTE_TYPES = {
     "2xlarge": "BUILD_GENERAL1_2XLARGE",
 } as const;
 export type AppComputeSize = keyof typeof COMPUTE_TYPES;
+/** The build sizes an app may pick. */
+export const COMPUTE_SIZES = Object.keys(COMPUTE_TYPES) as [AppComputeSize, ...AppComputeSize[]];
 
 /** Where the app's assets are served from: a `SiteHost`, or its outputs from a StackReference. */
 export interface FrontendSite {
@@ -52,250 +57,211 @@ export interface BuildImageReference {
     /** Repository URL without a tag. */
     repositoryUrl: pulumi.Input<string>;
     repositoryArn: pulumi.Input<string>;
-    /**
-     * @default "latest"
-     */
+    /** The image tag; "latest" when absent. */
     tag?: pulumi.Input<string>;
 }
 
-export interface FrontendAppSource {
-    /** HTTPS clone URL on GitHub, Bitbucket, GitLab or CodeCommit, e.g. "https://github.com/acme/web.git". */
-    repository: string;
-    /**
-     * @default "main"
-     */
-    branch?: string;
-    /**
-     * Directory of the app in a monorepo.
-     * @default "."
-     */
-    directory?: string;
-    /**
-     * Other paths whose changes concern the app, as globs relative to the repository root
-     * (`*`, a whole-segment `**`, `{a,b}`), e.g. `["packages/ui/**", "package-lock.json"]`.
-     * With `directory`, they become the webhook's `FILE_PATH` filter: a push that touches none of
-     * them starts no build. Not allowed with directory "." (every change concerns such an app).
-     * @default []
-     */
-    watch?: string[];
-}
+/** Where the app's source is: a repository, a branch and a directory in it. */
+export const frontendAppSource = z
+    .strictObject({
+        /** HTTPS clone URL on GitHub, Bitbucket, GitLab or CodeCommit, e.g. "https://github.com/acme/web.git". */
+        repository: codeBuildRepository,
+        /**
+         * Branch builds start from.
+         * @default "main"
+         */
+        branch: gitBranch.default("main"),
+        /**
+         * Directory of the app in a monorepo ("." for the repository root).
+         * @default "."
+         */
+        directory: repositoryDirectory("apps/catalog").default("."),
+        /**
+         * Other paths whose changes concern the app, as globs relative to the repository root
+         * (`*`, a whole-segment `**`, `{a,b}`), e.g. `["packages/ui/**", "package-lock.json"]`.
+         * With `directory`, they become the webhook's `FILE_PATH` filter and what
+         * `paved build --affected` reads: a push that touches none of them starts no build. Not
+         * allowed with directory "." (every change concerns such an app).
+         * @default []
+         */
+        watch: z.array(z.string().superRefine(rule(watchGlobViolation))).default([]),
+    })
+    .superRefine((source, ctx) => {
+        if (source.watch.length > 0 && source.directory === ".") ctx.addIssue({ code: "custom", path: ["watch"], message: WATCH_AT_ROOT });
+    });
+export type FrontendAppSource = z.input<typeof frontendAppSource>;
 
-export interface FrontendAppBuild {
+/** How the app is built. */
+export const frontendAppBuild = z.strictObject({
     /**
+     * Build command, run in the app's directory.
      * @default "npm run build"
      */
-    command?: string;
-    /**
-     * Install command, run in the app's directory.
-     * @default "npm ci --prefer-offline --no-audit --no-fund --cache /opt/paved/npm-cache"
-     */
-    installCommand?: string;
+    command: z.string().refine((c) => c.trim().length > 0, 'must be a command such as "npm run build"').default("npm run build"),
+    /** Install command, run in the app's directory; Paved's `npm ci` with the warmed cache when absent. */
+    installCommand: z.string().min(1).optional(),
     /**
      * Directory the build writes its assets to, relative to the app's directory.
      * @default "dist"
      */
-    outputDirectory?: string;
+    outputDirectory: subPath("dist").default("dist"),
     /**
+     * Node.js major the build runs on (one of the build image's).
      * @default "20"
      */
-    nodeVersion?: NodeVersion;
+    nodeVersion: z.enum(NODE_VERSIONS).default("20"),
     /**
-     * Plain-text environment variables of the build (no secrets).
+     * Plain-text environment variables of the build (no secrets: they end up in the bundle).
      * @default {}
      */
-    environment?: Record<string, string>;
+    environment: plainEnvironment("build")
+        .superRefine((env, ctx) => {
+            for (const key of Object.keys(env)) if (reservedBuildVariable(key)) ctx.addIssue({ code: "custom", path: [key], message: "is set by Paved or CodeBuild; choose another name" });
+        })
+        .default({}),
     /**
+     * CodeBuild compute size.
      * @default "small"
      */
-    computeSize?: AppComputeSize;
+    computeSize: z.enum(COMPUTE_SIZES).default("small"),
     /**
-     * CodeBuild allows 5 to 2160 minutes.
+     * Longest a build may take (CodeBuild allows 5 to 2160 minutes).
      * @default 20
      */
-    timeoutMinutes?: number;
+    timeoutMinutes: wholeNumber(5, 2160, "minutes").default(20),
     /**
      * Output paths (aws s3 sync globs) whose names carry a content hash: cached for a year.
      * @default ["assets/*", "static/*", "_next/static/*"]
      */
-    immutablePatterns?: string[];
-}
+    immutablePatterns: z.array(z.string().regex(/^[^']+$/, 'must be a non-empty glob without quotes, e.g. "assets/*"')).default(DEFAULT_IMMUTABLE_PATTERNS),
+});
+export type FrontendAppBuild = z.input<typeof frontendAppBuild>;
 
-export interface FrontendAppContainer {
+/** The app's container image, built and pushed with every build. */
+export const frontendAppContainer = z.strictObject({
     /**
      * Dockerfile, relative to the app's directory.
      * @default "Dockerfile"
      */
-    dockerfile?: string;
+    dockerfile: subPath("Dockerfile").default("Dockerfile"),
     /**
      * Port the container listens on (for a service that runs the image).
      * @default 8080
      */
-    port?: number;
+    port: wholeNumber(1, 65535).default(8080),
+});
+export type FrontendAppContainer = z.input<typeof frontendAppContainer>;
+
+/** Children of an app a team may tweak through `transform`. */
+export interface FrontendAppChildren {
+    project: aws.codebuild.ProjectArgs;
+    role: aws.iam.RoleArgs;
 }
 
-export interface FrontendAppArgs extends RepositoryOwnerArgs {
+/**
+ * What a transform may not change on the build project: its name, role, source (the buildspec
+ * runs the release contract), image and privileged mode, the variables Paved sets, and tags.
+ */
+export const PROJECT_GUARDRAILS = ["name", "serviceRole", "source", "sourceVersion", "environment", "logsConfig", "tags"] as const;
+/** What a transform may not change on the build role: whom it trusts, its name and tags. */
+export const ROLE_GUARDRAILS = ["name", "assumeRolePolicy", "tags"] as const;
+
+/** What an app is, shared with the stack config (`paved:apps[]`). */
+export const frontendAppFields = repositoryOwnerFields.extend({
     /** App name: its S3 prefix and part of its resources' names. */
-    name: string;
+    name: resourceName,
     /** URL path the app is served under: "/" or e.g. "/catalog". */
-    path: string;
+    path: appPath,
     /**
      * Where the app is served: a `SiteHost`, or its outputs. With a `SiteHost` the app's route
      * entry is a child of the site, named by the path; with outputs (another stack's site), a
      * child of this stack's root, named by the path.
      */
-    site: FrontendSite;
+    site: z.custom<FrontendSite>((v) => v !== null && typeof v === "object", { message: "is required: a SiteHost, or its outputs" }),
     /**
      * Extensions that make an unversioned URL (`/catalog/robots.txt`) a file of the current
-     * release; any other URL is a deep link and gets the release's `index.html`. Replaces the list.
-     * @default DEFAULT_FILE_EXTENSIONS (html, js, css, json, txt, xml, images, fonts, wasm, pdf, media ...)
+     * release; any other URL is a deep link and gets the release's `index.html`. Replaces Paved's
+     * list (html, js, css, json, txt, xml, images, fonts, wasm, pdf, media ...).
      */
-    fileExtensions?: string[];
-    /** Where the app's code is: its repository, branch and directory, and the paths whose changes rebuild it. */
-    source: FrontendAppSource;
-    /** How the app is built: command, output directory, Node.js version, environment and compute size. */
-    build?: FrontendAppBuild;
+    fileExtensions: z.array(fileExtension).optional(),
+    /** Where the app's source is. */
+    source: frontendAppSource,
+    /** How the app is built. */
+    build: frontendAppBuild.default(() => frontendAppBuild.parse({})),
     /** Also build and push a container image (tagged with the commit SHA). Needs privileged builds. */
-    container?: FrontendAppContainer;
+    container: frontendAppContainer.optional(),
     /**
      * Start a build on every push to the branch that changes the app's `source.directory` or a
      * path it watches (every push for an app at the repository root). Not for CodeCommit.
      * @default false
      */
-    webhook?: boolean;
-    buildImage: BuildImageReference;
+    webhook: z.boolean().default(false),
+    /** The build image the app's project runs in. */
+    buildImage: z.custom<BuildImageReference>((v) => v !== null && typeof v === "object", { message: "is required: a BuildImage's repository and tag" }),
     /**
      * Tagged images kept in the app's repository.
      * @default 30
      */
-    keepImages?: number;
+    keepImages: wholeNumber(1, 10000).default(30),
     /**
      * Days before untagged images expire.
      * @default 7
      */
-    untaggedImageDays?: number;
+    untaggedImageDays: wholeNumber(1, 3650, "days").default(7),
+    /**
+     * Tweak the app's children (see `Transform`): `project` (e.g. `queuedTimeout`,
+     * `concurrentBuildLimit`), `role` (e.g. `permissionsBoundary`). The project's source,
+     * image, variables and role, and the role's trust stay Paved's.
+     */
+    transform: z.custom<Transforms<FrontendAppChildren>>((v) => v !== null && typeof v === "object", { message: "must map child names to a partial args object or a function" }).optional(),
+});
+
+/**
+ * The rules between an app's fields: webhooks need a host CodeBuild makes webhooks for, file
+ * extensions are listed once and fit the route entry, and `protect` excludes `forceDelete`.
+ */
+export function checkFrontendApp(
+    app: { name: string; source: { repository: string }; webhook: boolean; fileExtensions?: string[] },
+    ctx: z.RefinementCtx,
+): void {
+    const type = codeBuildSourceType(app.source.repository);
+    if (app.webhook && isCodeBuildSourceType(type) && !WEBHOOK_SOURCE_TYPES.includes(type)) ctx.addIssue({ code: "custom", path: ["webhook"], message: NO_WEBHOOKS });
+    const extensions = app.fileExtensions ?? DEFAULT_FILE_EXTENSIONS;
+    extensions.forEach((e, i) => {
+        if (extensions.indexOf(e) !== i) ctx.addIssue({ code: "custom", path: ["fileExtensions", i], message: "is listed twice" });
+    });
+    const routeBytes = Buffer.byteLength(releaseContract.routeValue(app.name, extensions));
+    if (routeBytes > KVS_VALUE_LIMIT_BYTES) ctx.addIssue({ code: "custom", path: ["fileExtensions"], message: `make a route entry of ${routeBytes} bytes; the KeyValueStore takes ${KVS_VALUE_LIMIT_BYTES}: list fewer extensions` });
 }
 
-/** `FrontendAppArgs` with every default applied. */
-export interface NormalizedFrontendAppArgs {
-    name: string;
-    path: string;
-    fileExtensions: readonly string[];
-    source: Required<FrontendAppSource>;
-    sourceType: CodeBuildSourceType;
-    build: Required<Omit<FrontendAppBuild, "installCommand">> & { installCommand?: string };
-    container?: Required<FrontendAppContainer>;
-    webhook: boolean;
-    logRetentionDays: number;
-    keepImages: number;
-    untaggedImageDays: number;
-    namePrefix: string;
-    protect: boolean;
-    forceDelete: boolean;
-}
+/**
+ * A frontend app's args.
+ *
+ * @example
+ * ```ts
+ * new FrontendApp("app-catalog", {
+ *     name: "catalog",
+ *     path: "/catalog",
+ *     site,
+ *     buildImage,
+ *     source: { repository: "https://github.com/acme/web.git", directory: "apps/catalog", watch: ["packages/ui/**"] },
+ *     build: { command: "npm run build", outputDirectory: "dist", nodeVersion: "22" },
+ *     webhook: true,
+ * });
+ * ```
+ */
+export const frontendAppArgs = frontendAppFields.strict().superRefine((app, ctx) => {
+    checkFrontendApp(app, ctx);
+    checkRepositoryOwner(app, ctx);
+});
+export type FrontendAppArgs = z.input<typeof frontendAppArgs>;
+type ParsedFrontendAppArgs = Omit<z.output<typeof frontendAppArgs>, "fileExtensions"> & { namePrefix: string; sourceType: CodeBuildSourceType; fileExtensions: readonly string[] };
 
 export type { CodeBuildSourceType } from "../validation";
 
 export type { RepositoryOwnerArgs } from "./repository";
 
 export { codeBuildSourceType, isCodeBuildSourceType };
-
-const RELATIVE_DIR = /^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/;
-
-/** A path relative to the repository (or app) root: "." or "a/b", no leading "/" and no "..". */
-export function isRelativePath(path: string): boolean {
-    return RELATIVE_DIR.test(path) && !path.split("/").includes("..");
-}
-
-/** Defaults and synchronous checks of `FrontendAppArgs`; throws `PavedError` naming the field, value and fix. */
-export function normalizeFrontendAppArgs(args: Omit<FrontendAppArgs, "site" | "buildImage">): NormalizedFrontendAppArgs {
-    const where = `FrontendApp "${args.name}"`;
-    const fail = (field: string, value: unknown, message: string): never => {
-        throw new PavedError(`${where}: args.${field} ${show(value)} ${message}`);
-    };
-    const nameProblem = resourceNameViolation(args.name);
-    if (nameProblem) fail("name", args.name, nameProblem);
-    const pathProblem = appPathViolation(args.path);
-    if (pathProblem) fail("path", args.path, pathProblem);
-
-    const source = { branch: "main", directory: ".", watch: [] as string[], ...stripUndefined(args.source) } as Required<FrontendAppSource>;
-    const sourceType = codeBuildSourceType(source.repository);
-    if (!isCodeBuildSourceType(sourceType)) return fail("source.repository", source.repository, sourceType);
-    if (source.branch.length === 0 || /\s/.test(source.branch)) fail("source.branch", source.branch, "must be a branch name such as \"main\"");
-    if (!isRelativePath(source.directory)) {
-        fail("source.directory", source.directory, 'must be a relative directory such as "apps/catalog" (no leading "/" or "..")');
-    }
-    source.watch.forEach((glob, i) => {
-        const problem = watchGlobViolation(glob);
-        if (problem) fail(`source.watch[${i}]`, glob, problem);
-    });
-    if (source.watch.length > 0 && source.directory === ".") fail("source.watch", source.watch, WATCH_AT_ROOT);
-
-    const build = {
-        command: "npm run build",
-        outputDirectory: "dist",
-        nodeVersion: "20" as NodeVersion,
-        environment: {} as Record<string, string>,
-        computeSize: "small" as AppComputeSize,
-        timeoutMinutes: 20,
-        immutablePatterns: DEFAULT_IMMUTABLE_PATTERNS,
-        ...stripUndefined(args.build),
-    };
-    if (build.command.trim().length === 0) fail("build.command", build.command, 'must be a command such as "npm run build"');
-    if (!isRelativePath(build.outputDirectory) || build.outputDirectory === ".") {
-        fail("build.outputDirectory", build.outputDirectory, 'must be a relative directory such as "dist"');
-    }
-    if (!(NODE_VERSIONS as readonly string[]).includes(build.nodeVersion)) fail("build.nodeVersion", build.nodeVersion, `must be one of ${NODE_VERSIONS.map((v) => `"${v}"`).join(", ")}`);
-    if (!(build.computeSize in COMPUTE_TYPES)) fail("build.computeSize", build.computeSize, `must be one of ${Object.keys(COMPUTE_TYPES).join(", ")}`);
-    if (!Number.isInteger(build.timeoutMinutes) || build.timeoutMinutes < 5 || build.timeoutMinutes > 2160) fail("build.timeoutMinutes", build.timeoutMinutes, "must be a whole number of minutes from 5 to 2160 (CodeBuild's range)");
-    for (const key of Object.keys(build.environment)) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) fail(`build.environment`, key, "is not an environment variable name: use letters, digits and _");
-        if (reservedBuildVariable(key)) fail(`build.environment`, key, "is set by Paved or CodeBuild; choose another name");
-        const secretProblem = plainEnvironmentViolation(key, "build");
-        if (secretProblem) fail("build.environment", key, secretProblem);
-    }
-    if (build.immutablePatterns.some((p) => p.length === 0 || p.includes("'"))) fail("build.immutablePatterns", build.immutablePatterns, "must be non-empty globs without quotes, e.g. \"assets/*\"");
-
-    let container: Required<FrontendAppContainer> | undefined;
-    if (args.container) {
-        container = { dockerfile: "Dockerfile", port: 8080, ...stripUndefined(args.container) };
-        if (!isRelativePath(container.dockerfile)) fail("container.dockerfile", container.dockerfile, 'must be a path relative to the app\'s directory, e.g. "Dockerfile"');
-        if (!Number.isInteger(container.port) || container.port < 1 || container.port > 65535) fail("container.port", container.port, "must be a port from 1 to 65535");
-    }
-
-    if (args.webhook && !WEBHOOK_SOURCE_TYPES.includes(sourceType)) fail("webhook", true, NO_WEBHOOKS);
-    const fileExtensions = args.fileExtensions ?? DEFAULT_FILE_EXTENSIONS;
-    fileExtensions.forEach((e, i) => {
-        const problem = fileExtensionViolation(e);
-        if (problem) fail(`fileExtensions[${i}]`, e, problem);
-        if (fileExtensions.indexOf(e) !== i) fail(`fileExtensions[${i}]`, e, "is listed twice");
-    });
-    const routeBytes = Buffer.byteLength(releaseContract.routeValue(args.name, fileExtensions));
-    if (routeBytes > KVS_VALUE_LIMIT_BYTES) fail("fileExtensions", fileExtensions, `make a route entry of ${routeBytes} bytes; the KeyValueStore takes ${KVS_VALUE_LIMIT_BYTES}: list fewer extensions`);
-
-    const n: NormalizedFrontendAppArgs = {
-        name: args.name,
-        path: args.path,
-        fileExtensions,
-        source,
-        sourceType,
-        build,
-        container,
-        webhook: args.webhook ?? false,
-        logRetentionDays: args.logRetentionDays ?? 30,
-        keepImages: args.keepImages ?? 30,
-        untaggedImageDays: args.untaggedImageDays ?? 7,
-        namePrefix: args.namePrefix ?? defaultNamePrefix(),
-        protect: args.protect ?? false,
-        forceDelete: args.forceDelete ?? false,
-    };
-    const retentionProblem = logRetentionViolation(n.logRetentionDays);
-    if (retentionProblem) fail("logRetentionDays", n.logRetentionDays, retentionProblem);
-    if (!Number.isInteger(n.keepImages) || n.keepImages < 1) fail("keepImages", n.keepImages, "must be a whole number, at least 1");
-    if (!Number.isInteger(n.untaggedImageDays) || n.untaggedImageDays < 1) fail("untaggedImageDays", n.untaggedImageDays, "must be a whole number of days, at least 1");
-    if (n.namePrefix.length === 0) fail("namePrefix", n.namePrefix, 'must not be empty; omit it for "<project>-<stack>"');
-    if (n.protect && n.forceDelete) fail("forceDelete", true, "excludes args.protect; protect prod, force-delete dev and ephemeral environments");
-    return n;
-}
 
 /**
  * One frontend app: a CodeBuild project that builds it in the shared build image and uploads a
@@ -330,12 +296,19 @@ export class FrontendApp extends pulumi.ComponentResource {
 
     constructor(name: string, args: FrontendAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:frontend:FrontendApp", name, {}, opts);
-        const a = normalizeFrontendAppArgs(args);
+        const parsed = parseArgs(frontendAppArgs, args, "args", `FrontendApp "${name}"`);
+        const a: ParsedFrontendAppArgs = {
+            ...parsed,
+            namePrefix: parsed.namePrefix ?? defaultNamePrefix(),
+            sourceType: codeBuildSourceType(parsed.source.repository) as CodeBuildSourceType,
+            fileExtensions: parsed.fileExtensions ?? DEFAULT_FILE_EXTENSIONS,
+        };
+        const where = `FrontendApp "${name}": args.transform`;
         const parent = { parent: this };
         const stateful = { parent: this, protect: a.protect };
         const loc = awsLocation(this);
         const account = loc.accountId;
-        const site = args.site;
+        const site = a.site;
 
         const repository = hardenedRepository(
             `${name}-repository`,
@@ -343,32 +316,37 @@ export class FrontendApp extends pulumi.ComponentResource {
                 name: resourceNames.appRepository(a.namePrefix, a.name),
                 keepTagged: a.keepImages,
                 untaggedDays: a.untaggedImageDays,
-                kmsKeyArn: args.kmsKeyArn,
+                kmsKeyArn: a.kmsKeyArn,
                 forceDelete: a.forceDelete,
                 protect: a.protect,
-                tags: args.tags,
+                tags: a.tags,
             },
             this,
         );
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-build-logs`,
-            { name: resourceNames.appBuildLogGroup(a.namePrefix, a.name), retentionInDays: a.logRetentionDays, tags: args.tags },
+            { name: resourceNames.appBuildLogGroup(a.namePrefix, a.name), retentionInDays: a.logRetentionDays, tags: a.tags },
             stateful,
         );
 
-        const writer = this.releaseWriter(name, a, site, account, args.tags);
+        const writer = this.releaseWriter(name, a, site, account, a.tags);
 
         const role = new aws.iam.Role(
-            `${name}-build`,
-            { name: physicalName("iamRole", a.namePrefix, "app-build", a.name), assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("codebuild.amazonaws.com", l.accountId, `arn:${l.partition}:codebuild:${l.region}:${l.accountId}:project/${resourceNames.appBuildProject(a.namePrefix, a.name)}`))), tags: args.tags },
-            parent,
+            ...applyTransform<aws.iam.RoleArgs>(
+                a.transform?.role,
+                `${name}-build`,
+                { name: physicalName("iamRole", a.namePrefix, "app-build", a.name), assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("codebuild.amazonaws.com", l.accountId, `arn:${l.partition}:codebuild:${l.region}:${l.accountId}:project/${resourceNames.appBuildProject(a.namePrefix, a.name)}`))), tags: a.tags },
+                parent,
+                ROLE_GUARDRAILS,
+                `${where}.role`,
+            ),
         );
         const policy = new aws.iam.RolePolicy(
             `${name}-build`,
             {
                 role: role.id,
                 policy: pulumi
-                    .all([site.bucketArn, repository.arn, args.buildImage.repositoryArn, logGroup.arn, writer.arn, site.kmsKeyArn, args.kmsKeyArn])
+                    .all([site.bucketArn, repository.arn, a.buildImage.repositoryArn, logGroup.arn, writer.arn, site.kmsKeyArn, a.kmsKeyArn])
                     .apply(([bucketArn, repositoryArn, buildImageRepositoryArn, logGroupArn, releaseWriterArn, bucketKmsKeyArn, repositoryKmsKeyArn]) =>
                         JSON.stringify(appBuildPolicy({ app: a.name, bucketArn, repositoryArn, buildImageRepositoryArn, logGroupArn, releaseWriterArn, bucketKmsKeyArn, repositoryKmsKeyArn })),
                     ),
@@ -387,43 +365,48 @@ export class FrontendApp extends pulumi.ComponentResource {
             ...(a.container ? { REPOSITORY_URI: repository.repositoryUrl } : {}),
         };
         const project = new aws.codebuild.Project(
-            `${name}-build`,
-            {
-                name: resourceNames.appBuildProject(a.namePrefix, a.name),
-                description: `Builds and releases app ${a.name} (${a.path})`,
-                serviceRole: role.arn,
-                source: {
-                    type: a.sourceType,
-                    location: a.source.repository,
-                    gitCloneDepth: 1,
-                    buildspec: appBuildspec({
-                        appPath: a.path,
-                        directory: a.source.directory,
-                        installCommand: a.build.installCommand,
-                        command: a.build.command,
-                        outputDirectory: a.build.outputDirectory,
-                        immutablePatterns: a.build.immutablePatterns,
-                        dockerfile: a.container?.dockerfile,
-                    }),
+            ...applyTransform<aws.codebuild.ProjectArgs>(
+                a.transform?.project,
+                `${name}-build`,
+                {
+                    name: resourceNames.appBuildProject(a.namePrefix, a.name),
+                    description: `Builds and releases app ${a.name} (${a.path})`,
+                    serviceRole: role.arn,
+                    source: {
+                        type: a.sourceType,
+                        location: a.source.repository,
+                        gitCloneDepth: 1,
+                        buildspec: appBuildspec({
+                            appPath: a.path,
+                            directory: a.source.directory,
+                            installCommand: a.build.installCommand,
+                            command: a.build.command,
+                            outputDirectory: a.build.outputDirectory,
+                            immutablePatterns: a.build.immutablePatterns,
+                            dockerfile: a.container?.dockerfile,
+                        }),
+                    },
+                    sourceVersion: a.source.branch,
+                    artifacts: { type: "NO_ARTIFACTS" },
+                    environment: {
+                        type: "LINUX_CONTAINER",
+                        computeType: COMPUTE_TYPES[a.build.computeSize],
+                        image: pulumi.interpolate`${a.buildImage.repositoryUrl}:${a.buildImage.tag ?? "latest"}`,
+                        // A custom image in ECR is pulled with the project's role (AWS-FACTS: CodeBuild).
+                        imagePullCredentialsType: "SERVICE_ROLE",
+                        // Docker-in-Docker needs privileged mode; apps without a container do not get it.
+                        privilegedMode: a.container !== undefined,
+                        environmentVariables: Object.entries(variables).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
+                    },
+                    buildTimeout: a.build.timeoutMinutes,
+                    logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name }, s3Logs: { status: "DISABLED" } },
+                    tags: a.tags,
                 },
-                sourceVersion: a.source.branch,
-                artifacts: { type: "NO_ARTIFACTS" },
-                environment: {
-                    type: "LINUX_CONTAINER",
-                    computeType: COMPUTE_TYPES[a.build.computeSize],
-                    image: pulumi.interpolate`${args.buildImage.repositoryUrl}:${args.buildImage.tag ?? "latest"}`,
-                    // A custom image in ECR is pulled with the project's role (AWS-FACTS: CodeBuild).
-                    imagePullCredentialsType: "SERVICE_ROLE",
-                    // Docker-in-Docker needs privileged mode; apps without a container do not get it.
-                    privilegedMode: a.container !== undefined,
-                    environmentVariables: Object.entries(variables).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
-                },
-                buildTimeout: a.build.timeoutMinutes,
-                logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name }, s3Logs: { status: "DISABLED" } },
-                tags: args.tags,
-            },
-            // The role's policy must be in place before CodeBuild validates the image pull.
-            { parent: this, dependsOn: [policy] },
+                // The role's policy must be in place before CodeBuild validates the image pull.
+                { parent: this, dependsOn: [policy] },
+                PROJECT_GUARDRAILS,
+                `${where}.project`,
+            ),
         );
         if (a.webhook) {
             // A push starts a build only when it changes a file under the app's directory or one
@@ -491,7 +474,7 @@ export class FrontendApp extends pulumi.ComponentResource {
      * The app's release writer: a small Lambda function (bundled handler, `release-writer/`) with
      * its own role, policy and log group. Its app, bucket and store are fixed in its environment.
      */
-    private releaseWriter(name: string, a: NormalizedFrontendAppArgs, site: FrontendSite, account: pulumi.Output<string>, tags?: Record<string, string>): aws.lambda.Function {
+    private releaseWriter(name: string, a: ParsedFrontendAppArgs, site: FrontendSite, account: pulumi.Output<string>, tags?: Record<string, string>): aws.lambda.Function {
         const parent = { parent: this };
         const functionName = resourceNames.appReleaseWriter(a.namePrefix, a.name);
         const logs = new aws.cloudwatch.LogGroup(

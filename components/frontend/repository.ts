@@ -1,35 +1,40 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { input, logRetentionDays, namePrefixArg, tags } from "../args";
 
 /**
  * Args of a component that owns an ECR repository and a log group (FrontendApp, BuildImage):
  * where its names start, its encryption, and how it behaves on `pulumi destroy`.
  */
-export interface RepositoryOwnerArgs {
+export const repositoryOwnerFields = z.strictObject({
     /**
      * Days to keep the build logs.
      * @default 30
      */
-    logRetentionDays?: number;
+    logRetentionDays: logRetentionDays.default(30),
     /** KMS key for the repository; AES256 when absent. */
-    kmsKeyArn?: pulumi.Input<string>;
-    /**
-     * Prefix of the physical names.
-     * @default `<project>-<stack>`
-     */
-    namePrefix?: string;
+    kmsKeyArn: input<string>().optional(),
+    /** Prefix of the physical names. Defaults to `<project>-<stack>`. */
+    namePrefix: namePrefixArg.optional(),
     /**
      * Protect the repository and log group from deletion (prod).
      * @default false
      */
-    protect?: boolean;
+    protect: z.boolean().default(false),
     /**
      * Let `pulumi destroy` delete the repository with its images (dev, ephemeral). Excludes `protect`.
      * @default false
      */
-    forceDelete?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
-    tags?: Record<string, string>;
+    forceDelete: z.boolean().default(false),
+    /** Tags for every taggable child. */
+    tags: tags.optional(),
+});
+export type RepositoryOwnerArgs = z.input<typeof repositoryOwnerFields>;
+
+/** `protect` and `forceDelete` exclude each other. */
+export function checkRepositoryOwner(a: { protect: boolean; forceDelete: boolean }, ctx: z.RefinementCtx): void {
+    if (a.protect && a.forceDelete) ctx.addIssue({ code: "custom", path: ["forceDelete"], message: "and protect exclude each other; protect prod, force-delete dev and ephemeral environments" });
 }
 
 /**

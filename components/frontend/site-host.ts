@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { stripUndefined } from "../args";
+import { z } from "zod";
+import { Transforms, acmCertificateArn, appPath, applyTransform, dnsName, input, namePrefixArg, parseArgs, tags, wholeNumber } from "../args";
 import { awsLocation } from "../aws-location";
-import { PavedError, show } from "../errors";
+import { PavedError } from "../errors";
 import { defaultNamePrefix, physicalName } from "../naming";
 import { releaseContract } from "../release-contract";
 import { resourceNames } from "../resource-names";
-import { appPathViolation } from "../validation";
 import { assetBucketPolicy, logBucketPolicy } from "./policies";
 import { ROUTER_CODE_LIMIT_BYTES, routerFunctionCode } from "./router";
 
@@ -28,78 +28,144 @@ export function routeKeyResourceName(owner: string, path: string): string {
     return `${owner}-route${path}`;
 }
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
-
-export interface SiteDomainArgs {
+/**
+ * A custom domain of the site.
+ *
+ * @example
+ * ```ts
+ * domain: { names: ["www.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/<uuid>" }
+ * ```
+ */
+export const siteDomainArgs = z.strictObject({
     /** Host names the site answers to, e.g. ["www.example.com"]. */
-    names: string[];
+    names: z.array(dnsName("www.example.com")).min(1, 'is empty; list the host names, e.g. ["www.example.com"], or omit domain'),
     /** ACM certificate covering `names`; CloudFront only uses certificates from us-east-1. */
-    certificateArn: pulumi.Input<string>;
-}
+    certificateArn: input(acmCertificateArn("us-east-1")),
+});
+export type SiteDomainArgs = z.input<typeof siteDomainArgs>;
 
-/** Container services the site routes to, through a CloudFront VPC origin (see `ServiceLoadBalancer.cloudFront`). */
-export interface SiteServicesArgs {
+/**
+ * Container services the site routes to, through a CloudFront VPC origin (see `ServiceLoadBalancer.cloudFront`).
+ *
+ * @example
+ * ```ts
+ * services: { vpcOriginId: lb.vpcOriginId, originDomainName: "services.shop.example.com", paths: ["/api"] }
+ * ```
+ */
+export const siteServicesArgs = z.strictObject({
     /** The VPC origin of the services' load balancer. */
-    vpcOriginId: pulumi.Input<string>;
+    vpcOriginId: input<string>(),
     /** The name CloudFront connects to the load balancer as; its certificate covers it. */
-    originDomainName: pulumi.Input<string>;
+    originDomainName: input<string>(),
     /**
      * Site paths answered by a service, e.g. ["/api", "/checkout/api"]: each path and everything
      * under it, all methods, never cached; the rest of the site stays on S3.
      */
-    paths: string[];
+    paths: z.array(appPath).superRefine((paths, ctx) => {
+        paths.forEach((p, i) => {
+            if (p === "/") ctx.addIssue({ code: "custom", path: [i], message: 'takes every path of the site; route a sub-path such as "/api"' });
+            else if (paths.indexOf(p) !== i) ctx.addIssue({ code: "custom", path: [i], message: "is listed twice" });
+        });
+        const behaviors = paths.flatMap(servicePathPatterns).length + ASSET_PATH_PATTERNS.length;
+        if (behaviors > MAX_CACHE_BEHAVIORS) {
+            ctx.addIssue({ code: "custom", message: `needs ${behaviors} cache behaviors with the asset patterns; CloudFront allows ${MAX_CACHE_BEHAVIORS} (ask AWS to raise the quota, or route fewer paths)` });
+        }
+    }),
+});
+export type SiteServicesArgs = z.input<typeof siteServicesArgs>;
+
+/** CloudFront's price classes. */
+export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+
+/** Children of a site a team may tweak through `transform`. */
+export interface SiteHostChildren {
+    bucket: aws.s3.BucketArgs;
+    distribution: aws.cloudfront.DistributionArgs;
 }
 
-export interface SiteHostArgs {
-    /**
-     * Prefix of the physical names (bucket, KeyValueStore, router function, policies).
-     * @default `<project>-<stack>`
-     */
-    namePrefix?: string;
-    /** Serve on a custom domain. Without it the site uses the distribution's cloudfront.net name. */
-    domain?: SiteDomainArgs;
-    /**
-     * Write CloudFront standard access logs to a separate log bucket.
-     * @default false
-     */
-    accessLogs?: boolean;
-    /**
-     * Days to keep access logs.
-     * @default 90
-     */
-    accessLogRetentionDays?: number;
-    /**
-     * CloudFront price class.
-     * @default "PriceClass_100"
-     */
-    priceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
-    /**
-     * KMS key for the asset bucket; SSE-S3 (AES256) when absent. Its key policy must let
-     * `cloudfront.amazonaws.com` decrypt with `AWS:SourceArn` = this distribution (OAC reads).
-     */
-    kmsKeyArn?: pulumi.Input<string>;
-    /**
-     * Days to keep overwritten or deleted asset versions.
-     * @default 30
-     */
-    noncurrentVersionDays?: number;
-    /**
-     * Protect stateful resources (bucket, KeyValueStore, distribution) from deletion. Prod sets it.
-     * @default false
-     */
-    protect?: boolean;
-    /**
-     * Let `pulumi destroy` delete buckets that still hold objects (dev and ephemeral environments).
-     * Excludes `protect`.
-     * @default false
-     */
-    forceDestroy?: boolean;
-    /** Route these paths to container services (through a CloudFront VPC origin) instead of S3. */
-    services?: SiteServicesArgs;
-    /** Tags for every taggable child. */
-    tags?: Record<string, string>;
-}
+/**
+ * What a transform may not change on the asset bucket: its name (the release contract and the
+ * build roles name it) and tags. Public access, encryption and versioning are separate children
+ * a transform does not reach.
+ */
+export const BUCKET_GUARDRAILS = ["bucket", "tags"] as const;
+/**
+ * What a transform may not change on the distribution: its origins and behaviors (the router,
+ * origin access control, the VPC origin), the TLS settings and tags.
+ */
+export const DISTRIBUTION_GUARDRAILS = ["origins", "defaultCacheBehavior", "orderedCacheBehaviors", "defaultRootObject", "viewerCertificate", "aliases", "tags"] as const;
+
+/**
+ * A site's args.
+ *
+ * @example
+ * ```ts
+ * new SiteHost("site", {
+ *     domain: { names: ["www.example.com"], certificateArn },
+ *     accessLogs: true,
+ *     priceClass: "PriceClass_200",
+ *     transform: { distribution: { comment: "shop frontends" } },
+ * });
+ * ```
+ */
+export const siteHostArgs = z
+    .strictObject({
+        /** Prefix of the physical names (bucket, KeyValueStore, router function, policies). Defaults to `<project>-<stack>`. */
+        namePrefix: namePrefixArg.optional(),
+        /** Serve on a custom domain. Without it the site uses the distribution's cloudfront.net name. */
+        domain: siteDomainArgs.optional(),
+        /**
+         * Write CloudFront standard access logs to a separate log bucket.
+         * @default false
+         */
+        accessLogs: z.boolean().default(false),
+        /**
+         * Days to keep access logs.
+         * @default 90
+         */
+        accessLogRetentionDays: wholeNumber(1, 36500, "days").default(90),
+        /**
+         * CloudFront price class.
+         * @default "PriceClass_100"
+         */
+        priceClass: z.enum(PRICE_CLASSES).default("PriceClass_100"),
+        /**
+         * KMS key for the asset bucket; SSE-S3 (AES256) when absent. Its key policy must let
+         * `cloudfront.amazonaws.com` decrypt with `AWS:SourceArn` = this distribution (OAC reads).
+         */
+        kmsKeyArn: input<string>().optional(),
+        /**
+         * Days to keep overwritten or deleted asset versions.
+         * @default 30
+         */
+        noncurrentVersionDays: wholeNumber(1, 36500, "days").default(30),
+        /**
+         * Protect stateful resources (bucket, KeyValueStore, distribution) from deletion. Prod sets it.
+         * @default false
+         */
+        protect: z.boolean().default(false),
+        /**
+         * Let `pulumi destroy` delete buckets that still hold objects (dev and ephemeral environments).
+         * Excludes `protect`.
+         * @default false
+         */
+        forceDestroy: z.boolean().default(false),
+        /** Route these paths to container services (through a CloudFront VPC origin) instead of S3. */
+        services: siteServicesArgs.optional(),
+        /** Tags for every taggable child. */
+        tags: tags.optional(),
+        /**
+         * Tweak the site's children (see `Transform`): `bucket`, `distribution` (e.g. `comment`,
+         * `webAclId`, `httpVersion`). The bucket's name, the distribution's origins, behaviors and
+         * TLS, and tags stay Paved's.
+         */
+        transform: z.custom<Transforms<SiteHostChildren>>((v) => v !== null && typeof v === "object", { message: "must map child names to a partial args object or a function" }).optional(),
+    })
+    .superRefine((a, ctx) => {
+        if (a.protect && a.forceDestroy) ctx.addIssue({ code: "custom", path: ["forceDestroy"], message: "and protect exclude each other; protect prod, force-destroy dev and ephemeral environments" });
+    });
+export type SiteHostArgs = z.input<typeof siteHostArgs>;
+type ParsedSiteHostArgs = z.output<typeof siteHostArgs> & { namePrefix: string };
 
 /** Cache behaviors a distribution may have (CloudFront's default quota). */
 export const MAX_CACHE_BEHAVIORS = 75;
@@ -107,77 +173,6 @@ export const MAX_CACHE_BEHAVIORS = 75;
 /** The cache behavior path patterns of a service path: the path itself and everything under it. */
 export function servicePathPatterns(path: string): string[] {
     return [path, `${path}/*`];
-}
-
-interface NormalizedSiteHostArgs {
-    namePrefix: string;
-    domain?: SiteDomainArgs;
-    accessLogs: boolean;
-    accessLogRetentionDays: number;
-    priceClass: string;
-    kmsKeyArn?: pulumi.Input<string>;
-    noncurrentVersionDays: number;
-    protect: boolean;
-    forceDestroy: boolean;
-    services?: SiteServicesArgs;
-    tags?: Record<string, string>;
-}
-
-function positiveDays(name: string, field: string, value: number): void {
-    if (!Number.isInteger(value) || value < 1) throw new PavedError(`SiteHost "${name}": args.${field} ${show(value)} must be a whole number of days, at least 1`);
-}
-
-/**
- * Checks the site paths routed to services: app-path shaped, not the root (it would take every
- * app's path), no duplicates, and within CloudFront's behavior quota with the asset patterns.
- */
-export function checkServicePaths(name: string, paths: string[]): void {
-    const seen = new Set<string>();
-    paths.forEach((p, i) => {
-        const problem = p === "/" ? 'takes every path of the site; route a sub-path such as "/api"' : appPathViolation(p);
-        if (problem) throw new PavedError(`SiteHost "${name}": args.services.paths[${i}] ${show(p)} ${problem}`);
-        if (seen.has(p)) throw new PavedError(`SiteHost "${name}": args.services.paths[${i}] ${show(p)} is listed twice`);
-        seen.add(p);
-    });
-    const behaviors = paths.flatMap(servicePathPatterns).length + ASSET_PATH_PATTERNS.length;
-    if (behaviors > MAX_CACHE_BEHAVIORS) {
-        throw new PavedError(`SiteHost "${name}": args.services.paths needs ${behaviors} cache behaviors with the asset patterns; CloudFront allows ${MAX_CACHE_BEHAVIORS} (ask AWS to raise the quota, or route fewer paths)`);
-    }
-}
-
-/** Defaults and synchronous checks of `SiteHostArgs`; throws `PavedError` naming the field. */
-export function normalizeSiteHostArgs(name: string, args: SiteHostArgs): NormalizedSiteHostArgs {
-    const n: NormalizedSiteHostArgs = {
-        accessLogs: false,
-        accessLogRetentionDays: 90,
-        priceClass: "PriceClass_100",
-        noncurrentVersionDays: 30,
-        protect: false,
-        forceDestroy: false,
-        ...stripUndefined(args),
-        namePrefix: args.namePrefix ?? defaultNamePrefix(),
-    };
-    if (n.namePrefix.length === 0) throw new PavedError(`SiteHost "${name}": args.namePrefix must not be empty; omit it for "<project>-<stack>"`);
-    if (n.protect && n.forceDestroy) {
-        throw new PavedError(`SiteHost "${name}": args.protect and args.forceDestroy exclude each other; protect prod, force-destroy dev and ephemeral environments`);
-    }
-    positiveDays(name, "noncurrentVersionDays", n.noncurrentVersionDays);
-    positiveDays(name, "accessLogRetentionDays", n.accessLogRetentionDays);
-    if (!["PriceClass_100", "PriceClass_200", "PriceClass_All"].includes(n.priceClass)) {
-        throw new PavedError(`SiteHost "${name}": args.priceClass ${show(n.priceClass)} must be "PriceClass_100", "PriceClass_200" or "PriceClass_All"`);
-    }
-    if (n.domain) {
-        if (n.domain.names.length === 0) throw new PavedError(`SiteHost "${name}": args.domain.names is empty; list the host names, e.g. ["www.example.com"], or omit args.domain`);
-        n.domain.names.forEach((d, i) => {
-            if (!DOMAIN.test(d)) throw new PavedError(`SiteHost "${name}": args.domain.names[${i}] ${show(d)} must be a lowercase DNS name such as "www.example.com"`);
-        });
-        const cert = n.domain.certificateArn;
-        if (typeof cert === "string" && !CERTIFICATE.test(cert)) {
-            throw new PavedError(`SiteHost "${name}": args.domain.certificateArn ${show(cert)} must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)`);
-        }
-    }
-    if (n.services) checkServicePaths(name, n.services.paths);
-    return n;
 }
 
 /**
@@ -216,7 +211,9 @@ export class SiteHost extends pulumi.ComponentResource {
     constructor(name: string, args: SiteHostArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("paved:frontend:SiteHost", name, {}, opts);
         this.siteName = name;
-        const a = normalizeSiteHostArgs(name, args);
+        const parsed = parseArgs(siteHostArgs, args, "args", `SiteHost "${name}"`);
+        const a: ParsedSiteHostArgs = { ...parsed, namePrefix: parsed.namePrefix ?? defaultNamePrefix() };
+        const where = `SiteHost "${name}": args.transform`;
         const code = routerFunctionCode();
         if (Buffer.byteLength(code) > ROUTER_CODE_LIMIT_BYTES) throw new PavedError(`SiteHost "${name}": the router function is ${Buffer.byteLength(code)} bytes; CloudFront allows ${ROUTER_CODE_LIMIT_BYTES}`);
 
@@ -227,9 +224,14 @@ export class SiteHost extends pulumi.ComponentResource {
         const region = location.region;
 
         const bucket = new aws.s3.Bucket(
-            `${name}-assets`,
-            { bucket: pulumi.all([account, region]).apply(([acc, reg]) => resourceNames.assetBucket(a.namePrefix, acc, reg)), forceDestroy: a.forceDestroy, tags: a.tags },
-            stateful,
+            ...applyTransform<aws.s3.BucketArgs>(
+                a.transform?.bucket,
+                `${name}-assets`,
+                { bucket: pulumi.all([account, region]).apply(([acc, reg]) => resourceNames.assetBucket(a.namePrefix, acc, reg)), forceDestroy: a.forceDestroy, tags: a.tags },
+                stateful,
+                BUCKET_GUARDRAILS,
+                `${where}.bucket`,
+            ),
         );
         const publicAccess = new aws.s3.BucketPublicAccessBlock(
             `${name}-assets`,
@@ -339,29 +341,34 @@ export class SiteHost extends pulumi.ComponentResource {
             : [];
         const serviceBehaviors = a.services ? this.serviceBehaviors(a.services.paths, servicesOrigin, headers.id) : [];
         const distribution = new aws.cloudfront.Distribution(
-            `${name}-cdn`,
-            {
-                enabled: true,
-                comment: `${a.namePrefix} frontend apps`,
-                httpVersion: "http2and3",
-                isIpv6Enabled: true,
-                priceClass: a.priceClass,
-                aliases: a.domain?.names,
-                origins: [{ originId: origin, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id }, ...serviceOrigins],
-                defaultCacheBehavior: { ...behavior, cachePolicyId: htmlCache.id },
-                orderedCacheBehaviors: [...serviceBehaviors, ...ASSET_PATH_PATTERNS.map((pathPattern) => ({ ...behavior, pathPattern, cachePolicyId: assetsCache.id }))],
-                // "/" never reaches S3 as the bucket root (a listing), even without the router.
-                defaultRootObject: releaseContract.rootObject,
-                // No custom error responses: they would apply to every origin, rewriting a
-                // service's own 403. A missing file is S3's 404 (CloudFront may list the bucket).
-                restrictions: { geoRestriction: { restrictionType: "none" } },
-                viewerCertificate: a.domain
-                    ? { acmCertificateArn: a.domain.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
-                    : { cloudfrontDefaultCertificate: true },
-                loggingConfig: logBucket ? { bucket: logBucket.bucketDomainName, prefix: "cloudfront/", includeCookies: false } : undefined,
-                tags: a.tags,
-            },
-            stateful,
+            ...applyTransform<aws.cloudfront.DistributionArgs>(
+                a.transform?.distribution,
+                `${name}-cdn`,
+                {
+                    enabled: true,
+                    comment: `${a.namePrefix} frontend apps`,
+                    httpVersion: "http2and3",
+                    isIpv6Enabled: true,
+                    priceClass: a.priceClass,
+                    aliases: a.domain?.names,
+                    origins: [{ originId: origin, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id }, ...serviceOrigins],
+                    defaultCacheBehavior: { ...behavior, cachePolicyId: htmlCache.id },
+                    orderedCacheBehaviors: [...serviceBehaviors, ...ASSET_PATH_PATTERNS.map((pathPattern) => ({ ...behavior, pathPattern, cachePolicyId: assetsCache.id }))],
+                    // "/" never reaches S3 as the bucket root (a listing), even without the router.
+                    defaultRootObject: releaseContract.rootObject,
+                    // No custom error responses: they would apply to every origin, rewriting a
+                    // service's own 403. A missing file is S3's 404 (CloudFront may list the bucket).
+                    restrictions: { geoRestriction: { restrictionType: "none" } },
+                    viewerCertificate: a.domain
+                        ? { acmCertificateArn: a.domain.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
+                        : { cloudfrontDefaultCertificate: true },
+                    loggingConfig: logBucket ? { bucket: logBucket.bucketDomainName, prefix: "cloudfront/", includeCookies: false } : undefined,
+                    tags: a.tags,
+                },
+                stateful,
+                DISTRIBUTION_GUARDRAILS,
+                `${where}.distribution`,
+            ),
         );
 
         new aws.s3.BucketPolicy(
@@ -434,7 +441,7 @@ export class SiteHost extends pulumi.ComponentResource {
     }
 
     /** CloudFront standard logs are delivered through the bucket's ACL, so it needs ObjectWriter ownership. */
-    private logBucket(name: string, a: NormalizedSiteHostArgs, account: pulumi.Output<string>, region: pulumi.Output<string>): aws.s3.Bucket {
+    private logBucket(name: string, a: ParsedSiteHostArgs, account: pulumi.Output<string>, region: pulumi.Output<string>): aws.s3.Bucket {
         const parent = { parent: this };
         const bucket = new aws.s3.Bucket(
             `${name}-access-logs`,

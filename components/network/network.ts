@@ -2,49 +2,74 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { awsLocation } from "../aws-location";
-import { PavedError, show } from "../errors";
+import { z } from "zod";
+import { cidrBlock, input, logRetentionDays, parseArgs, tags, wholeNumber } from "../args";
 import { serviceTrustPolicy } from "../trust-policy";
-import { logRetentionViolation } from "../validation";
 
-export interface ExistingNetworkArgs {
-    vpcId: pulumi.Input<string>;
+const subnetIds = z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id such as "subnet-0abc1234"')).min(2, "needs at least 2 subnets in different availability zones");
+
+/** An existing VPC's ids. */
+export const existingNetworkArgs = z.strictObject({
+    /** The VPC's id, e.g. "vpc-0abc12345def67890". */
+    vpcId: input(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as "vpc-0abc12345def67890"')),
     /** Subnets for tasks, instances and build-free internals; in at least two availability zones. */
-    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Subnets for internet-facing load balancers. */
-    publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    privateSubnetIds: input<pulumi.Input<string>[]>(subnetIds),
+    /** Subnets for internet-facing load balancers; in at least two availability zones. */
+    publicSubnetIds: input<pulumi.Input<string>[]>(subnetIds),
+});
+export type ExistingNetworkArgs = z.input<typeof existingNetworkArgs>;
+
+/** The VPC Paved creates when none is given: its block, and how many zones and NAT gateways. */
+export const NETWORK_DEFAULTS = { cidrBlock: "10.0.0.0/16", availabilityZones: 2, natGateways: "single" } as const;
+/** Prod's zones and NAT gateways: no single zone takes the environment down. */
+export const PROD_NETWORK_DEFAULTS = { availabilityZones: 3, natGateways: "onePerAz" } as const;
+
+/** The sizing of a VPC Paved creates; shared with the stack config (`paved:network`). */
+export const networkFields = z.strictObject({
+    /** CIDR block of the VPC to create: "10.0.0.0/16" by default (`NETWORK_DEFAULTS`). */
+    cidrBlock: cidrBlock.optional(),
+    /** Availability zones to spread subnets over (a load balancer needs two): 2 by default (`NETWORK_DEFAULTS`). */
+    availabilityZones: wholeNumber(2, 6).optional(),
+    /** NAT gateways: "single" (one for the VPC, cheaper, the default) or "onePerAz" (no cross-zone dependency). */
+    natGateways: z.enum(["single", "onePerAz"]).optional(),
+    /** Use this VPC instead of creating one. Excludes the sizing fields above. */
+    existing: existingNetworkArgs.optional(),
+});
+
+/** `existing` excludes the sizing of a new VPC. */
+export function checkNetwork(n: { existing?: unknown; cidrBlock?: string; availabilityZones?: number; natGateways?: string }, ctx: z.RefinementCtx): void {
+    if (n.existing && (n.cidrBlock || n.availabilityZones || n.natGateways)) {
+        ctx.addIssue({ code: "custom", path: ["existing"], message: "excludes cidrBlock, availabilityZones and natGateways: either use an existing VPC or size a new one, not both" });
+    }
 }
 
-export interface NetworkArgs {
-    /**
-     * CIDR block of the VPC to create.
-     * @default "10.0.0.0/16"
-     */
-    cidrBlock?: string;
-    /**
-     * Availability zones to spread subnets over.
-     * @default 2
-     */
-    availabilityZones?: number;
-    /**
-     * NAT gateways: "single" (one for the VPC, cheaper) or "onePerAz" (no cross-zone dependency).
-     * @default "single"
-     */
-    natGateways?: "single" | "onePerAz";
-    /** Use this VPC instead of creating one. Excludes the sizing fields above. */
-    existing?: ExistingNetworkArgs;
-    /**
-     * Days to keep VPC flow logs.
-     * @default 30
-     */
-    flowLogRetentionDays?: number;
-    /**
-     * Protect the flow log group from deletion (prod keeps its logs through a `pulumi destroy`).
-     * @default false
-     */
-    protect?: boolean;
-    /** Tags for every taggable child. */
-    tags?: Record<string, string>;
-}
+/**
+ * A network's args.
+ *
+ * @example
+ * ```ts
+ * new Network("network", { cidrBlock: "10.20.0.0/16", availabilityZones: 3, natGateways: "onePerAz" });
+ * new Network("network", { existing: { vpcId: "vpc-0abc12345def67890", privateSubnetIds, publicSubnetIds } });
+ * ```
+ */
+export const networkArgs = networkFields
+    .extend({
+        /**
+         * Days to keep VPC flow logs.
+         * @default 30
+         */
+        flowLogRetentionDays: logRetentionDays.default(30),
+        /**
+         * Protect the flow log group from deletion (prod keeps its logs through a `pulumi destroy`).
+         * @default false
+         */
+        protect: z.boolean().default(false),
+        /** Tags for every taggable child. */
+        tags: tags.optional(),
+    })
+    .strict()
+    .superRefine(checkNetwork);
+export type NetworkArgs = z.input<typeof networkArgs>;
 
 /**
  * The network an environment runs in: a VPC created through awsx (public and private subnets,
@@ -62,31 +87,23 @@ export class Network extends pulumi.ComponentResource {
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:network:Network", name, {}, opts);
-        if (args.existing && (args.cidrBlock || args.availabilityZones || args.natGateways)) {
-            throw new PavedError(`Network "${name}": args.existing excludes cidrBlock, availabilityZones and natGateways; pass one or the other`);
-        }
-        const azs = args.availabilityZones ?? 2;
-        const tags = args.tags;
-        if (!Number.isInteger(azs) || azs < 2 || azs > 6) {
-            throw new PavedError(`Network "${name}": args.availabilityZones ${azs} must be a whole number from 2 to 6 (a load balancer needs two zones)`);
-        }
+        const a = parseArgs(networkArgs, args, "args", `Network "${name}"`);
+        const azs = a.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones;
+        const tags = a.tags;
 
-        const retentionProblem = args.flowLogRetentionDays === undefined ? undefined : logRetentionViolation(args.flowLogRetentionDays);
-        if (retentionProblem) throw new PavedError(`Network "${name}": args.flowLogRetentionDays ${show(args.flowLogRetentionDays)} ${retentionProblem}`);
-
-        if (args.existing) {
-            this.vpcId = pulumi.output(args.existing.vpcId);
-            this.privateSubnetIds = pulumi.output(args.existing.privateSubnetIds);
-            this.publicSubnetIds = pulumi.output(args.existing.publicSubnetIds);
+        if (a.existing) {
+            this.vpcId = pulumi.output(a.existing.vpcId);
+            this.privateSubnetIds = pulumi.output(a.existing.privateSubnetIds);
+            this.publicSubnetIds = pulumi.output(a.existing.publicSubnetIds);
         } else {
             this.vpc = new awsx.ec2.Vpc(
                 `${name}-vpc`,
                 {
-                    cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
+                    cidrBlock: a.cidrBlock ?? NETWORK_DEFAULTS.cidrBlock,
                     numberOfAvailabilityZones: azs,
                     enableDnsHostnames: true,
                     enableDnsSupport: true,
-                    natGateways: { strategy: args.natGateways === "onePerAz" ? awsx.ec2.NatGatewayStrategy.OnePerAz : awsx.ec2.NatGatewayStrategy.Single },
+                    natGateways: { strategy: a.natGateways === "onePerAz" ? awsx.ec2.NatGatewayStrategy.OnePerAz : awsx.ec2.NatGatewayStrategy.Single },
                     subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
                     subnetSpecs: [{ type: awsx.ec2.SubnetType.Public }, { type: awsx.ec2.SubnetType.Private }],
                     tags,
@@ -98,7 +115,7 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = this.vpc.publicSubnetIds;
 
             // Flow logs (FSBP EC2.6): rejected and accepted traffic, kept with a retention.
-            const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays: args.flowLogRetentionDays ?? 30, tags }, { parent: this, protect: args.protect ?? false });
+            const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays: a.flowLogRetentionDays, tags }, { parent: this, protect: a.protect });
             const role = new aws.iam.Role(
                 `${name}-flow-logs`,
                 {

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsLocation, awsLocation } from "../aws-location";
-import { PavedError, show } from "../errors";
+import { z } from "zod";
+import { input, namePrefixArg, parseArgs, rule, tags, wholeNumber } from "../args";
 import { defaultNamePrefix, physicalName, stableHash } from "../naming";
 import { serviceTrustPolicy } from "../frontend/policies";
 import {
@@ -32,18 +33,53 @@ import {
 } from "./events";
 import { chatbotRolePolicy, forwardEventsPolicy, topicKeyPolicy, topicPolicy } from "./policies";
 
-export interface OperationsAlertsArgs {
-    /** Email addresses to notify. @default [] */
-    email?: string[];
-    /** HTTPS endpoints to notify. @default [] */
-    https?: string[];
-    /** A Slack channel through AWS Chatbot (the workspace must be authorized in the Chatbot console first). */
-    slack?: SlackChannel;
-    /** Alarm thresholds; each defaults to `DEFAULT_ALERT_THRESHOLDS`. */
-    thresholds?: Partial<AlertThresholds>;
+/** A list whose entries must be unique: a subscriber listed twice would get every alert twice. */
+function uniqueList<T extends z.ZodType<string>>(item: T) {
+    return z.array(item).superRefine((list, ctx) => {
+        list.forEach((x, i) => {
+            if (list.indexOf(x) !== i) ctx.addIssue({ code: "custom", path: [i], message: "is listed twice; list each subscriber once" });
+        });
+    });
 }
 
-/** An app whose build failures notify. */
+const threshold = (key: keyof AlertThresholds) => z.number().superRefine(rule((v: number) => thresholdViolation(key, v))).default(DEFAULT_ALERT_THRESHOLDS[key]);
+
+/** Alarm thresholds; each defaults to its `DEFAULT_ALERT_THRESHOLDS` entry. */
+export const alertThresholdsArgs = z.strictObject({
+    /** Percent of the site's requests answered 5xx over 5 minutes. */
+    cloudFront5xxPercent: threshold("cloudFront5xxPercent"),
+    /** 5xx answers of a service's targets in 5 minutes. */
+    loadBalancerTarget5xxPerFiveMinutes: threshold("loadBalancerTarget5xxPerFiveMinutes"),
+    /** Minutes a service may run fewer tasks than desired. */
+    serviceShortfallMinutes: threshold("serviceShortfallMinutes"),
+});
+
+/**
+ * Who is notified of failures, and the alarm thresholds. Shared with the stack config (`paved:alerts`).
+ *
+ * @example
+ * ```ts
+ * alerts: { email: ["oncall@example.com"], slack: { workspaceId: "T0123ABCD", channelId: "C0123ABCD" } }
+ * ```
+ */
+export const operationsAlertsArgs = z.strictObject({
+    /**
+     * Email addresses notified of failures (each confirms its subscription once).
+     * @default []
+     */
+    email: uniqueList(z.string().superRefine(rule(emailViolation))).default([]),
+    /**
+     * HTTPS endpoints notified of failures (raw notification JSON).
+     * @default []
+     */
+    https: uniqueList(z.string().superRefine(rule(httpsEndpointViolation))).default([]),
+    /** A Slack channel through AWS Chatbot (the workspace must be authorized in the Chatbot console first). */
+    slack: z.strictObject({ workspaceId: z.string().superRefine(rule(slackWorkspaceViolation)), channelId: z.string().superRefine(rule(slackChannelViolation)) }).optional(),
+    /** Alarm thresholds; each defaults to `DEFAULT_ALERT_THRESHOLDS`. */
+    thresholds: alertThresholdsArgs.default(() => ({ ...DEFAULT_ALERT_THRESHOLDS })),
+});
+export type OperationsAlertsArgs = z.input<typeof operationsAlertsArgs>;
+
 export interface OperationsApp {
     /** Its CodeBuild project. */
     projectName: pulumi.Input<string>;
@@ -71,108 +107,72 @@ export interface OperationsService {
     targetGroupArn?: pulumi.Input<string>;
 }
 
-export interface OperationsArgs {
+const ref = <T>(what: string) => z.custom<T>((v) => v !== null && typeof v === "object", { message: `must be ${what}` });
+
+/**
+ * An environment's operations args: who is notified and what is watched.
+ *
+ * @example
+ * ```ts
+ * new Operations("operations", {
+ *     environment: "prod",
+ *     region: "eu-west-1",
+ *     alerts: { email: ["oncall@example.com"] },
+ *     requireSubscriptions: true,
+ *     distributionId: site.distributionId,
+ *     jobs: { nightly: { trigger: job.trigger, taskDefinitionFamily: job.taskDefinitionFamily, logGroupName: job.logGroupName, clusterName: cluster.clusterName } },
+ * });
+ * ```
+ */
+export const operationsArgs = z.strictObject({
     /** The environment's name, as messages and the dashboard show it. */
-    environment: string;
+    environment: z.string().regex(/^[a-z0-9-]+$/, 'must be the environment name, lowercase letters, digits and "-", e.g. "dev"'),
     /** The region of the component's aws provider: in us-east-1 the CloudFront alarm notifies the topic itself. */
-    region: string;
-    /**
-     * Prefix of the dashboard's and the Chatbot configuration's names.
-     * @default `<project>-<stack>`
-     */
-    namePrefix?: string;
+    region: z.string().min(1),
+    /** Prefix of the dashboard's and the Chatbot configuration's names. Defaults to `<project>-<stack>`. */
+    namePrefix: namePrefixArg.optional(),
     /** Who is notified, and the alarm thresholds. */
-    alerts?: OperationsAlertsArgs;
+    alerts: operationsAlertsArgs.default(() => operationsAlertsArgs.parse({})),
     /**
      * The topic must have a subscriber (prod): the topic is tagged so, and the policy pack's
      * `notifications-topic` rule blocks a deployment without one.
      * @default false
      */
-    requireSubscriptions?: boolean;
+    requireSubscriptions: z.boolean().default(false),
     /** The site's CloudFront distribution: its 5xx error rate alarms. */
-    distributionId?: pulumi.Input<string>;
-    /** The environment's apps by name: their builds' failures notify, and the dashboard shows them. */
-    apps?: Record<string, OperationsApp>;
+    distributionId: input<string>().optional(),
+    /** The apps whose builds are watched, by name. */
+    apps: z.record(z.string(), ref<OperationsApp>("an app's project name")).optional(),
     /** The build image's CodeBuild project. */
-    buildImageProjectName?: pulumi.Input<string>;
-    /** The environment's jobs by name: failed runs, dead letters and stopped workers notify, and the dashboard shows them. */
-    jobs?: Record<string, OperationsJob>;
-    /** The environment's container services by name: failed deployments and too few running tasks notify. */
-    services?: Record<string, OperationsService>;
+    buildImageProjectName: input<string>().optional(),
+    /** The jobs whose runs are watched, by name. */
+    jobs: z.record(z.string(), ref<OperationsJob>("a job's outputs")).optional(),
+    /** The services whose deployments and answers are watched, by name. */
+    services: z.record(z.string(), ref<OperationsService>("a service's outputs")).optional(),
     /** The batch cluster (dashboard). */
-    cluster?: { clusterName: pulumi.Input<string>; capacityProviderName?: pulumi.Input<string> };
+    cluster: ref<{ clusterName: pulumi.Input<string>; capacityProviderName?: pulumi.Input<string> }>("the cluster's name").optional(),
     /** The services' load balancer ARN suffix (`app/<name>/<id>`). */
-    loadBalancerArnSuffix?: pulumi.Input<string>;
+    loadBalancerArnSuffix: input<string>().optional(),
+    /** A provider for us-east-1, where CloudFront's metrics (and so its alarm) live; one is created as a child (in us-east-1, with `tags` as default tags) when absent. */
+    usEast1Provider: ref<aws.Provider>("an aws.Provider for us-east-1").optional(),
     /**
-     * A provider for us-east-1, where CloudFront's metrics (and so its alarm) live.
-     * @default one created as a child, in us-east-1 with `tags` as default tags
-     */
-    usEast1Provider?: aws.Provider;
-    /**
-     * Days the topic's key waits before deletion once scheduled.
+     * Days the topic's key waits before deletion once scheduled (KMS allows 7 to 30).
      * @default 30
      */
-    keyDeletionWindowDays?: number;
+    keyDeletionWindowDays: wholeNumber(7, 30, "days").default(30),
     /**
      * Protect the topic and its key from deletion in Pulumi (prod).
      * @default false
      */
-    protect?: boolean;
-    /** Tags of every resource created (merged over the provider's default tags). */
-    tags?: Record<string, string>;
-}
-
-interface NormalizedOperationsArgs {
-    environment: string;
-    namePrefix: string;
-    email: string[];
-    https: string[];
-    slack?: SlackChannel;
-    thresholds: AlertThresholds;
-    requireSubscriptions: boolean;
-    keyDeletionWindowDays: number;
-}
-
-/** Defaults and checks of `OperationsArgs`; every error names the field, the value and the fix. */
-export function normalizeOperationsArgs(name: string, args: OperationsArgs): NormalizedOperationsArgs {
-    const fail = (field: string, value: unknown, message: string): never => {
-        throw new PavedError(`Operations "${name}": args.${field} ${show(value)} ${message}`);
-    };
-    if (!/^[a-z0-9-]+$/.test(args.environment ?? "")) fail("environment", args.environment, 'must be the environment name, lowercase letters, digits and "-", e.g. "dev"');
-    const a = args.alerts ?? {};
-    const email = [...(a.email ?? [])];
-    const https = [...(a.https ?? [])];
-    email.forEach((e, i) => {
-        const v = emailViolation(e);
-        if (v) fail(`alerts.email[${i}]`, e, v);
-    });
-    https.forEach((u, i) => {
-        const v = httpsEndpointViolation(u);
-        if (v) fail(`alerts.https[${i}]`, u, v);
-    });
-    for (const [list, field] of [[email, "email"], [https, "https"]] as const) {
-        const dup = list.find((x, i) => list.indexOf(x) !== i);
-        if (dup) fail(`alerts.${field}`, dup, "is listed twice; list each subscriber once");
-    }
-    if (a.slack) {
-        const w = slackWorkspaceViolation(a.slack.workspaceId);
-        if (w) fail("alerts.slack.workspaceId", a.slack.workspaceId, w);
-        const c = slackChannelViolation(a.slack.channelId);
-        if (c) fail("alerts.slack.channelId", a.slack.channelId, c);
-    }
-    const thresholds: AlertThresholds = { ...DEFAULT_ALERT_THRESHOLDS };
-    for (const [key, value] of Object.entries(a.thresholds ?? {})) {
-        if (value === undefined) continue;
-        if (!(key in DEFAULT_ALERT_THRESHOLDS)) fail(`alerts.thresholds.${key}`, value, `is not a threshold; Paved reads ${Object.keys(DEFAULT_ALERT_THRESHOLDS).join(", ")}`);
-        const v = thresholdViolation(key as keyof AlertThresholds, value);
-        if (v) fail(`alerts.thresholds.${key}`, value, v);
-        thresholds[key as keyof AlertThresholds] = value;
-    }
-    const requireSubscriptions = args.requireSubscriptions ?? false;
-    const keyDeletionWindowDays = args.keyDeletionWindowDays ?? 30;
-    if (!Number.isInteger(keyDeletionWindowDays) || keyDeletionWindowDays < 7 || keyDeletionWindowDays > 30) fail("keyDeletionWindowDays", keyDeletionWindowDays, "must be a whole number of days from 7 to 30 (KMS's range)");
-    return { environment: args.environment, namePrefix: args.namePrefix ?? defaultNamePrefix(), email, https, slack: a.slack, thresholds, requireSubscriptions, keyDeletionWindowDays };
-}
+    protect: z.boolean().default(false),
+    /**
+     * Tags for every taggable child.
+     * @default {}
+     */
+    tags: tags.default({}),
+});
+export type OperationsArgs = z.input<typeof operationsArgs>;
+type ParsedOperationsArgs = z.output<typeof operationsArgs> & { namePrefix: string; email: string[]; https: string[]; slack?: SlackChannel; thresholds: AlertThresholds };
 
 /** The queue name at the end of an SQS queue URL. */
 export function queueNameOf(url: string): string {
@@ -211,10 +211,12 @@ export class Operations extends pulumi.ComponentResource {
 
     constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:operations:Operations", name, {}, opts);
-        const a = normalizeOperationsArgs(name, args);
-        const tags = { ...(args.tags ?? {}) };
+        const parsed = parseArgs(operationsArgs, args, "args", `Operations "${name}"`);
+        const a: ParsedOperationsArgs = { ...parsed, namePrefix: parsed.namePrefix ?? defaultNamePrefix(), ...parsed.alerts };
+        args = a;
+        const tags = { ...a.tags };
         const parent = { parent: this };
-        const stateful = { parent: this, protect: args.protect ?? false };
+        const stateful = { parent: this, protect: a.protect };
         const loc = awsLocation(this);
         const env = a.environment;
 
@@ -470,7 +472,7 @@ export class Operations extends pulumi.ComponentResource {
     }
 
     /** AWS Chatbot posts the topic's notifications to a Slack channel, with a role that can only read CloudWatch. */
-    private slackChannel(name: string, a: NormalizedOperationsArgs, topic: aws.sns.Topic, loc: pulumi.Output<AwsLocation>, tags: Record<string, string>): void {
+    private slackChannel(name: string, a: ParsedOperationsArgs, topic: aws.sns.Topic, loc: pulumi.Output<AwsLocation>, tags: Record<string, string>): void {
         const role = new aws.iam.Role(
             `${name}-chatbot`,
             { description: `AWS Chatbot: Paved ${a.environment} notifications`, assumeRolePolicy: loc.apply((l) => JSON.stringify(serviceTrustPolicy("chatbot.amazonaws.com", l.accountId))), tags },
@@ -501,7 +503,7 @@ export class Operations extends pulumi.ComponentResource {
      */
     private cloudFrontAlarm(
         name: string,
-        a: NormalizedOperationsArgs,
+        a: ParsedOperationsArgs,
         args: OperationsArgs,
         topic: aws.sns.Topic,
         loc: pulumi.Output<AwsLocation>,

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { BatchCluster, ECS_AMI_PARAMETER, instanceUserData, normalizeBatchClusterArgs } from "../../components/batch/batch-cluster";
-import { PavedError } from "../../components/errors";
+import { BatchCluster, ECS_AMI_PARAMETER, batchClusterArgs, instanceUserData } from "../../components/batch/batch-cluster";
+import { assertRefused, isConfigError } from "../support/args";
 import { ProgramResult, runProgram, taggableTypes } from "../../components/testing";
 import { REGION, SUBNETS, VPC, byType, clusterArgs, one } from "./fixtures";
 
@@ -140,24 +140,30 @@ describe("BatchCluster", () => {
     });
 
     describe("validation", () => {
-        const bad: [string, object, RegExp][] = [
-            ["unknown instance type", { instanceTypes: ["x9.huge"] }, /BatchCluster "c": args\.instanceTypes\[0\] "x9\.huge"/],
-            ["no instance types", { instanceTypes: [] }, /args\.instanceTypes \[\] needs at least one/],
-            ["min above max", { minSize: 5, maxSize: 2 }, /args\.minSize 5 must not exceed args\.maxSize 2/],
-            ["spot over 100", { spotPercentage: 120 }, /args\.spotPercentage 120 must be a whole number from 0 to 100/],
-            ["target capacity 0", { targetCapacity: 0 }, /args\.targetCapacity 0/],
-            ["duplicate instance types", { instanceTypes: ["m6i.large", "m6i.large"] }, /lists an instance type twice/],
+        const args = { vpcId: "vpc-1", privateSubnetIds: ["subnet-1"], namePrefix: "p" };
+        const bad: [string, object, string, RegExp][] = [
+            ["unknown instance type", { instanceTypes: ["x9.huge"] }, "args.instanceTypes[0]", /is not a supported instance type/],
+            ["no instance types", { instanceTypes: [] }, "args.instanceTypes", /needs at least one instance type/],
+            ["min above max", { minSize: 5, maxSize: 2 }, "args.minSize", /must not exceed maxSize \(2\)/],
+            ["spot over 100", { spotPercentage: 120 }, "args.spotPercentage", /must be a whole number from 0 to 100/],
+            ["target capacity 0", { targetCapacity: 0 }, "args.targetCapacity", /must be a whole number from 1 to 100/],
+            ["duplicate instance types", { instanceTypes: ["m6i.large", "m6i.large"] }, "args.instanceTypes", /lists an instance type twice/],
+            ["an aws: tag", { tags: { "aws:owner": "x" } }, "args.tags.aws:owner", /reserved for AWS/],
         ];
-        for (const [what, args, message] of bad) {
-            it(`rejects ${what}`, () => {
-                assert.throws(() => normalizeBatchClusterArgs("c", { namePrefix: "p", ...args }), (e: Error) => e instanceof PavedError && message.test(e.message));
-            });
+        for (const [what, over, path, message] of bad) {
+            it(`rejects ${what} at ${path}`, () => assertRefused(batchClusterArgs, { ...args, ...over }, path, message));
         }
+        it("throws a ConfigError naming the component through the constructor", async () => {
+            await assert.rejects(
+                runProgram({ stack: "test", config: { "aws:region": REGION }, program: () => void new BatchCluster("c", clusterArgs({ minSize: 5, maxSize: 2 })) }),
+                (e: Error) => isConfigError(e, "args.minSize", /must not exceed maxSize/) && e.message.includes('BatchCluster "c"'),
+            );
+        });
         it("does not mutate its args", () => {
-            const args = { namePrefix: "p", instanceTypes: ["m6i.large"], tags: { a: "b" } };
-            const copy = JSON.parse(JSON.stringify(args));
-            normalizeBatchClusterArgs("c", args);
-            assert.deepStrictEqual(args, copy);
+            const input = { ...args, instanceTypes: ["m6i.large"], tags: { a: "b" } };
+            const copy = JSON.parse(JSON.stringify(input));
+            batchClusterArgs.parse(input);
+            assert.deepStrictEqual(input, copy);
         });
     });
 });

@@ -1,8 +1,9 @@
 import * as assert from "assert";
-import { BatchJob, QUEUE_URL_ENV, normalizeBatchJobArgs } from "../../components/batch/batch-job";
+import { BatchJob, QUEUE_URL_ENV, batchJobArgs } from "../../components/batch/batch-job";
+import { jobTriggerOf } from "../../components/batch/triggers";
+import { assertRefused, isConfigError, problemsOf } from "../support/args";
 import { backlogSteps } from "../../components/batch/queue-scaling";
 import { jobStateMachineDefinition } from "../../components/batch/state-machine";
-import { PavedError } from "../../components/errors";
 import { ProgramResult, RecordedResource, runProgram, taggableTypes } from "../../components/testing";
 import { ACCOUNT, ECR_IMAGE, REGION, SUBNETS, byType, one, runJobs } from "./fixtures";
 // asl-validator ships CommonJS with `module.exports = validator`.
@@ -337,60 +338,60 @@ describe("BatchJob", () => {
     });
 
     describe("validation", () => {
-        const base = { namePrefix: "p" };
-        const bad: [string, object, RegExp][] = [
-            ["an invalid Fargate pair", { name: "nightly", capacity: "fargate", cpu: 1024, memory: 1000 }, /^BatchJob "nightly": args\.memory 1000 invalid on fargate: Fargate cpu 1024 takes memory 2048-8192/],
-            ["an invalid Fargate cpu", { name: "nightly", capacity: "fargateSpot", cpu: 300, memory: 1024 }, /^BatchJob "nightly": args\.cpu 300 invalid on fargateSpot: Fargate cpu must be one of/],
-            ["EC2 memory below the minimum", { name: "nightly", cpu: 256, memory: 64 }, /^BatchJob "nightly": args\.memory 64 invalid on EC2: memory must be whole MiB/],
-            ["EC2 cpu that is not whole", { name: "nightly", cpu: 100.5, memory: 512 }, /^BatchJob "nightly": args\.cpu 100\.5 invalid on EC2/],
-            ["a bad cron expression", { name: "nightly", schedule: { expression: "cron(0 3 * * *)" } }, /^BatchJob "nightly": args\.schedule\.expression "cron\(0 3 \* \* \*\)" cron needs 6 fields/],
-            ["a cron with both day fields", { name: "nightly", schedule: { expression: "cron(0 3 * * MON *)" } }, /args\.schedule\.expression .* exactly one of day-of-month/],
-            ["a bad rate expression", { name: "nightly", schedule: { expression: "rate(5 minute)" } }, /^BatchJob "nightly": args\.schedule\.expression "rate\(5 minute\)" use the plural unit/],
-            ["a bad time zone", { name: "nightly", schedule: { expression: "rate(1 day)", timezone: "Mars/Olympus" } }, /^BatchJob "nightly": args\.schedule\.timezone "Mars\/Olympus" must be an IANA time zone/],
-            ["an unknown capacity", { name: "nightly", capacity: "spot" }, /^BatchJob "nightly": args\.capacity "spot" must be one of "ec2", "fargate", "fargateSpot"/],
-            ["schedule and queue together", { name: "nightly", schedule: { expression: "rate(1 day)" }, queue: {} }, /args\.schedule .* and args\.queue exclude each other/],
-            ["a secret that names nothing", { name: "nightly", secrets: { DB: "https://vault/db" } }, /^BatchJob "nightly": args\.secrets\.DB "https:\/\/vault\/db" must be an SSM parameter name/],
-            ["a secret of another service", { name: "nightly", secrets: { DB: "arn:aws:s3:::b/k" } }, /^BatchJob "nightly": args\.secrets\.DB "arn:aws:s3:::b\/k" must be the ARN of one SSM parameter or one Secrets Manager secret/],
-            ["a parameter wildcard", { name: "nightly", secrets: { DB: "arn:aws:ssm:eu-west-1:123456789012:parameter/*" } }, /^BatchJob "nightly": args\.secrets\.DB ".*:parameter\/\*" has a wildcard/],
-            ["a secret wildcard", { name: "nightly", secrets: { DB: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/*" } }, /args\.secrets\.DB ".*secret:prod\/\*" has a wildcard/],
-            ["a bad job name", { name: "Nightly_Report" }, /^BatchJob "Nightly_Report": args\.name "Nightly_Report" must be lowercase/],
-            ["a timeout of zero", { name: "nightly", timeoutMinutes: 0 }, /args\.timeoutMinutes 0 must be a whole number from 1 to 10080/],
-            ["an unsupported log retention", { name: "nightly", logRetentionDays: 10 }, /args\.logRetentionDays 10 must be one of CloudWatch Logs' retention periods/],
-            ["a visibility timeout above 12 h", { name: "nightly", queue: { visibilityTimeoutSeconds: 50000 } }, /args\.queue\.visibilityTimeoutSeconds 50000/],
-            ["the reserved queue env var", { name: "nightly", queue: {}, environment: { PAVED_QUEUE_URL: "x" } }, /args\.environment\.PAVED_QUEUE_URL/],
+        const cluster = { clusterName: "c", clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/c", ec2CapacityProviderName: "c-ec2", taskSecurityGroupId: "sg-1", privateSubnetIds: ["subnet-1"] };
+        const base = { namePrefix: "p", name: "nightly", cluster, image: "x" };
+        const bad: [string, object, string, RegExp][] = [
+            ["an invalid Fargate pair", { capacity: "fargate", cpu: 1024, memory: 1000 }, "args.memory", /^invalid on fargate: Fargate cpu 1024 takes memory 2048-8192/],
+            ["an invalid Fargate cpu", { capacity: "fargateSpot", cpu: 300, memory: 1024 }, "args.cpu", /^invalid on fargateSpot: Fargate cpu must be one of/],
+            ["EC2 memory below the minimum", { cpu: 256, memory: 64 }, "args.memory", /^invalid on EC2: memory must be whole MiB/],
+            ["EC2 cpu that is not whole", { cpu: 100.5, memory: 512 }, "args.cpu", /^invalid on EC2/],
+            ["a bad cron expression", { schedule: { expression: "cron(0 3 * * *)" } }, "args.schedule.expression", /^cron needs 6 fields/],
+            ["a cron with both day fields", { schedule: { expression: "cron(0 3 * * MON *)" } }, "args.schedule.expression", /exactly one of day-of-month/],
+            ["a bad rate expression", { schedule: { expression: "rate(5 minute)" } }, "args.schedule.expression", /^use the plural unit/],
+            ["a bad time zone", { schedule: { expression: "rate(1 day)", timezone: "Mars/Olympus" } }, "args.schedule.timezone", /^must be an IANA time zone/],
+            ["an unknown capacity", { capacity: "spot" }, "args.capacity", /^must be one of "ec2", "fargate", "fargateSpot"/],
+            ["schedule and queue together", { schedule: { expression: "rate(1 day)" }, queue: {} }, "args.queue", /a job has one trigger/],
+            ["a secret that names nothing", { secrets: { DB: "https://vault/db" } }, "args.secrets.DB", /^must be an SSM parameter name/],
+            ["a secret of another service", { secrets: { DB: "arn:aws:s3:::b/k" } }, "args.secrets.DB", /^must be the ARN of one SSM parameter or one Secrets Manager secret/],
+            ["a parameter wildcard", { secrets: { DB: "arn:aws:ssm:eu-west-1:123456789012:parameter/*" } }, "args.secrets.DB", /^has a wildcard/],
+            ["a secret wildcard", { secrets: { DB: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/*" } }, "args.secrets.DB", /has a wildcard/],
+            ["a bad job name", { name: "Nightly_Report" }, "args.name", /^must be lowercase/],
+            ["a timeout of zero", { timeoutMinutes: 0 }, "args.timeoutMinutes", /must be a whole number of minutes from 1 to 10080/],
+            ["an unsupported log retention", { logRetentionDays: 10 }, "args.logRetentionDays", /must be one of CloudWatch Logs' retention periods/],
+            ["a visibility timeout above 12 h", { queue: { visibilityTimeoutSeconds: 50000 } }, "args.queue.visibilityTimeoutSeconds", /from 0 to 43200/],
+            ["a scale-in delay of zero", { queue: { scaleInAfterMinutes: 0 } }, "args.queue.scaleInAfterMinutes", /from 1 to 1440/],
+            ["the reserved queue env var", { queue: {}, environment: { PAVED_QUEUE_URL: "x" } }, "args.environment.PAVED_QUEUE_URL", /is set by Paved for queue jobs/],
+            ["a secret-like plain variable", { environment: { STRIPE_KEY: "sk_live_x" } }, "args.environment.STRIPE_KEY", /looks like a secret: use secrets:/],
+            ["a database URL in plain text", { environment: { DATABASE_URL: "postgres://u:p@h/db" } }, "args.environment.DATABASE_URL", /use secrets:/],
+            ["a variable and a secret of one name", { environment: { DB: "x" }, secrets: { DB: "/prod/db" } }, "args.secrets.DB", /is also set in environment/],
+            ["a tag value over 256 characters", { tags: { team: "x".repeat(257) } }, "args.tags.team", /at most 256 characters/],
+            ["an unknown key", { cpus: 2 }, "args.cpus", /unknown key/],
         ];
-        for (const [what, args, message] of bad) {
-            it(`rejects ${what}, naming the job and field`, () => {
-                assert.throws(
-                    () => normalizeBatchJobArgs("component", { ...base, ...args } as any),
-                    (e: Error) => e instanceof PavedError && message.test(e.message),
-                );
-            });
+        for (const [what, args, path, message] of bad) {
+            it(`rejects ${what} at ${path}`, () => assertRefused(batchJobArgs, { ...base, ...args }, path, message));
         }
 
         it("rejects EC2 limits no cluster instance type can hold", () => {
-            assert.throws(
-                () => normalizeBatchJobArgs("big", { ...base, cpu: 2048, memory: 16384 }, ["m6i.large", "m5.large"]),
-                (e: Error) => e instanceof PavedError && /^BatchJob "big": args\.memory 16384 invalid on EC2: memory 16384 MiB does not fit the cluster's largest instance \(7680 MiB/.test(e.message),
-            );
-            assert.throws(() => normalizeBatchJobArgs("big", { ...base, cpu: 4096, memory: 1024 }, ["m6i.large"]), /args\.cpu 4096 invalid on EC2: cpu 4096 does not fit/);
-            assert.doesNotThrow(() => normalizeBatchJobArgs("big", { ...base, cpu: 2048, memory: 7680 }, ["m6i.large"]));
+            const on = (instanceTypes: string[]) => ({ ...base, cluster: { ...cluster, instanceTypes } });
+            assertRefused(batchJobArgs, { ...on(["m6i.large", "m5.large"]), cpu: 2048, memory: 16384 }, "args.memory", /^invalid on EC2: memory 16384 MiB does not fit the cluster's largest instance \(7680 MiB/);
+            assertRefused(batchJobArgs, { ...on(["m6i.large"]), cpu: 4096, memory: 1024 }, "args.cpu", /^invalid on EC2: cpu 4096 does not fit/);
+            assert.deepStrictEqual(problemsOf(batchJobArgs, { ...on(["m6i.large"]), cpu: 2048, memory: 7680 }), []);
         });
 
         it("fails the program, not just the function, through the component", async () => {
             await assert.rejects(
                 runJobs({ nightly: { image: "x", capacity: "fargate", cpu: 512, memory: 512 } }),
-                (e: Error) => e instanceof PavedError && /BatchJob "nightly": args\.memory 512/.test(e.message),
+                (e: Error) => isConfigError(e, "args.memory", /invalid on fargate/) && e.message.includes('BatchJob "nightly"') && e.message.includes("args.memory 512"),
             );
         });
 
         it("applies defaults without mutating args", () => {
-            const args = { namePrefix: "p", schedule: { expression: "rate(1 hour)" }, environment: { A: "1" } };
+            const args = { ...base, schedule: { expression: "rate(1 hour)" }, environment: { A: "1" } };
             const copy = JSON.parse(JSON.stringify(args));
-            const n = normalizeBatchJobArgs("hourly", args);
-            assert.deepStrictEqual(args, copy);
+            const n = batchJobArgs.parse(args);
+            assert.deepStrictEqual(JSON.parse(JSON.stringify(args)), copy);
             assert.deepStrictEqual(
-                { cpu: n.cpu, memory: n.memory, capacity: n.capacity, timeout: n.timeoutMinutes, schedule: n.schedule, trigger: n.trigger, ro: n.readonlyRootFilesystem },
+                { cpu: n.cpu, memory: n.memory, capacity: n.capacity, timeout: n.timeoutMinutes, schedule: n.schedule, trigger: jobTriggerOf(n).kind, ro: n.readonlyRootFilesystem },
                 { cpu: 512, memory: 1024, capacity: "ec2", timeout: 60, schedule: { expression: "rate(1 hour)", timezone: "UTC", retries: 2 }, trigger: "schedule", ro: true },
             );
         });

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { BatchCluster } from "../../components/batch/batch-cluster";
-import { ContainerService, ContainerServiceArgs, normalizeContainerServiceArgs } from "../../components/batch/container-service";
+import { ContainerService, ContainerServiceArgs, containerServiceArgs, containerServiceRouting, defaultMaxCount, routingConditions } from "../../components/batch/container-service";
+import { assertRefused, isConfigError } from "../support/args";
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, DEFAULT_SSL_POLICY, ServiceLoadBalancer, ServiceLoadBalancerArgs } from "../../components/batch/service-load-balancer";
 import { PavedError } from "../../components/errors";
 import { ProgramResult, RecordedResource, runProgram, taggableTypes } from "../../components/testing";
@@ -117,8 +118,8 @@ describe("ContainerService", () => {
     });
 
     it("routes by host header, and the root path to /*", async () => {
-        assert.deepStrictEqual(normalizeContainerServiceArgs("api", { namePrefix: "p", routing: { hostHeader: "api.example.com", priority: 5 } }).conditions, [{ hostHeader: { values: ["api.example.com"] } }]);
-        assert.deepStrictEqual(normalizeContainerServiceArgs("web", { namePrefix: "p", routing: { pathPrefix: "/", priority: 50000 } }).conditions, [{ pathPattern: { values: ["/*"] } }]);
+        assert.deepStrictEqual(routingConditions(containerServiceRouting.parse({ hostHeader: "api.example.com", priority: 5 })), [{ hostHeader: { values: ["api.example.com"] } }]);
+        assert.deepStrictEqual(routingConditions(containerServiceRouting.parse({ pathPrefix: "/", priority: 50000 })), [{ pathPattern: { values: ["/*"] } }]);
     });
 
     it("sets container hard limits on EC2 capacity", async () => {
@@ -129,21 +130,24 @@ describe("ContainerService", () => {
     });
 
     describe("validation", () => {
-        const base = { namePrefix: "p", routing: { pathPrefix: "/catalog", priority: 1 } };
-        const bad: [string, object, RegExp][] = [
-            ["an invalid Fargate pair", { cpu: 256, memory: 4096 }, /^ContainerService "catalog": args\.memory 4096 invalid on fargate/],
-            ["an unknown capacity", { capacity: "FARGATE" }, /^ContainerService "catalog": args\.capacity "FARGATE" must be one of/],
-            ["max below desired", { desiredCount: 3, maxCount: 2 }, /args\.maxCount 2 must be at least args\.desiredCount 3/],
-            ["both routing kinds", { routing: { pathPrefix: "/a", hostHeader: "a.example.com", priority: 1 } }, /args\.routing .* needs exactly one of pathPrefix and hostHeader/],
-            ["a bad path", { routing: { pathPrefix: "/Catalog/", priority: 1 } }, /args\.routing\.pathPrefix "\/Catalog\/"/],
-            ["priority 0", { routing: { pathPrefix: "/a", priority: 0 } }, /args\.routing\.priority 0 must be a whole number from 1 to 50000/],
-            ["a bad health check path", { healthCheckPath: "healthz" }, /args\.healthCheckPath "healthz" must start with "\/"/],
+        const base = { namePrefix: "p", name: "catalog", cluster: {}, loadBalancer: {}, image: "x", routing: { pathPrefix: "/catalog", priority: 1 } };
+        const bad: [string, object, string, RegExp][] = [
+            ["an invalid Fargate pair", { cpu: 256, memory: 4096 }, "args.memory", /^invalid on fargate/],
+            ["an unknown capacity", { capacity: "FARGATE" }, "args.capacity", /^must be one of .*did you mean "fargate"/],
+            ["max below desired", { desiredCount: 3, maxCount: 2 }, "args.maxCount", /must be at least desiredCount \(3\)/],
+            ["a desired count over the cap", { desiredCount: 1001 }, "args.desiredCount", /from 1 to 1000/],
+            ["both routing kinds", { routing: { pathPrefix: "/a", hostHeader: "a.example.com", priority: 1 } }, "args.routing", /needs exactly one of pathPrefix and hostHeader/],
+            ["a bad path", { routing: { pathPrefix: "/Catalog/", priority: 1 } }, "args.routing.pathPrefix", /lowercase URL-safe prefix/],
+            ["priority 0", { routing: { pathPrefix: "/a", priority: 0 } }, "args.routing.priority", /must be a whole number from 1 to 50000/],
+            ["a bad health check path", { healthCheckPath: "healthz" }, "args.healthCheckPath", /must start with "\/"/],
+            ["a missing load balancer", { loadBalancer: undefined }, "args.loadBalancer", /is required/],
         ];
-        for (const [what, args, message] of bad) {
-            it(`rejects ${what}`, () => {
-                assert.throws(() => normalizeContainerServiceArgs("catalog", { ...base, ...args } as any), (e: Error) => e instanceof PavedError && message.test(e.message));
-            });
+        for (const [what, args, path, message] of bad) {
+            it(`rejects ${what} at ${path}`, () => assertRefused(containerServiceArgs, { ...base, ...args }, path, message));
         }
+        it("defaults maxCount to the larger of 4 and desiredCount", () => {
+            assert.deepStrictEqual([1, 4, 9].map(defaultMaxCount), [4, 4, 9]);
+        });
     });
 });
 
@@ -245,10 +249,10 @@ describe("ServiceLoadBalancer over HTTPS, behind CloudFront", () => {
     const reach = { certificateArn: CERT, cloudFront: { originDomainName: "services.example.com" } };
 
     it("needs a certificate unless the insecure opt-out is named", async () => {
-        await assert.rejects(run({}, {}), (e: Error) => e instanceof PavedError && /^ServiceLoadBalancer "web": args\.certificateArn \(missing\) is required: services are served over HTTPS .* set args\.insecureHttp: true to opt out/.test(e.message));
-        await assert.rejects(run({}, { certificateArn: CERT, insecureHttp: true }), /args\.insecureHttp true and args\.certificateArn exclude each other/);
+        await assert.rejects(run({}, {}), (e: Error) => isConfigError(e, "args.certificateArn", /^is required: services are served over HTTPS .* set args\.insecureHttp: true to opt out/) && e.message.includes('ServiceLoadBalancer "web"'));
+        await assert.rejects(run({}, { certificateArn: CERT, insecureHttp: true }), (e: Error) => isConfigError(e, "args.insecureHttp", /and certificateArn exclude each other/));
         await assert.rejects(run({}, { certificateArn: CERT.replace(REGION, "us-east-1") }), (e: Error) => e instanceof PavedError && /args\.certificateArn "arn:aws:acm:us-east-1:.* must be an ACM certificate in the load balancer's region eu-west-1 \(it is in us-east-1\)/.test(e.message));
-        await assert.rejects(run({}, { certificateArn: CERT, cloudFront: {} }), /args\.cloudFront\.originDomainName \(missing\) is required with a certificate/);
+        await assert.rejects(run({}, { certificateArn: CERT, cloudFront: {} }), (e: Error) => isConfigError(e, "args.cloudFront.originDomainName", /is required with a certificate/));
     });
 
     it("admits CloudFront's origin-facing addresses on 443 through a group of its own, and gives CloudFront an HTTPS VPC origin", async () => {

@@ -170,8 +170,8 @@ function cases(dir: string): Case[] {
     out.push(own(["plan", "badcat"], /paved:catalog "badcatalog\.yaml": cannot read the catalog file: .*badcatalog\.yaml:3:14: the catalog file is not valid YAML: Nested mappings are not allowed in compact mappings; fix the syntax there/));
     out.push(own(["up", "badcat", "--yes"], /badcatalog\.yaml:3:14: the catalog file is not valid YAML/));
     // An invalid config stops up/preview before Pulumi runs, with every problem's key path.
-    out.push(own(["up", "invalid", "--yes"], /2 problems in the config of stack "invalid"/, /paved:kind "Prod": Invalid option/, /paved:colour "blue": unknown key/));
-    out.push(own(["preview", "invalid"], /paved:kind "Prod": Invalid option/));
+    out.push(own(["up", "invalid", "--yes"], /2 problems in the config of stack "invalid"/, /paved:kind "Prod": must be one of "dev", "staging", "prod", "ephemeral"; did you mean "prod"\?/, /paved:colour "blue": unknown key/));
+    out.push(own(["preview", "invalid"], /paved:kind "Prod": must be one of "dev", "staging", "prod", "ephemeral"; did you mean "prod"\?/));
 
     // staging: ttl and now.
     for (const ttl of ["0", "2161", "forever", "1.5"]) out.push(opt(["staging", "create", "2026.11.3", "--ttl-hours", ttl], "--ttl-hours", ttl, /Pass a whole number of hours from 1 to 2160/));

@@ -4,6 +4,7 @@ import * as path from "path";
 import { PROJECT_DIR, planEnvironment } from "../../cli/plan";
 import { loadEnvironmentConfig } from "../../cli/env-config";
 import { Environment, TAG_KEYS } from "../../components/environment/environment";
+import { ConfigError } from "../../components/errors";
 import { ProgramResult, RecordedResource, runProgram, taggableTypes } from "../../components/testing";
 import { SERVICES_WITHOUT_SOURCE_KEYS } from "../../components/trust-policy";
 
@@ -291,7 +292,7 @@ describe("environments", function () {
         // Args the schema would refuse, as a team calling Environment directly could pass them.
         config.apps[3] = { ...config.apps[3], source: { ...config.apps[3].source, repository: "https://git.example.com/acme/web.git" } };
         config.jobs[0] = { ...config.jobs[0], capacity: "fargate", cpu: 300 };
-        let error: Error | undefined;
+        let error: ConfigError | undefined;
         const result = await runProgram({
             stack: "dev",
             config: { "aws:region": "eu-west-1" },
@@ -299,14 +300,22 @@ describe("environments", function () {
                 try {
                     new Environment("dev", config);
                 } catch (e) {
-                    error = e as Error;
+                    error = e as ConfigError;
                 }
             },
         });
-        assert.ok(error, "the environment refused its args");
-        assert.match(error.message, /^Environment "dev": 2 problems found before creating anything:/);
-        assert.match(error.message, /FrontendApp "product": args.source.repository "https:\/\/git.example.com\/acme\/web.git" host "git.example.com" is not one CodeBuild clones from/);
-        assert.match(error.message, /BatchJob "nightly-report": args.cpu 300 invalid on fargate/);
+        assert.ok(error instanceof ConfigError, "the environment refused its args");
+        assert.match(error.message, /^2 problems in Environment "dev":/);
+        const where = config.sources!;
+        assert.deepStrictEqual(
+            error.problems.map((p) => [p.path, p.value]),
+            [
+                [`${where.apps.product}.source.repository`, "https://git.example.com/acme/web.git"],
+                [`${where.jobs["nightly-report"]}.cpu`, 300],
+            ],
+        );
+        assert.match(error.problems[0].message, /host "git.example.com" is not one CodeBuild clones from/);
+        assert.match(error.problems[1].message, /invalid on fargate/);
         assert.deepStrictEqual(
             result.resources.map((r) => r.type),
             ["pulumi:pulumi:Stack", "paved:environment:Environment"],

@@ -66,7 +66,7 @@ describe("config", () => {
         assert.match(byPath["paved:apps[0].path"].message, /lowercase.*e\.g\. "\/catalog"/);
         assert.match(byPath["paved:apps[1].name"].message, /duplicate app name \(also paved:apps\[0\]\)/);
         assert.match(byPath["paved:apps[2].path"].message, /overlaps the path of app "catalog" \(\/shop\)/);
-        assert.match(byPath["paved:jobs[1].memory"].message, /job "big": Fargate cpu 256 takes memory 512, 1024, 2048 MiB \(got 4096\)/);
+        assert.match(byPath["paved:jobs[1].memory"].message, /invalid on fargate: Fargate cpu 256 takes memory 512, 1024, 2048 MiB \(got 4096\)/);
     });
 
     it("refuses plain-text environment variables that look like secrets", () => {
@@ -75,7 +75,7 @@ describe("config", () => {
             ["paved:apps[0].build.environment.STRIPE_SECRET_KEY", "sk"],
             ["paved:jobs[0].environment.DB_PASSWORD", "x"],
         ]);
-        assert.match(found[1].message, /put it in `secrets`/);
+        assert.match(found[1].message, /use secrets:/);
     });
 
     it("takes an app's file extensions, refusing ones with a dot", () => {
@@ -99,7 +99,7 @@ describe("config", () => {
         );
         assert.deepStrictEqual(found.map((p) => p.path), ["paved:apps[0].source.repository", "paved:apps[1].container.service.memory"]);
         assert.match(found[0].message, /host "git.example.com" is not one CodeBuild clones from: use github.com/);
-        assert.match(found[1].message, /app "b": Fargate cpu 256 takes memory 512, 1024, 2048 MiB \(got 4096\)/);
+        assert.match(found[1].message, /invalid on fargate: Fargate cpu 256 takes memory 512, 1024, 2048 MiB \(got 4096\)/);
     });
 
     it("rejects unknown keys at every depth", () => {
@@ -160,7 +160,7 @@ describe("config", () => {
         const found = problems(raw({ "paved:cluster": { instanceTypes: ["m6i.large", "z9.huge"], minSize: 5, maxSize: 2 }, "paved:jobs": [job("huge", { cpu: 4096, memory: 65536 })] }));
         const byPath = Object.fromEntries(found.map((p) => [p.path, p.message]));
         assert.match(byPath["paved:cluster.minSize"], /must not exceed maxSize \(2\)/);
-        assert.match(byPath["paved:cluster.instanceTypes[1]"], /unknown instance type/);
+        assert.match(byPath["paved:cluster.instanceTypes[1]"], /is not a supported instance type/);
         assert.match(byPath["paved:jobs[0].cpu"], /does not fit the cluster's largest instance \(2048 units\)/);
     });
 

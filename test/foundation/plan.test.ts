@@ -49,7 +49,7 @@ describe("offline plan", () => {
         fs.writeFileSync(file, "config:\n  aws:region: eu-west-1\n  paved:kind: qa\n  paved:colour: blue\n");
         await assert.rejects(planEnvironment("bad", { configFile: file }), (e: Error) => {
             assert.match(e.message, /2 problems in the config of stack "bad"/);
-            assert.match(e.message, /paved:kind "qa": Invalid option: expected one of "dev"\|"staging"\|"prod"\|"ephemeral"/);
+            assert.match(e.message, /paved:kind "qa": must be one of "dev", "staging", "prod", "ephemeral"/);
             assert.match(e.message, /paved:colour "blue": unknown key/);
             return true;
         });

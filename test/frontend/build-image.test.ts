@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as YAML from "yaml";
-import { PavedError } from "../../components/errors";
+import { isConfigError } from "../support/args";
 import { BuildImage, BuildImageArgs } from "../../components/frontend/build-image";
 import { buildImageBuildspec, NODE_ROOT_DIR, NPM_CACHE_DIR } from "../../components/frontend/buildspec";
 import { runProgram } from "../../components/testing";
@@ -87,9 +87,11 @@ describe("BuildImage", () => {
     });
 
     it("rejects bad args naming the field", async () => {
-        await assert.rejects(image({ schedule: "weekly" }), (e: Error) => e instanceof PavedError && /args\.schedule "weekly" must be "cron/.test(e.message));
-        await assert.rejects(image({ scheduleTimezone: "Mars/Base" }), (e: Error) => e instanceof PavedError && /args\.scheduleTimezone "Mars\/Base"/.test(e.message));
-        await assert.rejects(image({ source: { repository: "https://example.com/x.git" } }), (e: Error) => e instanceof PavedError && /args\.source\.repository/.test(e.message));
+        await assert.rejects(image({ schedule: "weekly" }), (e: Error) => isConfigError(e, "args.schedule", /^must be "cron/) && e.message.includes('args.schedule "weekly"'));
+        await assert.rejects(image({ scheduleTimezone: "Mars/Base" }), (e: Error) => isConfigError(e, "args.scheduleTimezone", /IANA time zone/));
+        await assert.rejects(image({ source: { repository: "https://example.com/x.git" } }), (e: Error) => isConfigError(e, "args.source.repository", /not one CodeBuild clones from/));
+        await assert.rejects(image({ nodeVersions: [] }), (e: Error) => isConfigError(e, "args.nodeVersions", /Node\.js major versions/));
+        await assert.rejects(image({ protect: true, forceDelete: true }), (e: Error) => isConfigError(e, "args.forceDelete", /exclude each other/));
     });
 });
 

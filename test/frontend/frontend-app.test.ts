@@ -7,7 +7,8 @@ import * as YAML from "yaml";
 import { PavedError } from "../../components/errors";
 import { appBuildspec, buildCommand, DEFAULT_INSTALL_COMMAND, IMMUTABLE_CACHE_CONTROL, NPM_CACHE_DIR, REVALIDATE_CACHE_CONTROL } from "../../components/frontend/buildspec";
 import { packageRoot, releaseWriterBundlePath, releaseWriterCode } from "../../components/frontend/release-writer/bundle";
-import { codeBuildSourceType, FrontendApp, FrontendAppArgs, normalizeFrontendAppArgs } from "../../components/frontend/frontend-app";
+import { codeBuildSourceType, FrontendApp, FrontendAppArgs, frontendAppArgs } from "../../components/frontend/frontend-app";
+import { assertRefused, isConfigError } from "../support/args";
 import { SiteHost } from "../../components/frontend/site-host";
 import { runProgram } from "../../components/testing";
 import { one, REGION } from "./fixtures";
@@ -254,38 +255,43 @@ describe("FrontendApp", () => {
 });
 
 describe("FrontendApp args", () => {
-    const cases: [Partial<FrontendAppArgs>, RegExp][] = [
-        [{ name: "Catalog" }, /args\.name "Catalog" must be lowercase/],
-        [{ path: "/Catalog" }, /args\.path "\/Catalog" must be "\/" or a lowercase URL-safe prefix.*e\.g\. "\/catalog"/],
-        [{ path: "/a/b/c/d" }, /args\.path "\/a\/b\/c\/d" may have at most 3 segments/],
-        [{ path: "/index.html" }, /args\.path "\/index\.html" is reserved/],
-        [{ source: { repository: "https://git.example.com/acme/web.git" } }, /args\.source\.repository .* host "git\.example\.com" is not one CodeBuild clones from/],
-        [{ source: { repository: "git@github.com:acme/web.git" } }, /args\.source\.repository .* must be an https clone URL/],
-        [{ source: { repository: "https://github.com/acme/web.git", directory: "../x" } }, /args\.source\.directory "\.\.\/x"/],
-        [{ build: { timeoutMinutes: 3 } }, /args\.build\.timeoutMinutes 3 must be a whole number of minutes from 5 to 2160/],
-        [{ build: { nodeVersion: "16" as any } }, /args\.build\.nodeVersion "16" must be one of "18", "20", "22"/],
-        [{ build: { environment: { BUCKET: "x" } } }, /args\.build\.environment "BUCKET" is set by Paved or CodeBuild/],
-        [{ build: { environment: { PUBLIC_URL: "/x" } } }, /args\.build\.environment "PUBLIC_URL" is set by Paved or CodeBuild/],
-        [{ build: { environment: { PAVED_ANYTHING: "x" } } }, /args\.build\.environment "PAVED_ANYTHING" is set by Paved or CodeBuild/],
-        [{ fileExtensions: ["js", ".css"] }, /args\.fileExtensions\[1\] "\.css" must be a file extension of 1-16 lowercase letters and digits, without the dot/],
-        [{ fileExtensions: ["js", "js"] }, /args\.fileExtensions\[1\] "js" is listed twice/],
-        [{ logRetentionDays: 10 }, /args\.logRetentionDays 10 must be one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30/],
-        [{ build: { environment: { NPM_TOKEN: "x" } } }, /args\.build\.environment "NPM_TOKEN" looks like a secret/],
-        [{ protect: true, forceDelete: true }, /args\.forceDelete true excludes args\.protect/],
-        [{ source: { repository: "https://github.com/acme/web.git", directory: "apps/x", watch: ["packages/ui/"] } }, /args\.source\.watch\[0\] "packages\/ui\/" must not end with "\/": write "packages\/ui\/\*\*"/],
-        [{ source: { repository: "https://github.com/acme/web.git", directory: "apps/x", watch: ["ok/**", "!neg/**"] } }, /args\.source\.watch\[1\] "!neg\/\*\*" may use only/],
-        [{ source: { repository: "https://github.com/acme/web.git", watch: ["packages/ui/**"] } }, /args\.source\.watch \["packages\/ui\/\*\*"\] has no effect for an app at the repository root/],
-        [{ webhook: true, source: { repository: "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/web" } }, /args\.webhook true cannot be used with a CodeCommit repository: .*--affected/],
+    const cases: [Partial<FrontendAppArgs>, string, RegExp][] = [
+        [{ name: "Catalog" }, "args.name", /^must be lowercase/],
+        [{ path: "/Catalog" }, "args.path", /^must be "\/" or a lowercase URL-safe prefix.*e\.g\. "\/catalog"/],
+        [{ path: "/a/b/c/d" }, "args.path", /may have at most 3 segments/],
+        [{ path: "/index.html" }, "args.path", /is reserved/],
+        [{ source: { repository: "https://git.example.com/acme/web.git" } }, "args.source.repository", /host "git\.example\.com" is not one CodeBuild clones from/],
+        [{ source: { repository: "git@github.com:acme/web.git" } }, "args.source.repository", /must be an https clone URL/],
+        [{ source: { repository: "https://github.com/acme/web.git", directory: "../x" } }, "args.source.directory", /must be a relative path/],
+        [{ build: { timeoutMinutes: 3 } }, "args.build.timeoutMinutes", /must be a whole number of minutes from 5 to 2160/],
+        [{ build: { nodeVersion: "16" as any } }, "args.build.nodeVersion", /must be one of "18", "20", "22"/],
+        [{ build: { environment: { BUCKET: "x" } } }, "args.build.environment.BUCKET", /is set by Paved or CodeBuild/],
+        [{ build: { environment: { PUBLIC_URL: "/x" } } }, "args.build.environment.PUBLIC_URL", /is set by Paved or CodeBuild/],
+        [{ build: { environment: { PAVED_ANYTHING: "x" } } }, "args.build.environment.PAVED_ANYTHING", /is set by Paved or CodeBuild/],
+        [{ build: { outputDirectory: "." } }, "args.build.outputDirectory", /not "\."/],
+        [{ fileExtensions: ["js", ".css"] }, "args.fileExtensions[1]", /must be a file extension of 1-16 lowercase letters and digits, without the dot/],
+        [{ fileExtensions: ["js", "js"] }, "args.fileExtensions[1]", /is listed twice/],
+        [{ logRetentionDays: 10 }, "args.logRetentionDays", /must be one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30/],
+        [{ build: { environment: { NPM_TOKEN: "x" } } }, "args.build.environment.NPM_TOKEN", /looks like a secret/],
+        [{ protect: true, forceDelete: true }, "args.forceDelete", /and protect exclude each other/],
+        [{ container: { dockerfile: "/abs/Dockerfile" } }, "args.container.dockerfile", /must be a relative path/],
+        [{ container: { port: 70000 } }, "args.container.port", /from 1 to 65535/],
+        [{ source: { repository: "https://github.com/acme/web.git", directory: "apps/x", watch: ["packages/ui/"] } }, "args.source.watch[0]", /must not end with "\/": write "packages\/ui\/\*\*"/],
+        [{ source: { repository: "https://github.com/acme/web.git", directory: "apps/x", watch: ["ok/**", "!neg/**"] } }, "args.source.watch[1]", /may use only/],
+        [{ source: { repository: "https://github.com/acme/web.git", watch: ["packages/ui/**"] } }, "args.source.watch", /has no effect for an app at the repository root/],
+        [{ webhook: true, source: { repository: "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/web" } }, "args.webhook", /cannot be used with a CodeCommit repository: .*--affected/],
     ];
-    for (const [overrides, message] of cases) {
-        it(`rejects ${JSON.stringify(overrides)}`, () => {
-            assert.throws(() => normalizeFrontendAppArgs({ ...BASE, ...overrides, namePrefix: "paved-dev" }), (e: Error) => e instanceof PavedError && message.test(e.message) && e.message.includes('FrontendApp "'));
-        });
+    for (const [overrides, path, message] of cases) {
+        it(`rejects ${JSON.stringify(overrides)} at ${path}`, () => assertRefused(frontendAppArgs, { ...BASE, ...overrides, namePrefix: "paved-dev" }, path, message));
     }
+
+    it("throws a ConfigError naming the app through the constructor", async () => {
+        await assert.rejects(app({ path: "/Catalog" }), (e: Error) => isConfigError(e, "args.path", /lowercase/) && e.message.includes('FrontendApp "catalog"'));
+    });
 
     it("rejects file extensions that would not fit a KeyValueStore value", () => {
         const many = Array.from({ length: 200 }, (_, i) => `ext${i}`);
-        assert.throws(() => normalizeFrontendAppArgs({ ...BASE, fileExtensions: many }), (e: Error) => e instanceof PavedError && /args\.fileExtensions .* make a route entry of \d+ bytes; the KeyValueStore takes 1024: list fewer extensions/.test(e.message));
+        assertRefused(frontendAppArgs, { ...BASE, fileExtensions: many }, "args.fileExtensions", /make a route entry of \d+ bytes; the KeyValueStore takes 1024: list fewer extensions/);
     });
 
     it("maps clone URLs to CodeBuild source types", () => {
@@ -296,7 +302,7 @@ describe("FrontendApp args", () => {
     });
 
     it("keeps the defaults for fields passed as undefined", () => {
-        const n = normalizeFrontendAppArgs({ ...BASE, source: { ...BASE.source, branch: undefined }, build: { command: undefined, timeoutMinutes: undefined } });
+        const n = frontendAppArgs.parse({ ...BASE, source: { ...BASE.source, branch: undefined }, build: { command: undefined, timeoutMinutes: undefined } });
         assert.strictEqual(n.source.branch, "main");
         assert.strictEqual(n.build.command, "npm run build");
         assert.strictEqual(n.build.timeoutMinutes, 20);
@@ -305,7 +311,7 @@ describe("FrontendApp args", () => {
     it("does not mutate the caller's args", () => {
         const args: FrontendAppArgs = JSON.parse(JSON.stringify({ ...BASE, build: { command: "make" }, container: {}, namePrefix: "paved-dev" }));
         const copy = JSON.parse(JSON.stringify(args));
-        normalizeFrontendAppArgs(args);
+        frontendAppArgs.parse(args);
         assert.deepStrictEqual(args, copy);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { PavedError } from "../../components/errors";
+import { isConfigError } from "../support/args";
 import { routerFunctionCode } from "../../components/frontend/router";
 import { ASSET_PATH_PATTERNS, ONE_YEAR_SECONDS, SiteHost, SiteHostArgs } from "../../components/frontend/site-host";
 import { releaseContract } from "../../components/release-contract";
@@ -259,14 +259,17 @@ describe("SiteHost", () => {
     });
 
     it("rejects bad args with the field, the value and the fix", async () => {
-        const cases: [SiteHostArgs, RegExp][] = [
-            [{ protect: true, forceDestroy: true }, /args\.protect and args\.forceDestroy exclude each other/],
-            [{ domain: { names: ["WWW.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" } }, /args\.domain\.names\[0\] "WWW\.example\.com" must be a lowercase DNS name/],
-            [{ domain: { names: ["www.example.com"], certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" } }, /args\.domain\.certificateArn .* us-east-1/],
-            [{ noncurrentVersionDays: 0 }, /args\.noncurrentVersionDays 0 must be a whole number of days/],
+        const cases: [SiteHostArgs, string, RegExp][] = [
+            [{ protect: true, forceDestroy: true }, "args.forceDestroy", /and protect exclude each other/],
+            [{ domain: { names: ["WWW.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" } }, "args.domain.names[0]", /must be a lowercase DNS name such as "www\.example\.com"/],
+            [{ domain: { names: ["www.example.com"], certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" } }, "args.domain.certificateArn", /is in eu-west-1; .* us-east-1/],
+            [{ domain: { names: [], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" } }, "args.domain.names", /is empty/],
+            [{ noncurrentVersionDays: 0 }, "args.noncurrentVersionDays", /must be a whole number of days/],
+            [{ priceClass: "PriceClass_all" as any }, "args.priceClass", /did you mean "PriceClass_All"/],
+            [{ tags: { team: "x".repeat(300) } }, "args.tags.team", /at most 256 characters/],
         ];
-        for (const [args, message] of cases) {
-            await assert.rejects(site(args), (e: Error) => e instanceof PavedError && message.test(e.message));
+        for (const [args, path, message] of cases) {
+            await assert.rejects(site(args), (e: Error) => isConfigError(e, path, message) && e.message.includes('SiteHost "site"'));
         }
     });
 
@@ -299,15 +302,15 @@ describe("SiteHost", () => {
         });
 
         it("refuses the root, a malformed or repeated path, and more behaviors than CloudFront holds", async () => {
-            const cases: [string[], RegExp][] = [
-                [["/"], /args\.services\.paths\[0\] "\/" takes every path of the site; route a sub-path such as "\/api"/],
-                [["/Api/"], /args\.services\.paths\[0\] "\/Api\/" must be "\/" or a lowercase URL-safe prefix/],
-                [["/api", "/api"], /args\.services\.paths\[1\] "\/api" is listed twice/],
-                [["/index.html"], /args\.services\.paths\[0\] "\/index\.html" is reserved/],
-                [Array.from({ length: 30 }, (_, i) => `/s${i}/api`), /args\.services\.paths needs 77 cache behaviors with the asset patterns; CloudFront allows 75/],
+            const cases: [string[], string, RegExp][] = [
+                [["/"], "args.services.paths[0]", /^takes every path of the site; route a sub-path such as "\/api"/],
+                [["/Api/"], "args.services.paths[0]", /^must be "\/" or a lowercase URL-safe prefix/],
+                [["/api", "/api"], "args.services.paths[1]", /^is listed twice/],
+                [["/index.html"], "args.services.paths[0]", /^is reserved/],
+                [Array.from({ length: 30 }, (_, i) => `/s${i}/api`), "args.services.paths", /^needs 77 cache behaviors with the asset patterns; CloudFront allows 75/],
             ];
-            for (const [paths, message] of cases) {
-                await assert.rejects(site({ services: { ...services, paths } }), (e: Error) => e instanceof PavedError && message.test(e.message));
+            for (const [paths, path, message] of cases) {
+                await assert.rejects(site({ services: { ...services, paths } }), (e: Error) => isConfigError(e, path, message));
             }
         });
     });

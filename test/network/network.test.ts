@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { isConfigError } from "../support/args";
 import { Network, NetworkArgs } from "../../components/network/network";
 import { ProgramResult, runProgram } from "../../components/testing";
 
@@ -69,11 +70,17 @@ describe("Network", () => {
     });
 
     it("rejects contradictory or impossible args with the field, the value and the fix", async () => {
-        const cases: [NetworkArgs, RegExp][] = [
-            [{ existing: { vpcId: "vpc-1", privateSubnetIds: [], publicSubnetIds: [] }, cidrBlock: "10.0.0.0/16" }, /args\.existing excludes cidrBlock, availabilityZones and natGateways/],
-            [{ availabilityZones: 1 }, /args\.availabilityZones 1 must be a whole number from 2 to 6/],
-            [{ flowLogRetentionDays: 10 }, /args\.flowLogRetentionDays 10 must be one of CloudWatch Logs' retention periods/],
+        const existing = { vpcId: "vpc-0abc12345def67890", privateSubnetIds: ["subnet-0abc1234", "subnet-0abc1235"], publicSubnetIds: ["subnet-0abc1236", "subnet-0abc1237"] };
+        const cases: [NetworkArgs, string, RegExp][] = [
+            [{ existing, cidrBlock: "10.0.0.0/16" }, "args.existing", /excludes cidrBlock, availabilityZones and natGateways/],
+            [{ existing: { ...existing, vpcId: "vpc-1" } }, "args.existing.vpcId", /must be a VPC id/],
+            [{ existing: { ...existing, privateSubnetIds: ["subnet-0abc1234"] } }, "args.existing.privateSubnetIds", /at least 2 subnets/],
+            [{ availabilityZones: 1 }, "args.availabilityZones", /must be a whole number from 2 to 6/],
+            [{ flowLogRetentionDays: 10 }, "args.flowLogRetentionDays", /must be one of CloudWatch Logs' retention periods/],
+            [{ cidrBlock: "999.0.0.0/16" }, "args.cidrBlock", /octet 999 outside 0-255/],
+            [{ cidrBlock: "10.0.0.0/8" }, "args.cidrBlock", /prefix \/8; a VPC takes \/16 to \/28/],
+            [{ cidrBlock: "10.0.1.0/16" }, "args.cidrBlock", /host bits set; the network address of this block is "10\.0\.0\.0\/16"/],
         ];
-        for (const [args, why] of cases) await assert.rejects(plan(args), why);
+        for (const [args, path, why] of cases) await assert.rejects(plan(args), (e: Error) => isConfigError(e, path, why) && e.message.includes('Network "net"'));
     });
 });

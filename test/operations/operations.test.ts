@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { planEnvironment } from "../../cli/plan";
-import { PavedError } from "../../components/errors";
 import { DEFAULT_ALERT_THRESHOLDS } from "../../components/operations/alerts";
-import { Operations, OperationsArgs, normalizeOperationsArgs } from "../../components/operations/operations";
+import { Operations, OperationsArgs, operationsArgs } from "../../components/operations/operations";
+import { assertRefused } from "../support/args";
 import { ProgramResult, RecordedResource, runProgram } from "../../components/testing";
 import { environmentTags, evaluatePolicies } from "../../policy/run";
 
@@ -75,20 +75,20 @@ describe("Operations", function () {
     });
 
     it("refuses bad subscribers and thresholds, naming the field, the value and the fix", () => {
-        const bad: [Partial<OperationsArgs>, RegExp][] = [
-            [{ alerts: { email: ["oncall"] } }, /args\.alerts\.email\[0\] "oncall" must be one email address/],
-            [{ alerts: { https: ["http://hooks.example.com/x"] } }, /args\.alerts\.https\[0\] "http:\/\/hooks.example.com\/x" must use https/],
-            [{ alerts: { https: ["https://user:pw@hooks.example.com/x"] } }, /must not carry credentials/],
-            [{ alerts: { email: ["a@example.com", "a@example.com"] } }, /args\.alerts\.email "a@example.com" is listed twice/],
-            [{ alerts: { slack: { workspaceId: "T07EA123LEP", channelId: "#alerts" } } }, /args\.alerts\.slack\.channelId "#alerts" must be a Slack channel id/],
-            [{ alerts: { thresholds: { cloudFront5xxPercent: 0 } } }, /args\.alerts\.thresholds\.cloudFront5xxPercent 0 must be a percentage/],
-            [{ alerts: { thresholds: { serviceShortfallMinutes: 2000 } } }, /from 1 to 1440/],
-            [{ alerts: { thresholds: { errorRate: 5 } as any } }, /is not a threshold; Paved reads cloudFront5xxPercent/],
+        const bad: [Partial<OperationsArgs>, string, RegExp][] = [
+            [{ alerts: { email: ["oncall"] } }, "args.alerts.email[0]", /must be one email address/],
+            [{ alerts: { https: ["http://hooks.example.com/x"] } }, "args.alerts.https[0]", /must use https/],
+            [{ alerts: { https: ["https://user:pw@hooks.example.com/x"] } }, "args.alerts.https[0]", /must not carry credentials/],
+            [{ alerts: { email: ["a@example.com", "a@example.com"] } }, "args.alerts.email[1]", /is listed twice/],
+            [{ alerts: { slack: { workspaceId: "T07EA123LEP", channelId: "#alerts" } } }, "args.alerts.slack.channelId", /must be a Slack channel id/],
+            [{ alerts: { thresholds: { cloudFront5xxPercent: 0 } } }, "args.alerts.thresholds.cloudFront5xxPercent", /must be a percentage/],
+            [{ alerts: { thresholds: { serviceShortfallMinutes: 2000 } } }, "args.alerts.thresholds.serviceShortfallMinutes", /from 1 to 1440/],
+            [{ alerts: { thresholds: { errorRate: 5 } as any } }, "args.alerts.thresholds.errorRate", /unknown key/],
+            [{ keyDeletionWindowDays: 3 }, "args.keyDeletionWindowDays", /from 7 to 30/],
+            [{ environment: "Prod" }, "args.environment", /must be the environment name/],
         ];
-        for (const [args, message] of bad) {
-            assert.throws(() => normalizeOperationsArgs("ops", { environment: "ops", region: "eu-west-1", ...args }), (e: Error) => e instanceof PavedError && message.test(e.message), String(message));
-        }
-        assert.deepStrictEqual(normalizeOperationsArgs("ops", { environment: "ops", region: "eu-west-1" }).thresholds, DEFAULT_ALERT_THRESHOLDS);
+        for (const [args, path, message] of bad) assertRefused(operationsArgs, { environment: "ops", region: "eu-west-1", ...args }, path, message);
+        assert.deepStrictEqual(operationsArgs.parse({ environment: "ops", region: "eu-west-1" }).alerts.thresholds, DEFAULT_ALERT_THRESHOLDS);
     });
 
     it("in us-east-1 the site alarm notifies the topic itself, with no forwarding rule", async () => {
