@@ -432,9 +432,11 @@ export class FrontendApp extends pulumi.ComponentResource {
         }
 
         // The route entry is named by the path, not the app (see SiteHost.route). The alias carries
-        // entries over from the layout before, where each was the app's child named by the app.
+        // entries over from the layout before, where each was the app's child named by the app. The
+        // parent is given by URN: an alias holding the component itself makes the SDK search the
+        // whole component graph for unknowns on every such alias (quadratic in the number of apps).
         const routeValue = releaseContract.routeValue(a.name, a.fileExtensions);
-        const previousLayout = { aliases: [{ name: `${name}-route`, parent: this }] };
+        const previousLayout = { aliases: [{ name: `${name}-route`, parent: this.urn }] };
         if (site instanceof SiteHost) {
             site.route(a.path, routeValue, previousLayout);
         } else {

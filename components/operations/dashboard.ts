@@ -83,20 +83,52 @@ export const CLOUDFRONT_METRICS_REGION = "us-east-1";
 
 type Sized = Omit<Widget, "x" | "y">;
 
-/** Places rows of widgets on the grid, left to right, each row below the tallest of the last. */
+/**
+ * Places rows of widgets on the grid, left to right, each row below the tallest of the last; a row
+ * wider than the grid wraps onto the next line (large environments split a graph into several).
+ */
 function layout(rows: Sized[][]): Widget[] {
     const out: Widget[] = [];
     let y = 0;
     for (const row of rows.filter((r) => r.length > 0)) {
         let x = 0;
+        let height = 0;
         for (const w of row) {
-            if (x + w.width > GRID_WIDTH) throw new PavedError(`dashboard row is wider than ${GRID_WIDTH} columns`);
+            if (w.width > GRID_WIDTH) throw new PavedError(`dashboard widget is wider than ${GRID_WIDTH} columns`);
+            if (x + w.width > GRID_WIDTH) {
+                y += height;
+                x = 0;
+                height = 0;
+            }
             out.push({ ...w, x, y });
             x += w.width;
+            height = Math.max(height, w.height);
         }
-        y += Math.max(...row.map((w) => w.height));
+        y += height;
     }
     return out;
+}
+
+/** `items` in consecutive slices of at most `size`. */
+function slices<T>(items: T[], size: number): T[][] {
+    const out: T[][] = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+    return out;
+}
+
+/** "title", or "title (3/4)" when a graph had to be split. */
+function part(title: string, i: number, n: number): string {
+    return n === 1 ? title : `${title} (${i + 1}/${n})`;
+}
+
+/**
+ * One graph of the metrics of many entities (each entity's metrics kept together), split into as
+ * many graphs as CloudWatch's per-widget metric limit needs.
+ */
+function graphs<T>(title: string, region: string, entities: T[], metricsOf: (e: T) => MetricEntry[], options: Record<string, unknown> = {}): Sized[] {
+    const perEntity = Math.max(1, ...entities.map((e) => metricsOf(e).length));
+    const groups = slices(entities, Math.floor(MAX_METRICS_PER_WIDGET / perEntity));
+    return groups.map((g, i) => graph(part(title, i, groups.length), region, g.flatMap(metricsOf), options));
 }
 
 function graph(title: string, region: string, metrics: MetricEntry[], options: Record<string, unknown> = {}, width = 12, height = 6): Sized {
@@ -126,45 +158,58 @@ export function dashboardBody(d: DashboardInputs): DashboardBody {
             markdown: `# Paved ${d.environment}\nBuilds, jobs, queues, cluster, services and the site of **${d.environment}**. Failures are notified on the environment's topic; \`paved status ${d.environment}\` lists every app, job and service.`,
         },
     };
-    const alarms: Sized[] = d.alarmArns.length
-        ? [{ type: "alarm", width: GRID_WIDTH, height: 3, properties: { title: "Alarms", alarms: d.alarmArns.slice(0, MAX_ALARMS_PER_WIDGET), sortBy: "stateUpdatedTimestamp" } }]
-        : [];
-    if (d.alarmArns.length > MAX_ALARMS_PER_WIDGET) throw new PavedError(`dashboard has ${d.alarmArns.length} alarms; one alarm widget shows ${MAX_ALARMS_PER_WIDGET}`);
+    const alarmSlices = slices(d.alarmArns, MAX_ALARMS_PER_WIDGET);
+    const alarms: Sized[] = alarmSlices.map((arns, i) => ({
+        type: "alarm",
+        width: GRID_WIDTH,
+        height: 3,
+        properties: { title: part("Alarms", i, alarmSlices.length), alarms: arns, sortBy: "stateUpdatedTimestamp" },
+    }));
 
-    const builds = d.buildProjects.map((p) => ({ label: p.label, project: p.project }));
-    const buildRow: Sized[] = builds.length
-        ? [
-              graph(
-                  "Build duration, 10 slowest (seconds)",
-                  r,
-                  topTen("d", builds.map((b) => ({ label: b.label, metric: ["AWS/CodeBuild", "Duration", "ProjectName", b.project] })), "MAX", "slowest"),
-                  { stat: "Maximum", period: 3600 },
-              ),
-              graph(
-                  "Failed builds, 10 most",
-                  r,
-                  topTen("f", builds.map((b) => ({ label: b.label, metric: ["AWS/CodeBuild", "FailedBuilds", "ProjectName", b.project] })), "SUM", "failed"),
-                  { stat: "Sum", period: 3600 },
-              ),
-          ]
-        : [];
+    // The top-10 expression takes one of the widget's metrics; past that, apps are split into
+    // groups, each graph showing its group's top 10.
+    const buildSlices = slices(
+        d.buildProjects.map((p) => ({ label: p.label, project: p.project })),
+        MAX_METRICS_PER_WIDGET - 1,
+    );
+    const buildRow: Sized[] = buildSlices.flatMap((builds, i) => [
+        graph(
+            part("Build duration, 10 slowest (seconds)", i, buildSlices.length),
+            r,
+            topTen("d", builds.map((b) => ({ label: b.label, metric: ["AWS/CodeBuild", "Duration", "ProjectName", b.project] })), "MAX", "slowest"),
+            { stat: "Maximum", period: 3600 },
+        ),
+        graph(
+            part("Failed builds, 10 most", i, buildSlices.length),
+            r,
+            topTen("f", builds.map((b) => ({ label: b.label, metric: ["AWS/CodeBuild", "FailedBuilds", "ProjectName", b.project] })), "SUM", "failed"),
+            { stat: "Sum", period: 3600 },
+        ),
+    ]);
 
     const jobRow: Sized[] = [];
     if (d.scheduledJobs.length) {
-        const metrics: MetricEntry[] = [];
-        for (const j of d.scheduledJobs) {
-            metrics.push(["AWS/States", "ExecutionsSucceeded", "StateMachineArn", j.stateMachineArn, { label: `${j.job} succeeded` }]);
-            metrics.push(["AWS/States", "ExecutionsFailed", "StateMachineArn", j.stateMachineArn, { label: `${j.job} failed` }]);
-            metrics.push(["AWS/States", "ExecutionsTimedOut", "StateMachineArn", j.stateMachineArn, { label: `${j.job} timed out` }]);
-        }
-        jobRow.push(graph("Scheduled job runs", r, metrics, { stat: "Sum", period: 3600, view: "bar" }));
+        jobRow.push(
+            ...graphs(
+                "Scheduled job runs",
+                r,
+                d.scheduledJobs,
+                (j): MetricEntry[] => [
+                    ["AWS/States", "ExecutionsSucceeded", "StateMachineArn", j.stateMachineArn, { label: `${j.job} succeeded` }],
+                    ["AWS/States", "ExecutionsFailed", "StateMachineArn", j.stateMachineArn, { label: `${j.job} failed` }],
+                    ["AWS/States", "ExecutionsTimedOut", "StateMachineArn", j.stateMachineArn, { label: `${j.job} timed out` }],
+                ],
+                { stat: "Sum", period: 3600, view: "bar" },
+            ),
+        );
     }
     if (d.jobRules.length) {
         jobRow.push(
-            graph(
+            ...graphs(
                 "Failed job tasks (on demand and queue workers)",
                 r,
-                d.jobRules.map((j) => ["AWS/Events", "TriggeredRules", "RuleName", j.ruleName, { label: j.job }]),
+                d.jobRules,
+                (j): MetricEntry[] => [["AWS/Events", "TriggeredRules", "RuleName", j.ruleName, { label: j.job }]],
                 { stat: "Sum", period: 3600, view: "bar" },
             ),
         );
@@ -172,11 +217,15 @@ export function dashboardBody(d: DashboardInputs): DashboardBody {
 
     const queueRow: Sized[] = d.queues.length
         ? [
-              graph("Queue depth (visible messages)", r, d.queues.map((q) => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.queueName, { label: q.job }]), { stat: "Maximum", period: 60 }),
-              graph(
+              ...graphs("Queue depth (visible messages)", r, d.queues, (q): MetricEntry[] => [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.queueName, { label: q.job }]], {
+                  stat: "Maximum",
+                  period: 60,
+              }),
+              ...graphs(
                   "Dead-letter queues (any message alarms)",
                   r,
-                  d.queues.map((q) => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.deadLetterQueueName, { label: `${q.job} DLQ` }]),
+                  d.queues,
+                  (q): MetricEntry[] => [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.deadLetterQueueName, { label: `${q.job} DLQ` }]],
                   { stat: "Maximum", period: 60 },
               ),
           ]
@@ -208,19 +257,27 @@ export function dashboardBody(d: DashboardInputs): DashboardBody {
 
     const serviceRow: Sized[] = [];
     if (d.services.length) {
-        const metrics: MetricEntry[] = [];
-        for (const s of d.services) {
-            metrics.push(["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", s.clusterName, "ServiceName", s.serviceName, { label: `${s.label} running` }]);
-            metrics.push(["ECS/ContainerInsights", "DesiredTaskCount", "ClusterName", s.clusterName, "ServiceName", s.serviceName, { label: `${s.label} desired` }]);
-        }
-        serviceRow.push(graph("Services: running and desired tasks", r, metrics, { stat: "Average", period: 60 }));
+        serviceRow.push(
+            ...graphs(
+                "Services: running and desired tasks",
+                r,
+                d.services,
+                (s): MetricEntry[] => [
+                    ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", s.clusterName, "ServiceName", s.serviceName, { label: `${s.label} running` }],
+                    ["ECS/ContainerInsights", "DesiredTaskCount", "ClusterName", s.clusterName, "ServiceName", s.serviceName, { label: `${s.label} desired` }],
+                ],
+                { stat: "Average", period: 60 },
+            ),
+        );
         const behind = d.services.filter((s) => s.targetGroup);
-        if (behind.length && d.loadBalancer) {
+        const loadBalancer = d.loadBalancer;
+        if (behind.length && loadBalancer) {
             serviceRow.push(
-                graph(
+                ...graphs(
                     "Services: 5xx answers (load balancer targets)",
                     r,
-                    behind.map((s) => ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "TargetGroup", s.targetGroup!, "LoadBalancer", d.loadBalancer!, { label: s.label }]),
+                    behind,
+                    (s): MetricEntry[] => [["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "TargetGroup", s.targetGroup!, "LoadBalancer", loadBalancer, { label: s.label }]],
                     { stat: "Sum", period: 300 },
                 ),
             );

@@ -2,7 +2,6 @@ import * as assert from "assert";
 import { planEnvironment } from "../../cli/plan";
 import type { ProgramResult } from "../../components/testing";
 import { DashboardInputs, GRID_WIDTH, dashboardBody } from "../../components/operations/dashboard";
-import { PavedError } from "../../components/errors";
 
 /**
  * The dashboard body against "Dashboard Body Structure and Syntax"
@@ -163,13 +162,36 @@ describe("the environment dashboard", function () {
         assert.strictEqual(failed.properties.metrics[0][0].expression, 'SORT(METRICS("f"), SUM, DESC, 10)');
     });
 
-    it("lays out only the sections an environment has, and refuses more metrics than a widget shows", () => {
+    it("lays out only the sections an environment has", () => {
         const minimal: DashboardInputs = { environment: "tiny", region: "eu-west-1", buildProjects: [], scheduledJobs: [], jobRules: [], queues: [], services: [], alarmArns: [] };
         const body = dashboardBody(minimal);
         assert.deepStrictEqual(body.widgets.map((w) => w.type), ["text"]);
         assert.deepStrictEqual(dashboardProblems(body), []);
-        const huge = { ...minimal, buildProjects: Array.from({ length: 500 }, (_, i) => ({ label: `a${i}`, project: `p${i}` })) };
-        assert.throws(() => dashboardBody(huge), (e: Error) => e instanceof PavedError && /at most 500/.test(e.message));
+    });
+
+    it("splits a large environment's graphs and alarms over several widgets within CloudWatch's limits", () => {
+        const huge: DashboardInputs = {
+            environment: "huge",
+            region: "eu-west-1",
+            buildProjects: Array.from({ length: 1001 }, (_, i) => ({ label: `a${i}`, project: `p${i}` })),
+            scheduledJobs: Array.from({ length: 240 }, (_, i) => ({ job: `j${i}`, stateMachineArn: `arn:aws:states:eu-west-1:111111111111:stateMachine:s${i}` })),
+            jobRules: [],
+            queues: [],
+            services: [],
+            alarmArns: Array.from({ length: 141 }, (_, i) => `arn:aws:cloudwatch:eu-west-1:111111111111:alarm:a${i}`),
+        };
+        const body = dashboardBody(huge);
+        assert.deepStrictEqual(dashboardProblems(body), []);
+        const titles = body.widgets.map((w) => String(w.properties.title ?? ""));
+        assert.deepStrictEqual(titles.filter((t) => t.startsWith("Alarms")), ["Alarms (1/2)", "Alarms (2/2)"]);
+        const alarmed = body.widgets.filter((w) => w.type === "alarm").flatMap((w) => w.properties.alarms as string[]);
+        assert.deepStrictEqual(alarmed, huge.alarmArns, "every alarm shown once, in order");
+        const durations = body.widgets.filter((w) => /^Build duration/.test(String(w.properties.title)));
+        assert.deepStrictEqual(durations.map((w) => w.properties.title), [1, 2, 3].map((i) => `Build duration, 10 slowest (seconds) (${i}/3)`));
+        const projects = durations.flatMap((w) => (w.properties.metrics as any[]).slice(1).map((m) => m[3]));
+        assert.deepStrictEqual(projects, huge.buildProjects.map((p) => p.project), "every project in exactly one graph");
+        const runs = body.widgets.filter((w) => /^Scheduled job runs/.test(String(w.properties.title)));
+        assert.deepStrictEqual(runs.map((w) => (w.properties.metrics as any[]).length), [498, 222], "a job's three metrics stay in one graph");
     });
 
     it("the checker catches what CloudWatch would refuse", () => {
