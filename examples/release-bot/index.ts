@@ -1,6 +1,6 @@
-// In a team's own repository: `from "paved/automation"` and `from "paved"`.
-import { AppBuildResult, Paved, PointerChange } from "../../automation";
-import { releaseContract } from "../../components";
+// Imports Paved by its package name, as a team's own repository does (here it resolves to the sources).
+import { AppBuildResult, Paved, PointerChange } from "paved/automation";
+import { releaseContract } from "paved";
 
 export type BotOutcome = { outcome: "build-failed"; build: AppBuildResult } | { outcome: "released" | "rolled-back" | "not-released"; build: AppBuildResult; release: string; change?: PointerChange };
 
