@@ -102,7 +102,7 @@ describe("package: a team's project installs the packed tarball", function () {
     const consumer = fs.mkdtempSync(path.join(os.tmpdir(), "paved-consumer-"));
 
     before(function () {
-        const built = path.join(ROOT, "dist", ".tsbuildinfo");
+        const built = path.join(ROOT, "dist", "cli", "main.js"); // the build empties dist/ and writes every file
         const sources = Math.max(...["components", "cli", "policy", "automation"].filter((d) => fs.existsSync(path.join(ROOT, d))).map((d) => newestSource(path.join(ROOT, d))));
         assert.ok(fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources, "dist/ is older than the sources: run `npm run build` (npm test does)");
         // The build already ran (npm test, or prepare on npm ci): pack what it produced.
