@@ -1,6 +1,6 @@
 /** Helpers the rules share. */
 import { ResourceView, StackView, T } from "./types";
-import { asArray, iamMatch, isRecord, Statement } from "../documents";
+import { asArray, iamMatch, isRecord, policyStatements, Statement } from "../documents";
 
 export const str = (v: unknown): v is string => typeof v === "string" && v.length > 0;
 export const truthy = (v: unknown) => v === true || v === "true";
@@ -44,6 +44,18 @@ export function policyDocuments(r: ResourceView): { where: string; document: unk
         if (isRecord(p) && p.policy !== undefined) out.push({ where: `inlinePolicies[${i}] (${String(p.name ?? "unnamed")})`, document: p.policy });
     });
     return out;
+}
+
+/**
+ * The Allow statements of every policy document a resource carries, each with the label the IAM
+ * rules' messages start with: `<resource> <where> statement <sid or index>`.
+ */
+export function allowStatements(r: ResourceView): { label: string; statement: Statement }[] {
+    return policyDocuments(r).flatMap(({ where, document }) =>
+        policyStatements(document)
+            .map((statement, i) => ({ label: `${r.name} ${where} statement ${statement.sid ?? i}`, statement }))
+            .filter(({ statement }) => statement.effect === "Allow"),
+    );
 }
 
 export const IDENTITY_POLICY_TYPES = [T.role, T.rolePolicy, T.policy, T.userPolicy, T.groupPolicy];

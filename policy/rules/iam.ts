@@ -1,6 +1,6 @@
 /** Policy rules for IAM (see `./index.ts` for the pack). */
 import { Rule, T } from "./types";
-import { str, policyDocuments, IDENTITY_POLICY_TYPES } from "./helpers";
+import { str, allowStatements, IDENTITY_POLICY_TYPES } from "./helpers";
 import { asArray, conditionValues, iamMatch, policyStatements, servicePrincipals } from "../documents";
 import { SERVICES_WITHOUT_SOURCE_KEYS } from "../../components/trust-policy";
 
@@ -14,13 +14,10 @@ export const iamNoAdmin: Rule = {
     scope: "resource",
     validate(r) {
         const out: string[] = [];
-        for (const { where, document } of policyDocuments(r)) {
-            policyStatements(document).forEach((s, i) => {
-                const allAction = s.actions.some((a) => a === "*" || a === "*:*");
-                if (s.effect === "Allow" && allAction && s.resources.includes("*")) {
-                    out.push(`${r.name} ${where} statement ${s.sid ?? i} allows "*" on "*"; list the actions and resources it needs`);
-                }
-            });
+        for (const { label, statement: s } of allowStatements(r)) {
+            if (s.actions.some((a) => a === "*" || a === "*:*") && s.resources.includes("*")) {
+                out.push(`${label} allows "*" on "*"; list the actions and resources it needs`);
+            }
         }
         const managed = [r.props.policyArn, ...asArray(r.props.managedPolicyArns)].filter(str);
         for (const arn of managed) {
@@ -40,13 +37,10 @@ export const iamNoServiceWildcard: Rule = {
     validate(r) {
         const out: string[] = [];
         // assumeRolePolicy is a trust policy, not an identity policy: policyDocuments skips it.
-        for (const { where, document } of policyDocuments(r)) {
-            policyStatements(document).forEach((s, i) => {
-                if (s.effect !== "Allow") return;
-                for (const a of s.actions.filter((x) => /^[a-z0-9-]+:\*$/i.test(x))) {
-                    out.push(`${r.name} ${where} statement ${s.sid ?? i} allows ${a}; list the ${a.split(":")[0]} actions it needs`);
-                }
-            });
+        for (const { label, statement: s } of allowStatements(r)) {
+            for (const a of s.actions.filter((x) => /^[a-z0-9-]+:\*$/i.test(x))) {
+                out.push(`${label} allows ${a}; list the ${a.split(":")[0]} actions it needs`);
+            }
         }
         return out;
     },
@@ -88,15 +82,12 @@ export const iamExactSecrets: Rule = {
     scope: "resource",
     validate(r) {
         const out: string[] = [];
-        for (const { where, document } of policyDocuments(r)) {
-            policyStatements(document).forEach((s, i) => {
-                if (s.effect !== "Allow") return;
-                if (!s.actions.some((a) => SECRET_READ_ACTIONS.some((x) => iamMatch(a.toLowerCase(), x)))) return;
-                for (const resource of s.resources) {
-                    const wild = resource.includes("*") || resource.replace(/-\?{6}$/, "").includes("?");
-                    if (wild) out.push(`${r.name} ${where} statement ${s.sid ?? i} reads secrets on ${resource}; name each parameter or secret (no wildcards)`);
-                }
-            });
+        for (const { label, statement: s } of allowStatements(r)) {
+            if (!s.actions.some((a) => SECRET_READ_ACTIONS.some((x) => iamMatch(a.toLowerCase(), x)))) continue;
+            for (const resource of s.resources) {
+                const wild = resource.includes("*") || resource.replace(/-\?{6}$/, "").includes("?");
+                if (wild) out.push(`${label} reads secrets on ${resource}; name each parameter or secret (no wildcards)`);
+            }
         }
         return out;
     },
