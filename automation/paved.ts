@@ -5,22 +5,35 @@ import { PROJECT_DIR, loadEnvironmentConfig, planEnvironment } from "../componen
 import { releaseIdViolation } from "../components/release-contract";
 import { stackNameViolation } from "../components/stack-name";
 import type { ProgramResult } from "../components/testing";
-import { resourceNameViolation } from "../components/validation";
+import { imageTagViolation, resourceNameViolation } from "../components/validation";
 import { AffectedReport, findAffected } from "../cli/affected";
 import { LocalStackOperations, OperationResult, StackOperations } from "../cli/automation/pulumi-stacks";
-import { AppBuild, BuildFleet, FleetResult } from "../cli/aws/build-fleet";
-import { AwsClients, createAwsClients } from "../cli/aws/clients";
+import type { AppBuild, FleetResult } from "../cli/aws/build-fleet";
+import type { AwsClients } from "../cli/aws/clients";
 import { Clock, systemClock } from "../cli/aws/clock";
-import { DeployResult, deployService, imageTagViolation } from "../cli/aws/deploy-service";
+import type { DeployResult } from "../cli/aws/deploy-service";
 import { OutputsSource } from "../cli/aws/outputs-source";
-import { PointerChange, PruneResult, ReleaseListing, ReleaseStore, pruneReleases, release, releaseListing, rollback } from "../cli/aws/releases";
-import { JobRunResult, runJob, runTaskNetworking } from "../cli/aws/run-job";
-import { EnvironmentStatus, collectStatus } from "../cli/aws/status";
+import type { PointerChange, PruneResult, ReleaseListing, ReleaseStore } from "../cli/aws/releases";
+import type { JobRunResult } from "../cli/aws/run-job";
+import type { EnvironmentStatus } from "../cli/aws/status";
 import { StackContext } from "./context";
 import { DiffOptions, DiffResult, diffEnvironment } from "./diff";
 import { PavedEvent } from "./events";
 import { StackOperation, checkStackOperation, runStack } from "./stacks";
 import { GcOptions, GcReport, StagingCreateOptions, StagingCreated, createStaging, destroyStaging, gcStaging } from "./staging";
+
+/**
+ * The AWS operation modules, and the AWS SDK clients they import (about half a second and 80 MiB),
+ * load with the first call that talks to AWS: `plan`, `diff` and the stack commands never load them.
+ */
+const aws = {
+    buildFleet: () => require("../cli/aws/build-fleet") as typeof import("../cli/aws/build-fleet"),
+    clients: () => require("../cli/aws/clients") as typeof import("../cli/aws/clients"),
+    deployService: () => require("../cli/aws/deploy-service") as typeof import("../cli/aws/deploy-service"),
+    releases: () => require("../cli/aws/releases") as typeof import("../cli/aws/releases"),
+    runJob: () => require("../cli/aws/run-job") as typeof import("../cli/aws/run-job"),
+    status: () => require("../cli/aws/status") as typeof import("../cli/aws/status"),
+};
 
 export interface PavedOptions {
     /** The project: `Pulumi.yaml`, `index.ts` and the `Pulumi.<env>.yaml` stack configs. @default this package's project */
@@ -305,7 +318,7 @@ export class Paved {
         if (options.dryRun) return none(selected);
         const client = this.clients(fromOutputs(outputs.region, "the region", env)).codebuild;
         emit({ type: "log", message: `building ${selected.length} app${selected.length === 1 ? "" : "s"} in ${env}, at most ${concurrency} at once` });
-        const fleet = new BuildFleet({
+        const fleet = new (aws.buildFleet().BuildFleet)({
             client,
             clock: this.clock,
             concurrency,
@@ -320,18 +333,18 @@ export class Paved {
 
     /** An app's uploaded releases, newest first, and the one being served. */
     async releases(env: string, app: string): Promise<ReleaseListing> {
-        return releaseListing(await this.releaseStore(env, app), app);
+        return aws.releases().releaseListing(await this.releaseStore(env, app), app);
     }
 
     /** Serves release `releaseId` of `app` (its release writer moves the pointer). Returns the release now served. */
     async release(env: string, app: string, releaseId: string): Promise<PointerChange> {
         requireReleaseId(releaseId);
-        return release(await this.releaseStore(env, app), app, releaseId);
+        return aws.releases().release(await this.releaseStore(env, app), app, releaseId);
     }
 
     /** Serves the newest uploaded release older than the current one. Returns the release now served. */
     async rollback(env: string, app: string): Promise<PointerChange> {
-        return rollback(await this.releaseStore(env, app), app);
+        return aws.releases().rollback(await this.releaseStore(env, app), app);
     }
 
     /** Deletes an app's old releases (see the release contract's retention). */
@@ -342,7 +355,7 @@ export class Paved {
         if (!Number.isInteger(keepDays) || keepDays < KEEP_DAYS_RANGE.min || keepDays > KEEP_DAYS_RANGE.max) {
             throw new PavedError(`keepDays ${show(keepDays)}: must be a whole number of days from ${KEEP_DAYS_RANGE.min} to ${KEEP_DAYS_RANGE.max}`);
         }
-        return pruneReleases(await this.releaseStore(env, app), app, { keep, keepDays }, Boolean(options.dryRun));
+        return aws.releases().pruneReleases(await this.releaseStore(env, app), app, { keep, keepDays }, Boolean(options.dryRun));
     }
 
     // --- Services and jobs -------------------------------------------------------------------
@@ -377,7 +390,7 @@ export class Paved {
         const imageParameter = fromOutputs(svc.imageParameter, what("image parameter"), env);
         const clients = this.clients(fromOutputs(outputs.region, "the region", env));
         emit({ type: "log", message: `deploying ${imageTag} to ${service} in ${cluster}` });
-        const r = await deployService({
+        const r = await aws.deployService().deployService({
             ecs: clients.ecs,
             ecr: clients.ecr,
             ssm: clients.ssm,
@@ -407,11 +420,11 @@ export class Paved {
         const jobOutputs = entryOf("job", job, outputs.jobs, env, this.localConfig(env)?.jobs.map((j) => j.name));
         const runTask = fromOutputs(jobOutputs.runTask, `the RunTask settings of job ${job}`, env);
         const timeoutSeconds = options.timeoutSeconds ?? fromOutputs(jobOutputs.timeoutMinutes, `the timeout of job ${job}`, env) * 60;
-        const result = await runJob({
+        const result = await aws.runJob().runJob({
             ecs: this.clients(fromOutputs(outputs.region, "the region", env)).ecs,
             cluster: fromOutputs(runTask.cluster, `the cluster of job ${job}`, env),
             family: fromOutputs(runTask.taskDefinitionFamily, `the task family of job ${job}`, env),
-            ...runTaskNetworking(runTask),
+            ...aws.runJob().runTaskNetworking(runTask),
             logGroup: jobOutputs.logGroup,
             timeoutSeconds,
             pollSeconds: options.pollSeconds ?? 6,
@@ -424,7 +437,7 @@ export class Paved {
     /** What runs in `env`: each app's release and last build, each job's last and next run, each service's tasks. */
     async status(env: string): Promise<EnvironmentStatus> {
         const outputs = await this.outputs(env);
-        return collectStatus(outputs, this.clients(fromOutputs(outputs.region, "the region", env)), this.clock, this.options.now?.());
+        return aws.status().collectStatus(outputs, this.clients(fromOutputs(outputs.region, "the region", env)), this.clock, this.options.now?.());
     }
 
     /** The outputs of the deployed `env`; a `PavedError` saying to deploy when there are none. */
@@ -441,7 +454,7 @@ export class Paved {
 
     /** AWS clients for `region`. */
     clients(region: string): AwsClients {
-        return (this.options.clients ?? ((r: string) => createAwsClients({ region: r })))(region);
+        return (this.options.clients ?? ((r: string) => aws.clients().createAwsClients({ region: r })))(region);
     }
 
     /** The environment's local config, or undefined when this checkout has none (an ephemeral copy made elsewhere). */

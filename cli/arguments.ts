@@ -5,7 +5,7 @@ import { releaseIdViolation } from "../components/release-contract";
 import { stackNameViolation } from "../components/stack-name";
 import { resourceNameViolation } from "../components/validation";
 import { parseRange } from "./affected";
-import { imageTagViolation } from "./aws/deploy-service";
+import { imageTagViolation } from "../components/validation";
 
 /**
  * The parsers of every argument and option value the CLI takes. Commander runs them before a

@@ -40,6 +40,14 @@ export function planJson(result: ProgramResult) {
     return {
         project: result.project,
         stack: result.stack,
-        resources: result.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, custom: r.custom, inputs: r.inputs })),
+        // The stack first, then by URN: registration order follows promise timing, and plan files
+        // are compared byte for byte across changes.
+        resources: [...result.resources]
+            .sort((x, y) => rootFirst(x) - rootFirst(y) || (x.urn < y.urn ? -1 : x.urn > y.urn ? 1 : 0))
+            .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, custom: r.custom, inputs: r.inputs })),
     };
+}
+
+function rootFirst(r: { parent?: string }): number {
+    return r.parent ? 1 : 0;
 }

@@ -410,3 +410,10 @@ export function tagValueViolation(value: string): string | undefined {
     if (!TAG_CHARACTERS.test(value)) return "a tag value takes letters, digits, spaces and _ . : / = + - @ only";
     return undefined;
 }
+
+/** Docker's image tag rule. */
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+export function imageTagViolation(tag: string): string | undefined {
+    return IMAGE_TAG.test(tag) ? undefined : "must be 1-128 letters, digits, _, . and -, not starting with . or -";
+}

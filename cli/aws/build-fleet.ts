@@ -1,4 +1,4 @@
-import {
+import type {
     BatchGetBuildsCommand,
     BatchGetBuildsCommandOutput,
     Build,
@@ -14,6 +14,12 @@ export interface CodeBuildApi {
     send(command: StartBuildCommand): Promise<StartBuildCommandOutput>;
     send(command: BatchGetBuildsCommand): Promise<BatchGetBuildsCommandOutput>;
 }
+
+/**
+ * The CodeBuild client package, loaded with the fleet's first call: the CLI's renderers below
+ * load with every command, the SDK only when a build starts.
+ */
+const codebuild = () => require("@aws-sdk/client-codebuild") as typeof import("@aws-sdk/client-codebuild");
 
 /** `BatchGetBuilds` takes at most 100 ids per call. */
 export const BATCH_GET_BUILDS_MAX = 100;
@@ -206,7 +212,7 @@ export class BuildFleet {
         try {
             const out = await this.backoff(() => {
                 this.calls.startBuild++;
-                return this.o.client.send(new StartBuildCommand({ projectName: b.project }));
+                return this.o.client.send(new (codebuild().StartBuildCommand)({ projectName: b.project }));
             }, retryableStart);
             const build = out.build;
             if (!build?.id) throw new Error("StartBuild returned no build id");
@@ -228,7 +234,7 @@ export class BuildFleet {
                 const out = await this.backoff(() => {
                     this.calls.batchGetBuilds++;
                     this.calls.maxIdsPerBatch = Math.max(this.calls.maxIdsPerBatch, chunk.length);
-                    return this.o.client.send(new BatchGetBuildsCommand({ ids: chunk }));
+                    return this.o.client.send(new (codebuild().BatchGetBuildsCommand)({ ids: chunk }));
                 });
                 for (const build of out.builds ?? []) {
                     const b = build.id ? byId.get(build.id) : undefined;

@@ -17,14 +17,11 @@ import { PavedError, show } from "../../components/errors";
 import { Clock, systemClock } from "./clock";
 import { errorName } from "./errors";
 import { withBackoff } from "./retry";
+import { imageTagViolation } from "../../components/validation";
 
-/** Docker's tag rule. */
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const ECR_REPOSITORY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9._\/-]+)$/;
 
-export function imageTagViolation(tag: string): string | undefined {
-    return IMAGE_TAG.test(tag) ? undefined : "must be 1-128 letters, digits, _, . and -, not starting with . or -";
-}
+export { imageTagViolation };
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition does not take. */
 const READ_ONLY = ["taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt"] as const;

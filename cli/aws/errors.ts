@@ -1,3 +1,5 @@
+import { PavedError } from "../../components/errors";
+
 /**
  * An AWS operation that ran and failed (a build, a rollout, a job): the CLI exits 1. Usage,
  * config and environment problems are `PavedError`s instead (exit 2).
@@ -21,3 +23,6 @@ export function errorMessage(e: unknown): string {
 export function httpStatus(e: unknown): number | undefined {
     return (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
+
+/** The release writer refused the request (an id that is not uploaded, a field it does not take). */
+export class ReleaseRefused extends PavedError {}

@@ -5,7 +5,7 @@ import { PavedError, show } from "../../components/errors";
 import type { WriterEvent, WriterResult } from "../../components/frontend/release-writer/handler";
 import { releaseContract } from "../../components/resource-names";
 import { releaseIdViolation } from "../../components/release-contract";
-import { errorName, httpStatus, OperationFailed } from "./errors";
+import { errorName, httpStatus, OperationFailed, ReleaseRefused } from "./errors";
 
 /** Where an app's releases live and the function that moves its release pointer. */
 export interface ReleaseStore {
@@ -36,8 +36,7 @@ export interface PointerChange {
     unchanged: boolean;
 }
 
-/** The release writer refused the request (an id that is not uploaded, a field it does not take). */
-export class ReleaseRefused extends PavedError {}
+export { ReleaseRefused };
 
 /** A compare-and-set lost: the pointer no longer names what the caller decided from. */
 export class PointerMoved extends Error {

@@ -2,7 +2,6 @@ import { Command } from "commander";
 import { envName, jobName, positiveSeconds } from "../arguments";
 import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
 import { OperationFailed } from "../aws/errors";
-import { renderJobResult } from "../aws/run-job";
 
 interface RunOptions {
     timeout?: number;
@@ -26,6 +25,8 @@ export function registerJobCommands(program: Command, deps: AwsCommandDeps = {})
         .action(async (env: string, name: string, opts: RunOptions) => {
             const d = resolveDeps(deps);
             const result = await d.paved.runJob(env, name, { timeoutSeconds: opts.timeout, pollSeconds: opts.pollSeconds, onEvent: (e) => e.type === "log" && d.print(e.message) });
+            // Loaded here, not at start-up: the module imports the AWS SDK (see automation/paved.ts).
+            const { renderJobResult } = await import("../aws/run-job");
             d.print(renderJobResult(result));
             if (result.timedOut) throw new OperationFailed(`job ${name} exceeded its timeout of ${result.timeoutSeconds} s and was stopped`);
             if (result.exitCode === undefined) throw new OperationFailed(`job ${name} did not run to completion: ${result.containerReason ?? result.stoppedReason ?? "no reason given"}`);

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { DEFAULT_KEEP, DEFAULT_KEEP_DAYS, KEEP_DAYS_RANGE, KEEP_RANGE } from "../../automation";
 import { appName, envName, releaseId, wholeNumber } from "../arguments";
 import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
-import { PointerChange, renderReleases } from "../aws/releases";
+import type { PointerChange } from "../aws/releases";
 
 export { DEFAULT_KEEP, DEFAULT_KEEP_DAYS };
 
@@ -25,6 +25,7 @@ export function registerReleaseCommands(program: Command, deps: AwsCommandDeps =
         .argument("<app>", "app name", appName)
         .action(async (env: string, app: string) => {
             const d = resolveDeps(deps);
+            const { renderReleases } = await import("../aws/releases");
             d.print(renderReleases(app, await d.paved.releases(env, app)));
         });
 

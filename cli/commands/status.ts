@@ -2,7 +2,6 @@ import * as fs from "fs";
 import { Command } from "commander";
 import { envName, outputFile } from "../arguments";
 import { AwsCommandDeps, resolveDeps } from "../aws/command-deps";
-import { renderStatus, renderStatusHtml } from "../aws/status";
 
 interface StatusOptions {
     json?: boolean;
@@ -24,6 +23,7 @@ export function registerStatusCommand(program: Command, deps: AwsCommandDeps = {
         .action(async (env: string, opts: StatusOptions) => {
             const d = resolveDeps(deps);
             const status = await d.paved.status(env);
+            const { renderStatus, renderStatusHtml } = await import("../aws/status");
             d.print(opts.json ? JSON.stringify(status, null, 2) : renderStatus(status));
             if (opts.html) {
                 fs.writeFileSync(opts.html, renderStatusHtml(status));

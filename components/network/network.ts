@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+// The ec2 module alone: the package index also loads awsx's classic modules, and with them the
+// AWS SDK's ECS client (about 0.2 s of every plan), none of which Paved uses.
+import * as awsxEc2 from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { awsLocation } from "../aws-location";
 import { z } from "zod";
@@ -83,7 +85,7 @@ export class Network extends pulumi.ComponentResource {
     /** The public subnets' ids (NAT gateways, internet-facing load balancers). */
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     /** The awsx VPC, when this component created one. */
-    public readonly vpc?: awsx.ec2.Vpc;
+    public readonly vpc?: awsxEc2.Vpc;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("paved:network:Network", name, {}, opts);
@@ -96,16 +98,16 @@ export class Network extends pulumi.ComponentResource {
             this.privateSubnetIds = pulumi.output(a.existing.privateSubnetIds);
             this.publicSubnetIds = pulumi.output(a.existing.publicSubnetIds);
         } else {
-            this.vpc = new awsx.ec2.Vpc(
+            this.vpc = new awsxEc2.Vpc(
                 `${name}-vpc`,
                 {
                     cidrBlock: a.cidrBlock ?? NETWORK_DEFAULTS.cidrBlock,
                     numberOfAvailabilityZones: azs,
                     enableDnsHostnames: true,
                     enableDnsSupport: true,
-                    natGateways: { strategy: a.natGateways === "onePerAz" ? awsx.ec2.NatGatewayStrategy.OnePerAz : awsx.ec2.NatGatewayStrategy.Single },
-                    subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
-                    subnetSpecs: [{ type: awsx.ec2.SubnetType.Public }, { type: awsx.ec2.SubnetType.Private }],
+                    natGateways: { strategy: a.natGateways === "onePerAz" ? awsxEc2.NatGatewayStrategy.OnePerAz : awsxEc2.NatGatewayStrategy.Single },
+                    subnetStrategy: awsxEc2.SubnetAllocationStrategy.Auto,
+                    subnetSpecs: [{ type: awsxEc2.SubnetType.Public }, { type: awsxEc2.SubnetType.Private }],
                     tags,
                 },
                 { parent: this },

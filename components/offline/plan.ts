@@ -1,6 +1,7 @@
+import * as path from "path";
 import { AwsMocksOptions, ProgramResult, runProgram } from "../testing";
 import { loadProgram } from "./program";
-import { PROJECT_DIR, readStackConfigFile, requireStackConfigFile } from "./stack-config";
+import { PROJECT_DIR, projectNameOr, readStackConfigFile, requireStackConfigFile } from "./stack-config";
 
 export interface PlanOptions {
     /** @default PROJECT_DIR */
@@ -37,21 +38,21 @@ export function baseStackOutputs(region: string): Record<string, unknown> {
 export async function planEnvironment(env: string, options: PlanOptions = {}): Promise<ProgramResult> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const configFile = requireStackConfigFile(projectDir, env, options.configFile);
-    // Read (and syntax-check) the config before loading the program.
-    const references = stackReferencesFor(configFile);
+    // Read (and syntax-check) the config once, before loading the program.
+    const project = projectNameOr(path.dirname(path.resolve(configFile)));
+    const values = readStackConfigFile(configFile, project);
     return runProgram({
         program: loadProgram(projectDir),
         stack: env,
-        configFile,
-        config: options.config,
+        project,
+        config: { ...values, ...options.config },
         // Asset paths are recorded relative to the program's directory, wherever the config file is.
-        mocks: { projectDir, stackReferences: references, ...options.mocks },
+        mocks: { projectDir, stackReferences: stackReferencesFor(values), ...options.mocks },
     });
 }
 
 /** Every StackReference an environment may make, answered with plausible base-stack outputs. */
-function stackReferencesFor(configFile: string): Record<string, Record<string, unknown>> {
-    const values = readStackConfigFile(configFile, "paved");
+function stackReferencesFor(values: Record<string, unknown>): Record<string, Record<string, unknown>> {
     const base = (values["paved:ephemeral"] as { baseStack?: unknown } | undefined)?.baseStack;
     const region = typeof values["aws:region"] === "string" ? values["aws:region"] : "us-east-1";
     return typeof base === "string" ? { [base]: baseStackOutputs(region) } : {};
