@@ -123,7 +123,12 @@ export function peerBench(sizes = peerSizes(), runs = Number(process.env.BENCH_R
                 return timed([process.execPath, "app.js"], { cwd: peer, env: cdkEnv, stdout: path.join(dir, "cdk.stdout") });
             };
             const planOut = path.join(dir, "paved.stdout");
-            const plan = () => timed([process.execPath, ...paved.argv, "plan", `bench-${apps}`, "--config", stack], { cwd: ROOT, env: process.env, stdout: planOut });
+            const plan = () => {
+                const sample = timed([process.execPath, ...paved.argv, "plan", `bench-${apps}`, "--config", stack], { cwd: ROOT, env: process.env, stdout: planOut });
+                // A run only counts when the plan finished (its summary line is printed last).
+                if (!/^\d+ resources in /m.test(fs.readFileSync(planOut, "utf8"))) throw new Error(`paved plan bench-${apps} exited 0 without printing its plan`);
+                return sample;
+            };
             // Warm-up (file cache), untimed; it also yields the resource counts.
             cdk();
             const cdkResources = Number(execFileSync(process.execPath, ["count-resources.js", cdkOut], { cwd: peer, encoding: "utf8" }).trim().split(/\s+/)[0]);
