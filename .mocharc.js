@@ -18,12 +18,14 @@ const path = require("path");
 const LONGEST_FIRST = [
     "test/fuzz/config.fuzz.test.ts",
     "test/package/consumer.test.ts",
-    "test/package/plugin.test.ts",
     "test/frontend/release-rehearsal.test.ts",
-    "test/frontend/release-browser.test.ts",
+    "test/package/plugin.test.ts",
     "test/cli/diff.test.ts",
+    "test/frontend/release-browser.test.ts",
     "test/package/api-report.test.ts",
     "test/cli/affected.test.ts",
+    "test/frontend/frontend-app.test.ts",
+    "test/cli/graph.test.ts",
     "test/cli-aws/status.test.ts",
 ];
 
