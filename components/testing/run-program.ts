@@ -152,22 +152,27 @@ let active: unknown[] | undefined;
 let onRejection: (() => void) | undefined;
 /** Errors of finished runs, whose late echoes are not news. */
 const finished = new WeakSet<object>();
-let installed = false;
 
 /**
- * One process-wide handler, never removed: a program's rejections belong to its run, and late
- * echoes of a finished run's errors are dropped instead of failing the next run or the process.
+ * One process-wide handler, never removed by the harness: a program's rejections belong to its
+ * run, and late echoes of a finished run's errors are dropped instead of failing the next run or
+ * the process.
+ */
+function rejectionHandler(reason: unknown): void {
+    const known = reason !== null && typeof reason === "object" && finished.has(reason);
+    if (known) return;
+    if (active) {
+        active.push(reason);
+        onRejection?.();
+    }
+    else console.error("paved harness: unhandled rejection outside a program run:", reason);
+}
+
+/**
+ * Attaches the handler unless it is attached. Checked at every run, not once per process: a test
+ * runner may remove every `unhandledRejection` listener between files (mocha's parallel workers
+ * do), and a run without it would wait forever for a failed program.
  */
 function installRejectionHandler(): void {
-    if (installed) return;
-    installed = true;
-    process.on("unhandledRejection", (reason) => {
-        const known = reason !== null && typeof reason === "object" && finished.has(reason);
-        if (known) return;
-        if (active) {
-            active.push(reason);
-            onRejection?.();
-        }
-        else console.error("paved harness: unhandled rejection outside a program run:", reason);
-    });
+    if (!process.listeners("unhandledRejection").includes(rejectionHandler)) process.on("unhandledRejection", rejectionHandler);
 }

@@ -29,13 +29,13 @@ import { registerJobCommands } from "../../cli/commands/job";
 import { registerReleaseCommands } from "../../cli/commands/release";
 import { loadEnvironmentConfig } from "../../cli/env-config";
 import { EnvironmentOutputs } from "../../components/environment/outputs";
-import { planEnvironment } from "../../cli/plan";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { PavedError } from "../../components/errors";
 import { MOTO_CREDENTIALS, MotoServer, startMoto } from "../support/moto";
 import { SimulatedCodeBuild } from "./codebuild-sim";
 import { KVS_ARN, LocalReleaseWriters, writerName } from "./writer-sim";
+import { sharedPlan } from "../support/plans";
 
 const BUCKET = "paved-dev-assets-123456789012-eu-west-1";
 
@@ -48,10 +48,10 @@ let DEV_OUTPUTS: EnvironmentOutputs;
 let EPHEMERAL_OUTPUTS: EnvironmentOutputs;
 before(async function () {
     this.timeout(120_000);
-    const dev = (await planEnvironment("dev")).outputs as unknown as EnvironmentOutputs;
+    const dev = (await sharedPlan("dev")).outputs as unknown as EnvironmentOutputs;
     DEV_OUTPUTS = { ...dev, site: { ...dev.site, keyValueStoreArn: KVS_ARN } };
     const fixture = path.join(__dirname, "..", "environment", "fixtures", "Pulumi.staging-r42.yaml");
-    EPHEMERAL_OUTPUTS = (await planEnvironment("staging-r42", { configFile: fixture })).outputs as unknown as EnvironmentOutputs;
+    EPHEMERAL_OUTPUTS = (await sharedPlan("staging-r42", fixture)).outputs as unknown as EnvironmentOutputs;
 });
 
 const creds = { region: "eu-west-1", credentials: MOTO_CREDENTIALS };

@@ -11,6 +11,7 @@ import { Inventory, inventoryOf, runsPerMonth } from "../../cli/cost/inventory";
 import { main } from "../../cli/main";
 import { PROJECT_DIR, planEnvironment } from "../../cli/plan";
 import { ConfigError, PavedError } from "../../components/errors";
+import { sharedPlan } from "../support/plans";
 
 /** A small environment: one NAT gateway, an ALB for one service, two apps, one EC2 and one Fargate job. */
 const SMALL_CONFIG = `config:
@@ -169,11 +170,11 @@ describe("paved cost", () => {
     });
 
     it("reads the committed environments' plans", async () => {
-        const dev = inventoryOf((await planEnvironment("dev")).resources);
+        const dev = inventoryOf((await sharedPlan("dev")).resources);
         const count = (t: string) => dev.jobs.filter((j) => j.trigger === t).length;
         assert.deepStrictEqual([dev.apps.length, dev.natGateways, count("schedule"), count("queue"), count("onDemand"), dev.services.length, dev.logGroups], [50, 1, 7, 4, 4, 3, 127]); // 77 + one per release writer
         assert.strictEqual(dev.jobs.find((j) => j.job === "invoice-run")!.expression, "cron(0 6 ? * MON *)"); // dev's override
-        const prod = inventoryOf((await planEnvironment("prod")).resources);
+        const prod = inventoryOf((await sharedPlan("prod")).resources);
         assert.deepStrictEqual([prod.natGateways, prod.cluster!.onDemandBaseCapacity, prod.cluster!.onDemandPercentageAboveBase, prod.logRetentionDays], [3, 2, 60, 365]);
         const estimateDev = estimate("dev", dev, loadAssumptions(), loadPrices());
         assert.ok(estimateDev.total > 0 && estimateDev.lineItems.every((i) => Number.isFinite(i.monthly) && i.monthly >= 0));

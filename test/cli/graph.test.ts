@@ -4,9 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import { GraphResource, allNodes, buildGraph, renderHtml, renderMermaid, renderSvg } from "../../cli/graph";
 import { graphEnvironment } from "../../cli/commands/graph";
-import { PROJECT_DIR, planEnvironment } from "../../cli/plan";
+import { PROJECT_DIR } from "../../cli/plan";
 import { FakeStacks, fakeContext, runMain } from "./fake-stacks";
 import { checkXml } from "./xml-check";
+import { sharedPlan } from "../support/plans";
 
 const STACK = "urn:pulumi:dev::paved::pulumi:pulumi:Stack::paved-dev";
 
@@ -150,7 +151,7 @@ describe("cli: paved graph", () => {
     describe("end to end (the dev environment, planned offline)", () => {
         it("every component of the plan is in the Mermaid and the SVG, and the SVG is well-formed", async function () {
             this.timeout(120_000);
-            const plan = await planEnvironment("dev");
+            const plan = await sharedPlan("dev");
             const components = plan.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack");
             assert.ok(components.length >= 1);
             const mermaid = await graphEnvironment("dev", { format: "mermaid", detail: true });

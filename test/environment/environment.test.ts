@@ -7,6 +7,7 @@ import { Environment, TAG_KEYS } from "../../components/environment/environment"
 import { ConfigError } from "../../components/errors";
 import { ProgramResult, RecordedResource, runProgram, taggableTypes } from "../../components/testing";
 import { SERVICES_WITHOUT_SOURCE_KEYS } from "../../components/trust-policy";
+import { sharedPlan } from "../support/plans";
 
 /**
  * The whole program under the harness for every committed stack config (and an ephemeral copy as
@@ -21,7 +22,7 @@ const URN_DIR = path.join(__dirname, "urns");
 
 const plans = new Map<string, ProgramResult>();
 async function plan(env: string): Promise<ProgramResult> {
-    if (!plans.has(env)) plans.set(env, await planEnvironment(env, env === "staging-r42" ? { configFile: EPHEMERAL_FIXTURE } : {}));
+    if (!plans.has(env)) plans.set(env, await sharedPlan(env, env === "staging-r42" ? EPHEMERAL_FIXTURE : undefined));
     return plans.get(env)!;
 }
 

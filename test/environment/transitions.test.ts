@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import { planEnvironment } from "../../cli/plan";
 import { RecordedResource } from "../../components/testing";
 import { physicalIdentities, transitionProblems, transitionUrns } from "../support/plan-transition";
+import { sharedPlan } from "../support/plans";
 
 const ROOT = path.resolve(__dirname, "../..");
 const catalog = YAML.parse(fs.readFileSync(path.join(ROOT, "catalog.yaml"), "utf8"));
@@ -46,7 +47,7 @@ describe("config changes, plan to plan: nothing deleted that the new plan still 
     let base: RecordedResource[];
 
     before(async () => {
-        base = (await planEnvironment("dev")).resources;
+        base = (await sharedPlan("dev")).resources;
     });
 
     it("the rule catches the layout this replaced: a route entry named by app, renamed", () => {

@@ -1,14 +1,14 @@
 import * as assert from "assert";
 import * as path from "path";
-import { planEnvironment } from "../../cli/plan";
 import { runProgram } from "../../components/testing";
+import { sharedPlan } from "../support/plans";
 
 /** The examples/ program, run under the harness against what the staging environment exports. */
 describe("examples/team-app", function () {
     this.timeout(60000);
 
     it("adds an app to the environment's site and a job to its cluster, through the exported API", async () => {
-        const staging = await planEnvironment("staging");
+        const staging = await sharedPlan("staging");
         const env = staging.outputs as Record<string, any>;
         const result = await runProgram({
             program: require("../../examples/team-app"),

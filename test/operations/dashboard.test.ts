@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { planEnvironment } from "../../cli/plan";
 import type { ProgramResult } from "../../components/testing";
 import { DashboardInputs, GRID_WIDTH, dashboardBody } from "../../components/operations/dashboard";
+import { sharedPlan } from "../support/plans";
 
 /**
  * The dashboard body against "Dashboard Body Structure and Syntax"
@@ -113,12 +113,12 @@ describe("the environment dashboard", function () {
 
     for (const env of ["dev", "prod"]) {
         it(`${env}: has the documented body structure`, async () => {
-            const body = dashboardOf(await planEnvironment(env));
+            const body = dashboardOf(await sharedPlan(env));
             assert.deepStrictEqual(dashboardProblems(body), []);
         });
 
         it(`${env}: shows only metrics of resources the plan has, and every kind it promises`, async () => {
-            const plan = await planEnvironment(env);
+            const plan = await sharedPlan(env);
             const body = dashboardOf(plan);
             const names = plannedNames(plan);
             const unknown: string[] = [];
@@ -151,7 +151,7 @@ describe("the environment dashboard", function () {
     }
 
     it("ranks the 10 slowest builds and the 10 most failing with metric math over every app", async () => {
-        const plan = await planEnvironment("dev");
+        const plan = await sharedPlan("dev");
         const body = dashboardOf(plan);
         const slowest = body.widgets.find((w: any) => /slowest/.test(w.properties.title ?? ""));
         const [top, ...hidden] = slowest.properties.metrics;

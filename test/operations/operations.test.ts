@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { planEnvironment } from "../../cli/plan";
 import { DEFAULT_ALERT_THRESHOLDS } from "../../components/operations/alerts";
 import { Operations, OperationsArgs, operationsArgs } from "../../components/operations/operations";
 import { assertRefused } from "../support/args";
 import { ProgramResult, RecordedResource, runProgram } from "../../components/testing";
 import { environmentTags, evaluatePolicies } from "../../policy/run";
+import { sharedPlan } from "../support/plans";
 
 /** The Operations component on its own and inside every committed environment. */
 
@@ -102,7 +102,7 @@ describe("Operations", function () {
     describe("in the committed environments", () => {
         for (const env of ["dev", "prod"]) {
             it(`${env}: every alarm decides what missing data means and notifies the topic`, async () => {
-                const plan = await planEnvironment(env);
+                const plan = await sharedPlan(env);
                 const topic = ofType(plan, T.topic).find((t) => t.inputs.tags?.["paved:purpose"] === "notifications")!;
                 const alarms = ofType(plan, T.alarm).filter((a) => a.parent?.endsWith("::operations"));
                 // 4 dead-letter queues, 7 services short of tasks (3 apps, 4 queue workers), 3 services' 5xx, the site.
@@ -123,7 +123,7 @@ describe("Operations", function () {
             });
 
             it(`${env}: the topic accepts exactly the environment's rules and alarms`, async () => {
-                const plan = await planEnvironment(env);
+                const plan = await sharedPlan(env);
                 const policy = JSON.parse(one(plan, T.policy).inputs.policy);
                 const rules = ofType(plan, T.rule).filter((x) => x.parent?.endsWith("::operations") && x.name !== "operations-forward-alarms");
                 const targets = ofType(plan, T.target).filter((x) => x.inputs.arn === one(plan, T.policy).inputs.arn);
@@ -142,7 +142,7 @@ describe("Operations", function () {
         }
 
         it("prod notifies its on-call and its Slack channel", async () => {
-            const plan = await planEnvironment("prod");
+            const plan = await sharedPlan("prod");
             assert.ok(ofType(plan, T.sub).length >= 1);
             assert.strictEqual(ofType(plan, T.slack).length, 1);
             assert.strictEqual(ofType(plan, T.topic).find((t) => t.inputs.tags?.["paved:purpose"])!.inputs.tags["paved:subscriptions-required"], "true");

@@ -6,6 +6,7 @@ import { planEnvironment, PROJECT_DIR } from "../../cli/plan";
 import { taggableTypes, type ProgramResult } from "../../components/testing";
 import { environmentTags, evaluatePolicies, formatViolations } from "../../policy/run";
 import { T, TAGGABLE_TYPES } from "../../policy/rules";
+import { sharedPlan } from "../support/plans";
 
 /**
  * The policy pack over every committed environment's planned resources: each `Pulumi.<env>.yaml`
@@ -28,7 +29,7 @@ describe("policy pack over committed environments", () => {
 
     for (const env of environments) {
         it(`${env}: zero violations`, async () => {
-            const plan = await planEnvironment(env);
+            const plan = await sharedPlan(env);
             plans.set(env, plan);
             const violations = evaluatePolicies(plan.resources, { defaultTags: environmentTags(env) });
             assert.strictEqual(violations.length, 0, `${violations.length} violations in ${env}:\n${formatViolations(violations)}`);
@@ -36,7 +37,7 @@ describe("policy pack over committed environments", () => {
     }
 
     it("would see a violation in a planned environment (the evaluation is live)", async () => {
-        const plan = plans.get("dev") ?? (await planEnvironment("dev"));
+        const plan = plans.get("dev") ?? (await sharedPlan("dev"));
         // The environment's own aws provider carries the default tags (passing `defaultTags: {}`
         // alone changes nothing), and the planned resources record them: strip both, and every
         // taggable resource lacks the required tags.
@@ -86,7 +87,7 @@ describe("policy pack over committed environments", () => {
         assert.deepStrictEqual(TAGGABLE_TYPES.filter((t) => !provider.has(t)), [], "listed as taggable but @pulumi/aws takes no tags");
         const used = new Set<string>();
         for (const env of environments) {
-            const plan = plans.get(env) ?? (await planEnvironment(env));
+            const plan = plans.get(env) ?? (await sharedPlan(env));
             for (const r of plan.resources) if (r.custom && provider.has(r.type)) used.add(r.type);
         }
         assert.deepStrictEqual([...used].filter((t) => !TAGGABLE_TYPES.includes(t) && t !== T.autoscalingGroup), [], "add these to TAGGABLE_TYPES in policy/rules/tags.ts");

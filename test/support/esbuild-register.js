@@ -1,4 +1,4 @@
-// Mocha's TypeScript loader (.mocharc.json): esbuild's per-file transform, type-free like ts-node's
+// Mocha's TypeScript loader (.mocharc.js): esbuild's per-file transform, type-free like ts-node's
 // transpile-only (`npm test` type-checks with tsc first) and about 15% less CPU for the suite.
 // Inline source maps, applied to stack traces by Node itself. `import()` becomes `require`, as tsc
 // compiles it for CommonJS.
