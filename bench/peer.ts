@@ -36,6 +36,8 @@ export interface PeerRow extends PeerSize {
     cdk: Sample[];
     /** How Paved ran: compiled JS (`dist/`) or TypeScript through ts-node. */
     pavedMode: string;
+    /** The peer's stack layout (`cdkLayout`). */
+    cdkLayout: string;
     /** Paved's error when it could not plan this environment (then no pairs were run). */
     failure?: string;
 }
@@ -81,6 +83,16 @@ export function writeBenchStack(dir: string, apps: number, jobs: number): string
     return file;
 }
 
+/**
+ * The peer's layout for `jobs` jobs: its deployable "sharded" layout keeps every job in one Batch
+ * stack (34 resources + 14 per job), which CDK refuses beyond CloudFormation's 500 resources per
+ * stack even with validation off; past that, "single" (one stack, CDK's resource check off), as
+ * Paved's environment is one stack.
+ */
+export function cdkLayout(jobs: number): "sharded" | "single" {
+    return 34 + 14 * jobs <= 500 ? "sharded" : "single";
+}
+
 /** Runs `argv` under GNU time; wall seconds and the child's peak RSS. */
 function timed(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdout: string }): Sample {
     const timeFile = `${options.stdout}.time`;
@@ -117,7 +129,8 @@ export function peerBench(sizes = peerSizes(), runs = Number(process.env.BENCH_R
         for (const { apps, jobs } of sizes) {
             const stack = writeBenchStack(dir, apps, jobs);
             const cdkOut = path.join(dir, "cdk.out");
-            const cdkEnv = { ...process.env, APPS: String(apps), JOBS: String(jobs), OUTDIR: cdkOut, CDK_VALIDATION: "false", CDK_DISABLE_CLI_TELEMETRY: "1", AWS_EC2_METADATA_DISABLED: "true" };
+            const layout = cdkLayout(jobs);
+            const cdkEnv = { ...process.env, APPS: String(apps), JOBS: String(jobs), LAYOUT: layout, OUTDIR: cdkOut, CDK_VALIDATION: "false", CDK_DISABLE_CLI_TELEMETRY: "1", AWS_EC2_METADATA_DISABLED: "true" };
             const cdk = () => {
                 fs.rmSync(cdkOut, { recursive: true, force: true });
                 return timed([process.execPath, "app.js"], { cwd: peer, env: cdkEnv, stdout: path.join(dir, "cdk.stdout") });
@@ -132,7 +145,7 @@ export function peerBench(sizes = peerSizes(), runs = Number(process.env.BENCH_R
             // Warm-up (file cache), untimed; it also yields the resource counts.
             cdk();
             const cdkResources = Number(execFileSync(process.execPath, ["count-resources.js", cdkOut], { cwd: peer, encoding: "utf8" }).trim().split(/\s+/)[0]);
-            const row: PeerRow = { apps, jobs, pavedResources: 0, cdkResources, paved: [], cdk: [], pavedMode: paved.mode };
+            const row: PeerRow = { apps, jobs, pavedResources: 0, cdkResources, cdkLayout: layout, paved: [], cdk: [], pavedMode: paved.mode };
             try {
                 plan();
             } catch (e) {
@@ -164,18 +177,18 @@ function mib(x: number): string {
 
 export function peerTable(rows: PeerRow[]): string {
     const lines = [
-        "| apps / jobs | Paved resources | CDK resources | Paved plan | CDK synth | Paved / CDK time | Paved peak RSS | CDK peak RSS | Paved / CDK RSS |",
+        "| apps / jobs | Paved resources | CDK resources (layout) | Paved plan | CDK synth | Paved / CDK time | Paved peak RSS | CDK peak RSS | Paved / CDK RSS |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ];
     for (const r of rows) {
         if (r.failure) {
-            lines.push(`| ${r.apps} / ${r.jobs} | fails: ${r.failure.replace(/\|/g, "\\|")} | ${r.cdkResources} | - | - | - | - | - | - |`);
+            lines.push(`| ${r.apps} / ${r.jobs} | fails: ${r.failure.replace(/\|/g, "\\|")} | ${r.cdkResources} (${r.cdkLayout}) | - | - | - | - | - | - |`);
             continue;
         }
         const timeRatio = median(r.paved.map((p, i) => p.seconds / r.cdk[i].seconds));
         const rssRatio = median(r.paved.map((p, i) => p.peakMiB / r.cdk[i].peakMiB));
         lines.push(
-            `| ${r.apps} / ${r.jobs} | ${r.pavedResources} | ${r.cdkResources} | ${median(r.paved.map((s) => s.seconds)).toFixed(2)} s | ${median(r.cdk.map((s) => s.seconds)).toFixed(2)} s | ${timeRatio.toFixed(2)}x | ${mib(median(r.paved.map((s) => s.peakMiB)))} | ${mib(median(r.cdk.map((s) => s.peakMiB)))} | ${rssRatio.toFixed(2)}x |`,
+            `| ${r.apps} / ${r.jobs} | ${r.pavedResources} | ${r.cdkResources} (${r.cdkLayout}) | ${median(r.paved.map((s) => s.seconds)).toFixed(2)} s | ${median(r.cdk.map((s) => s.seconds)).toFixed(2)} s | ${timeRatio.toFixed(2)}x | ${mib(median(r.paved.map((s) => s.peakMiB)))} | ${mib(median(r.cdk.map((s) => s.peakMiB)))} | ${rssRatio.toFixed(2)}x |`,
         );
     }
     return lines.join("\n");
