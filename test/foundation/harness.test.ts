@@ -144,6 +144,27 @@ describe("mock harness", () => {
         assert.notDeepStrictEqual(other.resources.find((r) => r.name === "fn")!.inputs.code, fn.inputs.code);
     });
 
+    it("leaves the SDK's promises unwrapped during a run and restores its leak tracking after", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: string) => Promise<unknown> };
+        const before = debuggable.debuggablePromise;
+        let duringRun: boolean | undefined;
+        const { resources } = await runProgram({
+            stack: "test",
+            config: region,
+            program: () => {
+                const p = Promise.resolve(1);
+                duringRun = debuggable.debuggablePromise(p, "probe") === p;
+                new Box("box");
+            },
+        });
+        assert.strictEqual(duringRun, true);
+        assert.strictEqual(debuggable.debuggablePromise, before);
+        // The run still records every resource with its resolved inputs.
+        const policy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
+        assert.deepStrictEqual(JSON.parse(policy?.inputs.policy as string), { arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/box-role` });
+    });
+
     it("rejects a stack reference it has no outputs for", async () => {
         await assert.rejects(
             runProgram({ stack: "test", config: region, program: () => ({ x: new pulumi.StackReference("acme/paved/nope").getOutput("x") }) }),

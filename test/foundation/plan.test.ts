@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -26,6 +27,19 @@ describe("offline plan", () => {
         assert.match(counts, new RegExp(`total +${result.resources.length}$`));
     });
 
+    it("loads no AWS SDK client: the clients load with the first command that talks to AWS", () => {
+        // A fresh process, as a user runs `paved plan dev`; the modules it loaded are listed at the end.
+        const script = `require(${JSON.stringify(path.resolve(__dirname, "../../cli/main.ts"))}).main(["plan", "dev"]).then((code) => {
+            const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/]@aws-sdk[\\/]client-/.test(f));
+            process.stdout.write("\\n" + JSON.stringify({ code, loaded }) + "\\n");
+        });`;
+        const out = execFileSync(process.execPath, ["--conditions=paved-source", "-r", path.resolve(__dirname, "../support/esbuild-register.js"), "-e", script], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8", maxBuffer: 1 << 26 });
+        const last = JSON.parse(out.trim().split("\n").pop() as string);
+        assert.strictEqual(last.code, 0);
+        assert.match(out, /\n932 resources in paved\/dev\n/);
+        assert.deepStrictEqual(last.loaded, []);
+    });
+
     it("writes the JSON plan with resolved inputs and exits 0", async () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "paved-")), "plan.json");
         assert.strictEqual(await main(["plan", "dev", "--json", file]), 0);
@@ -35,6 +49,10 @@ describe("offline plan", () => {
         const stack = plan.resources[0];
         assert.deepStrictEqual(Object.keys(stack).sort(), ["custom", "inputs", "name", "parent", "type", "urn"]);
         assert.strictEqual(stack.urn, "urn:pulumi:dev::paved::pulumi:pulumi:Stack::paved-dev");
+        // The stack, then every other resource by URN: the file does not depend on registration order.
+        const urns = plan.resources.slice(1).map((r: { urn: string }) => r.urn);
+        assert.deepStrictEqual(urns, [...urns].sort());
+        assert.strictEqual(new Set(urns).size, plan.resources.length - 1);
         const vpc = plan.resources.find((r: { type: string }) => r.type === "awsx:ec2:Vpc");
         assert.strictEqual(vpc.inputs.cidrBlock, "10.10.0.0/16");
         assert.strictEqual(vpc.parent, "urn:pulumi:dev::paved::paved:environment:Environment$paved:network:Network::network");
