@@ -36,7 +36,6 @@ export interface PointerChange {
     unchanged: boolean;
 }
 
-export { ReleaseRefused };
 
 /** A compare-and-set lost: the pointer no longer names what the caller decided from. */
 export class PointerMoved extends Error {

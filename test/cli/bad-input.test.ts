@@ -8,8 +8,8 @@ import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { CommandContext } from "../../cli/automation/context";
 import { LocalStackOperations } from "../../cli/automation/pulumi-stacks";
 import { createAwsClients } from "../../cli/aws/clients";
-import { main } from "../../cli/main";
 import { PROJECT_DIR } from "../../components/offline";
+import { runMain } from "./fake-stacks";
 
 /**
  * Every bad CLI input is refused before anything is read from or written to Pulumi state or AWS:
@@ -249,23 +249,7 @@ describe("cli: bad input is refused before Pulumi state or AWS (exit 2, argument
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    async function run(argv: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-        const err: string[] = [];
-        const out: string[] = [];
-        const orig = { error: console.error, log: console.log, errWrite: process.stderr.write, outWrite: process.stdout.write };
-        console.error = (...a: unknown[]) => err.push(a.join(" "));
-        console.log = (...a: unknown[]) => out.push(a.join(" "));
-        (process.stderr as any).write = (s: string) => (err.push(String(s)), true);
-        (process.stdout as any).write = (s: string) => (out.push(String(s)), true);
-        try {
-            return { code: await main(argv, () => ctx), stderr: err.join("\n"), stdout: out.join("\n") };
-        } finally {
-            console.error = orig.error;
-            console.log = orig.log;
-            process.stderr.write = orig.errWrite;
-            process.stdout.write = orig.outWrite;
-        }
-    }
+    const run = (argv: string[]) => runMain(argv, ctx);
 
     const untouched = () => {
         assert.strictEqual(fs.existsSync(path.join(dir, ".pulumi-state")), false, ".pulumi-state/ was created");

@@ -13,6 +13,7 @@ import * as YAML from "yaml";
 import { main } from "../../cli/main";
 import { PROJECT_DIR } from "../../cli/plan";
 import { show } from "../../components/errors";
+import { captureConsole } from "../support/console";
 
 type Values = Record<string, any>;
 
@@ -286,14 +287,7 @@ describe("bad stack configs: exit 2 with the key path, the value and the fix, be
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paved-bad-config-"));
     const state = path.join(PROJECT_DIR, ".pulumi-state");
     const hadState = fs.existsSync(state);
-    let logs: string[] = [];
-    const original = { log: console.log, error: console.error };
-    beforeEach(() => {
-        logs = [];
-        console.log = (...a: unknown[]) => logs.push(a.join(" "));
-        console.error = (...a: unknown[]) => logs.push(a.join(" "));
-    });
-    afterEach(() => Object.assign(console, original));
+    const logs = captureConsole();
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it(`holds at least 150 bad configs (${ROWS.length})`, () => {
@@ -308,11 +302,11 @@ describe("bad stack configs: exit 2 with the key path, the value and the fix, be
             for (const [k, v] of Object.entries(config)) if (v === undefined) delete config[k];
             const file = path.join(dir, `Pulumi.bad${i}.yaml`);
             fs.writeFileSync(file, YAML.stringify({ config }));
-            assert.strictEqual(await main(["plan", "bad", "--config", file]), 2, logs.join("\n"));
-            const lines = logs.join("\n").split("\n");
+            assert.strictEqual(await main(["plan", "bad", "--config", file]), 2, logs().join("\n"));
+            const lines = logs().join("\n").split("\n");
             const prefix = value === ANY ? `  - ${key} ` : `  - ${key} ${show(value)}: `;
             const line = lines.find((l) => l.startsWith(prefix));
-            assert.ok(line, `no problem at ${prefix.trim()} in:\n${logs.join("\n")}`);
+            assert.ok(line, `no problem at ${prefix.trim()} in:\n${logs().join("\n")}`);
             assert.match(value === ANY ? line.slice(line.indexOf(": ") + 2) : line.slice(prefix.length), fix);
             assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => f !== `Pulumi.bad${i}.yaml` && !f.startsWith("Pulumi.bad")), [], "nothing written beside the config");
             assert.strictEqual(fs.existsSync(state), hadState, "no .pulumi-state/ created");

@@ -5,16 +5,10 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../cli/main";
 import { planEnvironment, renderCounts, renderTree } from "../../cli/plan";
+import { captureConsole } from "../support/console";
 
 describe("offline plan", () => {
-    let logs: string[] = [];
-    const original = { log: console.log, error: console.error };
-    beforeEach(() => {
-        logs = [];
-        console.log = (...a: unknown[]) => logs.push(a.join(" "));
-        console.error = (...a: unknown[]) => logs.push(a.join(" "));
-    });
-    afterEach(() => Object.assign(console, original));
+    const logs = captureConsole();
 
     it("plans the dev environment into a tree and counts", async () => {
         const result = await planEnvironment("dev");
@@ -72,9 +66,9 @@ describe("offline plan", () => {
             return true;
         });
         assert.strictEqual(await main(["plan", "bad", "--config", file]), 2);
-        assert.match(logs.join("\n"), /paved:colour "blue": unknown key/);
+        assert.match(logs().join("\n"), /paved:colour "blue": unknown key/);
         // A missing environment is bad input: exit 2, naming the file and the environments there are.
         assert.strictEqual(await main(["plan", "nope"]), 2);
-        assert.match(logs.join("\n"), /environment "nope": no Pulumi.nope.yaml in .*; environments here: .*\bdev\b/);
+        assert.match(logs().join("\n"), /environment "nope": no Pulumi.nope.yaml in .*; environments here: .*\bdev\b/);
     });
 });
